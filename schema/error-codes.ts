@@ -1,0 +1,24 @@
+/**
+ * Every `extensions.code` the network's GraphQL servers return. One place, one spelling: clients
+ * switch on these strings (Apollo Server keeps its codes the same way).
+ */
+export const ErrorCode = {
+  /** An argument or input value is invalid (bad NHS number, cursor, page size…). */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** The trust's PACS is down, slow past its timeout, or answered something that is not DICOM JSON. */
+  PACS_UNAVAILABLE: 'PACS_UNAVAILABLE',
+  /** The trust's store could not be read. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** A trust failed, was late, or its circuit is open; `extensions.trust` names it. */
+  TRUST_UNAVAILABLE: 'TRUST_UNAVAILABLE',
+  /** No or invalid credentials. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller's role may not read this field. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** A query is refused by a limit (depth, aliases, cost, batch size, body size). */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** Anything else; details are logged, never sent. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,83 @@
+/**
+ * What the trust's GraphQL resolvers read from the RIS side of the store. The SQL behind it is
+ * the store's business (SQLite today, PostgreSQL later); resolvers see only these rows.
+ *
+ * Times are ISO 8601 strings with offset (as stored), or null.
+ */
+
+export type StudyStatusValue =
+  | 'REQUESTED'
+  | 'SCHEDULED'
+  | 'IN_PROGRESS'
+  | 'COMPLETED'
+  | 'PRELIMINARY'
+  | 'FINAL'
+  | 'AMENDED'
+  | 'CANCELLED';
+export type ReportStatusValue = 'PRELIMINARY' | 'FINAL' | 'CORRECTED' | 'CANCELLED';
+export type PriorityValue = 'ROUTINE' | 'URGENT' | 'STAT';
+export type SexValue = 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN';
+
+/** One RIS order (requested procedure), keyed by accession number within the trust. */
+export interface RisOrderRow {
+  accessionNumber: string;
+  /** IPC-3 when the order carried one. */
+  studyInstanceUid: string | null;
+  /** The surviving patient's internal id (merges already followed). */
+  patientId: number;
+  /** OBR-4 text (else code). */
+  description: string | null;
+  bodyPart: string | null;
+  /** OBR-24 / IPC-5 as given (the resolver maps unknown values to OT). */
+  modality: string | null;
+  priority: PriorityValue | null;
+  /** Derived: CANCELLED, else the current report's status, else the workflow status. */
+  status: StudyStatusValue;
+  requestedAt: string | null;
+  scheduledAt: string | null;
+  performedAt: string | null;
+}
+
+export interface RisPatientRow {
+  /** Internal id of the surviving patient. */
+  id: number;
+  nhsNumber: string | null;
+  family: string | null;
+  given: string[];
+  /** YYYY-MM-DD */
+  birthDate: string | null;
+  sex: SexValue | null;
+  /** Local MRNs of this patient (including those of patients merged into it). */
+  mrns: string[];
+}
+
+export interface RisReportRow {
+  accessionNumber: string;
+  version: number;
+  status: ReportStatusValue;
+  text: string;
+  reportedAt: string | null;
+  author: string | null;
+}
+
+export interface RisOrderQuery {
+  accessionNumber?: string;
+  /** Orders of this (surviving) patient. */
+  patientId?: number;
+}
+
+/** The read side of the trust store, as resolvers use it. All calls are synchronous (SQLite). */
+export interface TrustReadModel {
+  /** Orders matching every given condition (all orders when the query is empty). */
+  findOrders(query: RisOrderQuery): RisOrderRow[];
+  /** Orders by accession number, for joining a page of PACS studies in one call. */
+  ordersByAccession(accessionNumbers: readonly string[]): Map<string, RisOrderRow>;
+  /** Patients by internal id (following merges to survivors). */
+  patientsById(ids: readonly number[]): Map<number, RisPatientRow>;
+  /** The surviving patient with this NHS number, if the RIS knows one. */
+  patientByNhsNumber(nhsNumber: string): RisPatientRow | undefined;
+  /** The surviving patient holding this MRN (also an MRN merged away), if any. */
+  patientByMrn(mrn: string): RisPatientRow | undefined;
+  /** Every report version of each accession, oldest first. */
+  reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]>;
+}
