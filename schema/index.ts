@@ -1,11 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** The network contract as Federation 2 SDL: what every trust subgraph implements. */
-export const networkSdl: string = readFileSync(
-  fileURLToPath(new URL('./network.graphql', import.meta.url)),
-  'utf8',
-);
+export { networkSdl } from './network-sdl.ts';
+export { toModality, isModality } from './modality.ts';
 
 export { ErrorCode } from './error-codes.ts';
 export { badUserInput } from './bad-input.ts';

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/**
+ * The trust subgraph's configuration (JSON, validated at start). The contract in ARCHITECTURE.md
+ * is the minimal config: `code`, `name`, `http.port`, `mllp.port`, `pacs.dicomweb`, `store.sqlite`;
+ * everything else has a default. Unknown keys are refused so a typo never passes silently.
+ */
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1).default('127.0.0.1');
+
+export const trustConfigSchema = z
+  .object({
+    code: z
+      .string()
+      .regex(/^R[A-Z0-9]{2}$/, 'must be an ODS trust code: 3 characters starting with R, e.g. RH8')
+      .describe('ODS trust code, e.g. `RH8`.'),
+    name: z.string().min(1).describe('The trust\'s name, shown in `Query.trusts`.'),
+    http: z
+      .strictObject({
+        port: port.describe('GraphQL (`/graphql`) and health (`/healthz`) port; 0 picks a free one.'),
+        host: host.describe('Address to bind. @default 127.0.0.1'),
+      })
+      .describe('The subgraph\'s HTTP server.'),
+    mllp: z
+      .strictObject({
+        port: port.describe('MLLP port the RIS sends HL7 v2 to.'),
+        host: host.describe('Address to bind. @default 127.0.0.1'),
+        maxFrameBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(16 * 1024 * 1024)
+          .describe('Largest accepted frame; larger ones are answered AR and kept. @default 16 MiB'),
+        idleTimeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .default(300_000)
+          .describe('An idle connection is closed after this long. @default 300000'),
+      })
+      .describe('The RIS interface (HL7 v2 over MLLP).'),
+    pacs: z
+      .strictObject({
+        dicomweb: z.url().describe('DICOMweb root of the trust\'s PACS, e.g. `http://127.0.0.1:8042/dicom-web`.'),
+        publicUrl: z
+          .url()
+          .optional()
+          .describe('DICOMweb root as viewers reach it (for `Study.dicomweb`). @default pacs.dicomweb'),
+        auth: z
+          .discriminatedUnion('type', [
+            z.strictObject({ type: z.literal('basic'), username: z.string(), password: z.string() }),
+            z.strictObject({ type: z.literal('bearer'), token: z.string() }),
+          ])
+          .optional()
+          .describe('Credentials for the PACS: `{type:"basic",username,password}` or `{type:"bearer",token}`.'),
+        timeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .default(5000)
+          .describe('Deadline for one DICOMweb request. @default 5000'),
+        maxResults: z
+          .number()
+          .int()
+          .positive()
+          .default(10_000)
+          .describe('Most studies read from the PACS for one query. @default 10000'),
+      })
+      .describe('The trust\'s PACS (DICOMweb).'),
+    store: z
+      .strictObject({
+        sqlite: z.string().min(1).describe('Path of the SQLite database (created with its folder).'),
+      })
+      .describe('The durable read model.'),
+    hl7: z
+      .strictObject({
+        accessionNumber: z
+          .enum(['auto', 'OBR-18', 'OBR-3', 'OBR-2', 'IPC-1'])
+          .default('auto')
+          .describe('Where the accession number is read: `auto` = IPC-1, then OBR-18, then OBR-3. @default auto'),
+        timezone: z
+          .string()
+          .default('Europe/London')
+          .describe('IANA zone for HL7 times without an offset. @default Europe/London'),
+      })
+      .prefault({})
+      .describe('HL7 v2 dialect options.'),
+    timezone: z
+      .string()
+      .default('Europe/London')
+      .describe('IANA zone for DICOM dates and times without an offset. @default Europe/London'),
+    maxPageSize: z
+      .number()
+      .int()
+      .positive()
+      .default(200)
+      .describe('Largest `first` accepted. @default 200'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino log level. @default info'),
+    capacity: z.unknown().optional().describe('Reserved: scanner capacity (capacity issue).'),
+    gatewaySecret: z.unknown().optional().describe('Reserved: shared secret with the gateway (security issue).'),
+    auth: z.unknown().optional().describe('Reserved (security issue).'),
+  })
+  .strict();
+
+export type TrustConfig = z.output<typeof trustConfigSchema>;
+
+/** Thrown for an invalid config; the message names every offending key. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Formats zod issues as `key.path: problem` lines. */
+export function formatConfigIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.length
+        ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[')
+        : '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        const keys = issue.keys.map((k) => (issue.path.length ? `${path}.${k}` : k));
+        return `${keys.join(', ')}: unknown key${keys.length > 1 ? 's' : ''}`;
+      }
+      return `${path}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+/** Validates a parsed JSON config; throws ConfigError naming the keys that are wrong. */
+export function parseTrustConfig(json: unknown): TrustConfig {
+  const result = trustConfigSchema.safeParse(json);
+  if (!result.success) throw new ConfigError(`invalid trust config:\n${formatConfigIssues(result.error.issues)}`);
+  return result.data;
+}

@@ -1,0 +1,60 @@
+import { checkNhsNumber } from '../../schema/index.ts';
+import type { RisPatientRow, TrustReadModel } from './store/read-model.ts';
+import type { PacsStudy } from './pacs/study-mapping.ts';
+import type { PatientScope } from './study-query.ts';
+
+/**
+ * A patient as one trust knows them: from the RIS when it registered them (demographics from
+ * ADT/PID), else from a DICOM header (PACS-only studies).
+ */
+export interface PatientView {
+  trust: string;
+  ris: RisPatientRow | undefined;
+  dicom: PacsStudy | undefined;
+}
+
+/**
+ * The NHS number a DICOM header carries: PatientID (0010,0020) when IssuerOfPatientID
+ * (0010,0021) says NHS or is empty and the value passes the Modulus 11 check; else none.
+ */
+export function dicomNhsNumber(study: PacsStudy): string | null {
+  if (!study.patientId) return null;
+  const issuer = (study.issuerOfPatientId ?? '').toUpperCase();
+  if (issuer && !issuer.startsWith('NHS')) return null;
+  return checkNhsNumber(study.patientId).value ?? null;
+}
+
+/** Finds the RIS patient a PACS study belongs to: by PatientID as MRN, else as NHS number. */
+export function risPatientOfPacsStudy(store: TrustReadModel, study: PacsStudy): RisPatientRow | undefined {
+  if (!study.patientId) return undefined;
+  const byMrn = store.patientByMrn(study.patientId);
+  if (byMrn) return byMrn;
+  const nhs = dicomNhsNumber(study);
+  return nhs ? store.patientByNhsNumber(nhs) : undefined;
+}
+
+export function patientNhsNumber(p: PatientView): string | null {
+  if (p.ris) return p.ris.nhsNumber;
+  return p.dicom ? dicomNhsNumber(p.dicom) : null;
+}
+
+/** Which rows are this patient's, for Patient.studies. */
+export function patientScope(p: PatientView): PatientScope {
+  const ids = new Set<string>();
+  const nhs = patientNhsNumber(p);
+  if (nhs) ids.add(nhs);
+  for (const mrn of p.ris?.mrns ?? []) ids.add(mrn);
+  if (!p.ris && p.dicom?.patientId) ids.add(p.dicom.patientId);
+  const scope: PatientScope = { pacsPatientIds: [...ids] };
+  if (p.ris) scope.risPatientId = p.ris.id;
+  return scope;
+}
+
+export function patientIdentifiers(p: PatientView): Array<{ trust: string; type: string; value: string }> {
+  const out: Array<{ trust: string; type: string; value: string }> = [];
+  const nhs = patientNhsNumber(p);
+  if (nhs) out.push({ trust: p.trust, type: 'NHS_NUMBER', value: nhs });
+  const mrns = p.ris ? p.ris.mrns : p.dicom?.patientId && p.dicom.patientId !== nhs ? [p.dicom.patientId] : [];
+  for (const mrn of mrns) out.push({ trust: p.trust, type: 'MRN', value: mrn });
+  return out;
+}

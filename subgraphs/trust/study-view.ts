@@ -1,0 +1,56 @@
+import { encodeStudyId, sortMillis, toModality } from '../../schema/index.ts';
+import type { RisOrderRow } from './store/read-model.ts';
+import type { PacsStudy } from './pacs/study-mapping.ts';
+
+/**
+ * One study as the trust serves it: the RIS order and the PACS study joined on accession number
+ * (ARCHITECTURE.md, data rules). Either side may be missing. RIS wins for status, priority and
+ * request/schedule times; the PACS for series, images, and the performed time when the RIS has
+ * none.
+ */
+export interface StudyView {
+  id: string;
+  trust: string;
+  accessionNumber: string | null;
+  studyInstanceUid: string | null;
+  order: RisOrderRow | undefined;
+  pacs: PacsStudy | undefined;
+  performedAt: string | null;
+  /** performed, else scheduled, else requested (the network's ordering time). */
+  sortAt: string | null;
+  sortMillis: number | null;
+}
+
+export function joinStudy(trust: string, order: RisOrderRow | undefined, pacs: PacsStudy | undefined): StudyView {
+  if (!order && !pacs) throw new Error('joinStudy needs an order or a PACS study');
+  const accessionNumber = order?.accessionNumber ?? (pacs?.accessionNumber || null);
+  const studyInstanceUid = pacs?.studyInstanceUid ?? order?.studyInstanceUid ?? null;
+  const id = accessionNumber
+    ? encodeStudyId({ trust, kind: 'accession', value: accessionNumber })
+    : encodeStudyId({ trust, kind: 'uid', value: studyInstanceUid as string });
+  const performedAt = order?.performedAt ?? pacs?.performedAt ?? null;
+  const sortAt = performedAt ?? order?.scheduledAt ?? order?.requestedAt ?? null;
+  return {
+    id,
+    trust,
+    accessionNumber,
+    studyInstanceUid,
+    order,
+    pacs,
+    performedAt,
+    sortAt,
+    sortMillis: sortMillis(sortAt),
+  };
+}
+
+/** Modalities: the PACS's ModalitiesInStudy (0008,0061), else the ordered modality. */
+export function studyModalities(view: StudyView): string[] {
+  const fromPacs = view.pacs?.modalities ?? [];
+  const raw = fromPacs.length > 0 ? fromPacs : view.order?.modality ? [view.order.modality] : [];
+  return [...new Set(raw.map(toModality))];
+}
+
+/** Status: RIS-derived when an order exists; a PACS-only study has images, so COMPLETED. */
+export function studyStatus(view: StudyView): string {
+  return view.order?.status ?? 'COMPLETED';
+}

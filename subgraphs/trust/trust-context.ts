@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import type { Logger } from 'pino';
+import type { TrustConfig } from './config.ts';
+import type { RisPatientRow, RisReportRow, TrustReadModel } from './store/read-model.ts';
+import type { DicomWebClient } from './pacs/dicomweb-client.ts';
+import { createPacsLoaders } from './pacs/pacs-loaders.ts';
+import type { PartialErrorSink } from './partial-errors.ts';
+
+/** Per-request context of the trust subgraph: its sources, and loaders that batch per request. */
+export interface TrustContext extends PartialErrorSink {
+  config: TrustConfig;
+  store: TrustReadModel;
+  pacs: DicomWebClient;
+  log: Logger;
+  pacsLoaders: ReturnType<typeof createPacsLoaders>;
+  /** RIS patients by internal id: one store call per request, however many studies. */
+  patients: DataLoader<number, RisPatientRow | undefined>;
+  /** Report versions by accession number: one store call per request. */
+  reports: DataLoader<string, RisReportRow[]>;
+}
+
+export function createTrustContext(base: { config: TrustConfig; store: TrustReadModel; pacs: DicomWebClient; log: Logger }): TrustContext {
+  const { store } = base;
+  return {
+    ...base,
+    partialErrors: [],
+    pacsLoaders: createPacsLoaders(base.pacs),
+    patients: new DataLoader(async (ids: readonly number[]) => {
+      const found = store.patientsById(ids);
+      return ids.map((id) => found.get(id));
+    }),
+    reports: new DataLoader(async (accessions: readonly string[]) => {
+      const found = store.reportsByAccession(accessions);
+      return accessions.map((a) => found.get(a) ?? []);
+    }),
+  };
+}
