@@ -1,0 +1,235 @@
+/**
+ * Real peers: Orthanc (DICOMweb plugin) seeded with dcmtk-generated files, behind a counting
+ * proxy; the trust runs as a real `imaging-network trust` process from a minimal config.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { freePort, skipWithoutOrthanc, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
+import { syntheticStudy } from '../helpers/dicom-fixtures.ts';
+import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.ts';
+import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
+import { decodeStudyId } from '../../schema/study-id.ts';
+
+const skip = skipWithoutOrthanc();
+const MODALITIES = ['CT', 'MR', 'CR', 'US'];
+
+interface Truth {
+  uid: string;
+  accession: string;
+  patientId: string;
+  date: string;
+  time: string;
+  modality: string;
+  seriesCount: number;
+  instances: number;
+}
+
+describe.skipIf(skip)('trust subgraph over a real PACS (Orthanc)', () => {
+  let orthanc: RunningOrthanc;
+  let proxy: CountingProxy;
+  let trust: RunningChild;
+  let url: string;
+  const truth: Truth[] = [];
+
+  beforeAll(async () => {
+    orthanc = await startOrthanc();
+    const files: Buffer[] = [];
+    for (let i = 0; i < 25; i++) {
+      const modality = MODALITIES[i % MODALITIES.length]!;
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      const spec = {
+        patientId: i % 5 === 0 ? '9990000018' : `MRN${1000 + (i % 7)}`,
+        patientName: i % 5 === 0 ? "O'BRIEN^Zoë^Ann" : `TEST^PATIENT${i % 7}`,
+        birthDate: '19800101',
+        sex: i % 2 ? 'M' : 'F',
+        accessionNumber: `ACC${String(i).padStart(4, '0')}`,
+        studyDate: `2026${i < 12 ? '03' : '10'}${day}`,
+        studyTime: `${String(8 + (i % 10)).padStart(2, '0')}3000`,
+        description: `${modality} study ${i}`,
+        series: Array.from({ length: 1 + (i % 3) }, (_, s) => ({
+          modality,
+          number: s + 1,
+          description: `series ${s + 1}`,
+          bodyPart: 'CHEST',
+          instances: 1 + ((i + s) % 2),
+        })),
+      };
+      const made = syntheticStudy(spec);
+      files.push(...made.files);
+      truth.push({
+        uid: made.studyInstanceUid,
+        accession: spec.accessionNumber,
+        patientId: spec.patientId,
+        date: spec.studyDate,
+        time: spec.studyTime,
+        modality,
+        seriesCount: spec.series.length,
+        instances: spec.series.reduce((n, s) => n + s.instances, 0),
+      });
+    }
+    await orthanc.upload(files);
+    proxy = await startCountingProxy(orthanc.url);
+
+    const dir = mkdtempSync(join(tmpdir(), 'trust-pacs-'));
+    const httpPort = await freePort();
+    const config = {
+      code: 'RXA',
+      name: 'Test Trust A',
+      http: { port: httpPort },
+      mllp: { port: await freePort() },
+      pacs: { dicomweb: `${proxy.url}/dicom-web` },
+      store: { sqlite: join(dir, 'RXA.db') },
+    };
+    writeFileSync(join(dir, 'trust.json'), JSON.stringify(config));
+    trust = runCli(['trust', '--config', join(dir, 'trust.json')]);
+    await waitForHttp(`http://127.0.0.1:${httpPort}/healthz`, trust);
+    url = `http://127.0.0.1:${httpPort}/graphql`;
+  });
+
+  afterAll(async () => {
+    await trust?.stop();
+    await proxy?.close();
+    await orthanc?.stop();
+  });
+
+  /** Ground truth order: StudyDate+StudyTime newest first (all in one zone), ties by id. */
+  function expectedOrder(rows: Truth[]): string[] {
+    return [...rows].sort((a, b) => (b.date + b.time).localeCompare(a.date + a.time) || a.accession.localeCompare(b.accession)).map((t) => t.accession);
+  }
+
+  async function allPages(filter: Record<string, unknown> | null, pageSize: number): Promise<string[]> {
+    const out: string[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 100; guard++) {
+      const res = await gql<{ studies: { edges: Array<{ node: { accessionNumber: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+        url,
+        'query($f: StudyFilter, $n: Int, $a: String) { studies(filter: $f, first: $n, after: $a) { edges { node { accessionNumber } } pageInfo { hasNextPage endCursor } } }',
+        { f: filter, n: pageSize, a: after },
+      );
+      expect(res.errors).toBeUndefined();
+      out.push(...res.data!.studies.edges.map((e) => e.node.accessionNumber));
+      if (!res.data!.studies.pageInfo.hasNextPage) return out;
+      after = res.data!.studies.pageInfo.endCursor;
+    }
+    throw new Error('paging did not end');
+  }
+
+  it('answers studies as the DICOM files say, newest first', async () => {
+    const res = await gql<{ studies: { edges: Array<{ node: Record<string, unknown> }> } }>(
+      url,
+      `{ studies(first: 200) { edges { node { id accessionNumber studyInstanceUid status modalities description imageCount performedAt
+          trust { code name } patient { nhsNumber name { family given } birthDate sex identifiers { type value trust { code } } }
+          dicomweb { studyUrl wadoRoot qidoRoot } } } unavailableTrusts { code } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const nodes = res.data!.studies.edges.map((e) => e.node);
+    expect(nodes.map((n) => n.accessionNumber)).toEqual(expectedOrder(truth));
+    for (const node of nodes) {
+      const t = truth.find((x) => x.accession === node['accessionNumber'])!;
+      expect(node['studyInstanceUid']).toBe(t.uid);
+      expect(node['status']).toBe('COMPLETED');
+      expect(node['modalities']).toEqual([t.modality]);
+      expect(node['imageCount']).toBe(t.instances);
+      expect(node['trust']).toEqual({ code: 'RXA', name: 'Test Trust A' });
+      expect(decodeStudyId(node['id'] as string)).toEqual({ trust: 'RXA', kind: 'accession', value: t.accession });
+      const offset = t.date.slice(4, 6) === '03' && Number(t.date.slice(6)) >= 29 ? '+01:00' : t.date.slice(4, 6) === '10' && Number(t.date.slice(6)) < 25 ? '+01:00' : '+00:00';
+      const iso = `${t.date.slice(0, 4)}-${t.date.slice(4, 6)}-${t.date.slice(6)}T${t.time.slice(0, 2)}:${t.time.slice(2, 4)}:${t.time.slice(4, 6)}`;
+      expect([`${iso}${offset}`, offset === '+00:00' ? `${iso}Z` : '']).toContain(node['performedAt']);
+      const patient = node['patient'] as { nhsNumber: string | null; identifiers: Array<{ type: string; value: string }> };
+      if (t.patientId === '9990000018') {
+        expect(patient.nhsNumber).toBe('9990000018');
+        expect(node['patient']).toMatchObject({ name: { family: "O'BRIEN", given: ['Zoë', 'Ann'] } });
+      } else {
+        expect(patient.nhsNumber).toBeNull();
+        expect(patient.identifiers).toEqual([{ type: 'MRN', value: t.patientId, trust: { code: 'RXA' } }]);
+      }
+      expect((node['dicomweb'] as { studyUrl: string }).studyUrl).toMatch(new RegExp(`/dicom-web/studies/${t.uid}$`));
+    }
+  });
+
+  it('pages through every study exactly once with any page size', async () => {
+    const expected = expectedOrder(truth);
+    for (const size of [1, 4, 7, 25]) expect(await allPages(null, size)).toEqual(expected);
+  });
+
+  it('pushes filters down and applies them exactly', async () => {
+    expect(await allPages({ accessionNumber: 'ACC0007' }, 10)).toEqual(['ACC0007']);
+    expect(await allPages({ modalities: ['MR'] }, 10)).toEqual(expectedOrder(truth.filter((t) => t.modality === 'MR')));
+    expect(await allPages({ modalities: ['MR', 'US'] }, 10)).toEqual(expectedOrder(truth.filter((t) => t.modality === 'MR' || t.modality === 'US')));
+    expect(await allPages({ nhsNumber: '999 000 0018' }, 10)).toEqual(expectedOrder(truth.filter((t) => t.patientId === '9990000018')));
+    const march = truth.filter((t) => t.date >= '20260305' && t.date <= '20260310');
+    expect(await allPages({ from: '2026-03-05T00:00:00Z', to: '2026-03-10T23:59:59Z' }, 10)).toEqual(expectedOrder(march));
+    expect(await allPages({ statuses: ['SCHEDULED'] }, 10)).toEqual([]);
+    expect(await allPages({ trusts: ['RH8'] }, 10)).toEqual([]);
+  });
+
+  it('fetches series of a 20-study page in at most 2 QIDO requests', async () => {
+    proxy.reset();
+    const res = await gql<{ studies: { edges: Array<{ node: { accessionNumber: string; imageCount: number; series: Array<{ seriesInstanceUid: string; modality: string; number: number; bodyPart: string; description: string; instanceCount: number }> } }> } }>(
+      url,
+      '{ studies(first: 20) { edges { node { accessionNumber imageCount series { seriesInstanceUid modality number bodyPart description instanceCount } } } } }',
+    );
+    expect(res.errors).toBeUndefined();
+    const qido = proxy.requests.filter((r) => r.path.startsWith('/dicom-web/'));
+    expect(qido.length).toBeLessThanOrEqual(2);
+    expect(res.data!.studies.edges).toHaveLength(20);
+    for (const { node } of res.data!.studies.edges) {
+      const t = truth.find((x) => x.accession === node.accessionNumber)!;
+      expect(node.series).toHaveLength(t.seriesCount);
+      expect(node.series.map((s) => s.number).sort()).toEqual(Array.from({ length: t.seriesCount }, (_, i) => i + 1));
+      for (const s of node.series) expect(s).toMatchObject({ modality: t.modality, bodyPart: 'CHEST' });
+      expect(node.series.reduce((n, s) => n + s.instanceCount, 0)).toBe(t.instances);
+    }
+  });
+
+  it('resolves study(id) and _entities references', async () => {
+    const list = await gql<{ studies: { edges: Array<{ node: { id: string; accessionNumber: string } }> } }>(url, '{ studies(first: 3) { edges { node { id accessionNumber } } } }');
+    const [a, b] = list.data!.studies.edges.map((e) => e.node);
+    const one = await gql<{ study: { accessionNumber: string } | null }>(url, 'query($id: ID!) { study(id: $id) { accessionNumber } }', { id: a!.id });
+    expect(one.data!.study).toEqual({ accessionNumber: a!.accessionNumber });
+    const ents = await gql<{ _entities: Array<{ accessionNumber: string } | null> }>(
+      url,
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Study { accessionNumber } } }',
+      { r: [{ __typename: 'Study', id: a!.id }, { __typename: 'Study', id: b!.id }, { __typename: 'Study', id: 'S1.RXA.YTpOT1RIRVJF' }] },
+    );
+    expect(ents.data!._entities).toEqual([{ accessionNumber: a!.accessionNumber }, { accessionNumber: b!.accessionNumber }, null]);
+    const other = await gql<{ study: unknown }>(url, '{ study(id: "S1.RH8.YTpBQ0MwMDAx") { id } }');
+    expect(other.data!.study).toBeNull();
+  });
+
+  it('answers patient(nhsNumber) and refuses an invalid NHS number with BAD_USER_INPUT', async () => {
+    const ok = await gql<{ patient: { nhsNumber: string; studies: { edges: unknown[] } } }>(url, '{ patient(nhsNumber: "9990000018") { nhsNumber studies(first: 50) { edges { cursor } } } }');
+    expect(ok.data!.patient.nhsNumber).toBe('9990000018');
+    expect(ok.data!.patient.studies.edges).toHaveLength(truth.filter((t) => t.patientId === '9990000018').length);
+    const bad = await gql(url, '{ patient(nhsNumber: "9990000019") { nhsNumber } }');
+    expect(bad.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.message).toMatch(/nhsNumber/);
+    const badFilter = await gql(url, '{ studies(filter: { nhsNumber: "123" }) { edges { cursor } } }');
+    expect(badFilter.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.nhsNumber' });
+    const badCursor = await gql(url, '{ studies(after: "nope") { edges { cursor } } }');
+    expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    const tooMany = await gql(url, '{ studies(first: 5000) { edges { cursor } } }');
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
+  });
+
+  it('serves an SDL that composes into a valid supergraph', async () => {
+    const res = await gql<{ _service: { sdl: string } }>(url, '{ _service { sdl } }');
+    const composed = composeServices([{ name: 'RXA', url, typeDefs: parse(res.data!._service.sdl) }]);
+    expect(composed.errors ?? []).toEqual([]);
+    expect(composed.supergraphSdl).toContain('type Study');
+  });
+
+  it('keeps serving with PACS_UNAVAILABLE when the PACS is down', async () => {
+    await orthanc.stop();
+    const res = await gql<{ studies: { edges: unknown[] } }>(url, '{ studies { edges { cursor } } }');
+    expect(res.data!.studies.edges).toEqual([]);
+    expect(res.errors?.map((e) => e.extensions?.['code'])).toContain('PACS_UNAVAILABLE');
+    expect(JSON.stringify(res.errors)).not.toMatch(/127\.0\.0\.1/);
+    const health = await fetch(url.replace('/graphql', '/healthz'));
+    expect(health.status).toBe(200);
+  });
+});
