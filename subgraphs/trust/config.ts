@@ -99,7 +99,21 @@ export const trustConfigSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('pino log level. @default info'),
-    capacity: z.unknown().optional().describe('Reserved: scanner capacity (capacity issue).'),
+    capacity: z
+      .strictObject({
+        scanners: z
+          .array(
+            z.strictObject({
+              id: z.string().min(1).describe('Scanner id, unique within the trust.'),
+              modality: z.string().min(1).describe('DICOM modality the scanner performs, e.g. `CT`.'),
+              examsPerDay: z.number().positive().describe('Exams the scanner can do in a day.'),
+            }),
+          )
+          .default([])
+          .describe('Declared scanners; `CapacityRow.utilisation` is computed against them.'),
+      })
+      .prefault({})
+      .describe('Scanner capacity of the trust.'),
     gatewaySecret: z.unknown().optional().describe('Reserved: shared secret with the gateway (security issue).'),
     auth: z.unknown().optional().describe('Reserved (security issue).'),
   })

@@ -105,7 +105,8 @@ describe.skipIf(skip)('trust subgraph over a real PACS (Orthanc)', () => {
     const out: string[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
-      const res = await gql<{ studies: { edges: Array<{ node: { accessionNumber: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      type Page = { studies: { edges: Array<{ node: { accessionNumber: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      const res: { data?: Page; errors?: unknown[] } = await gql<Page>(
         url,
         'query($f: StudyFilter, $n: Int, $a: String) { studies(filter: $f, first: $n, after: $a) { edges { node { accessionNumber } } pageInfo { hasNextPage endCursor } } }',
         { f: filter, n: pageSize, a: after },

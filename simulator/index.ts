@@ -1,0 +1,14 @@
+export type { SimDialect, SimTrustProfile } from './sim-trust-profile.ts';
+export { BUILT_IN_PROFILES, RXA_PROFILE, RH8_PROFILE, RTH_PROFILE, builtInProfile, NHS_NUMBER_AUTHORITY } from './sim-trust-profile.ts';
+export type { SimMessage, SimMessageType } from './sim-message.ts';
+export type { SimStudy, SimSeries } from './sim-study.ts';
+export { modalitiesInStudy, instanceCountOfStudy } from './sim-study.ts';
+export { generateHistory } from './generate-history.ts';
+export type { HistoryOptions, SimHistory } from './generate-history.ts';
+export { createLiveFeed } from './live-feed.ts';
+export type { LiveFeed, LiveFeedOptions, LiveBatch } from './live-feed.ts';
+export { startDicomwebSimulator } from './dicomweb-simulator.ts';
+export type { DicomwebSimulator, DicomwebSimulatorOptions } from './dicomweb-simulator.ts';
+export { runSimulate } from './simulate-command.ts';
+export type { SimulateIo } from './simulate-command.ts';
+export { SIMULATE_USAGE } from './simulate-args.ts';

@@ -1,0 +1,31 @@
+import { writeMsh, writePid, writePv1 } from './hl7-common-segments.ts';
+import { formatHl7Time } from './hl7-time.ts';
+import { Hl7TextBuilder } from './hl7-text-builder.ts';
+import type { SimTrustProfile } from './sim-trust-profile.ts';
+import type { StudyPlan } from './study-plan.ts';
+
+/**
+ * SIU^S12 new appointment booking (v2.5.1 chapter 10.4.1). SCH-26/27 carry the placer and filler
+ * order numbers of the booked order (SIU has no IPC), so a receiver joins it to the OMI by filler
+ * order number (= the order's ORC-3). AIS-4 is the start, AIS-7/8 the duration in minutes.
+ */
+export function buildScheduleMessage(profile: SimTrustProfile, plan: StudyPlan, at: number, controlId: string): string {
+  const b = new Hl7TextBuilder();
+  const tz = profile.timezone;
+  const start = plan.appointmentAt as number;
+  const minutes = Math.max(5, Math.round(((plan.completedAt ?? start + 15 * 60_000) - (plan.startedAt ?? start)) / 60_000));
+  const proc = plan.procedure;
+  writeMsh(b, profile, { type: 'SIU^S12', structure: 'SIU_S12', controlId, at });
+  b.segment('SCH', [
+    [`APT${plan.accessionNumber.slice(profile.code.length)}`, 'EPR'], [plan.accessionNumber, profile.sendingApplication],
+    null, null, null, null, [proc.code, proc.name, 'NICIP'], null, String(minutes), 'min', null,
+    null, null, null, null, null, null, null, null, null, null, null, null, null, 'Booked',
+    [plan.placerOrderNumber, 'EPR'], [plan.fillerOrderNumber, profile.sendingApplication],
+  ]);
+  b.segment('TQ1', ['1', null, null, null, null, null, formatHl7Time(start, tz), null, [plan.priority]]);
+  writePid(b, profile, { patient: plan.patient, mrn: plan.mrn, nhsNumberKnown: plan.nhsNumberKnown });
+  writePv1(b, plan.patientClass, plan.referrer);
+  b.segment('RGS', ['1']);
+  b.segment('AIS', ['1', null, [proc.code, proc.name, 'NICIP'], formatHl7Time(start, tz), null, null, String(minutes), 'min']);
+  return b.toString();
+}
