@@ -1,0 +1,205 @@
+import type { OrderRecord, PatientChanges, TrustWriter } from '../../store/write-model.ts';
+import type { Hl7Warning } from './apply-error.ts';
+import type { AppointmentFacts, DomainEvent, OrderFacts, PatientFacts, ReportFacts } from './domain-events.ts';
+import { advanceWorkflow, deriveStudyStatus, orderTransition, reportVersionStatus } from './status-machine.ts';
+
+/** How a message may change a patient it names. */
+type PatientMode =
+  /** ADT: the PAS is the source of truth; apply every change. */
+  | 'update'
+  /** Orders, reports, schedules: create an unknown patient, else only fill what is missing. */
+  | 'fill';
+
+/**
+ * Writes domain events through the store's writer; call inside `store.transaction`. Returns the
+ * warnings found while applying (an unknown ORC-1).
+ */
+export function applyEvents(writer: TrustWriter, events: readonly DomainEvent[], journalId: number | null): Hl7Warning[] {
+  const warnings: Hl7Warning[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case 'patient-registered':
+        resolvePatient(writer, event.patient, 'update');
+        break;
+      case 'patients-merged':
+        applyMerge(writer, event.retiredMrn, event.survivor);
+        break;
+      case 'order-changed':
+        applyOrder(writer, resolvePatient(writer, event.patient, 'fill'), event.order, warnings);
+        break;
+      case 'report-received':
+        applyReport(writer, resolvePatient(writer, event.patient, 'fill'), event.report, journalId);
+        break;
+      case 'appointment-changed':
+        applyAppointment(writer, resolvePatient(writer, event.patient, 'fill'), event.appointment);
+        break;
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Finds (or creates) the surviving patient a message names: by MRN, following merges (a message
+ * quoting an MRN merged away applies to the survivor), else by NHS number when no MRN was sent.
+ */
+export function resolvePatient(writer: TrustWriter, facts: PatientFacts, mode: PatientMode): number {
+  let id: number | undefined;
+  if (facts.mrn !== null) {
+    const holder = writer.patientIdByMrn(facts.mrn);
+    if (holder !== undefined) id = writer.survivorOf(holder);
+  } else if (facts.nhsNumber !== null) {
+    id = writer.patientIdsByNhsNumber(facts.nhsNumber)[0];
+  }
+  if (id === undefined) {
+    id = writer.createPatient(facts.changes);
+    if (facts.mrn !== null) writer.addMrn(id, facts.mrn);
+    return id;
+  }
+  writer.updatePatient(id, mode === 'update' ? facts.changes : missingOnly(writer, id, facts.changes));
+  return id;
+}
+
+/** The changes that fill empty values only (an order's PID never overrides the PAS's ADT). */
+function missingOnly(writer: TrustWriter, id: number, changes: PatientChanges): PatientChanges {
+  const current = writer.patient(id);
+  if (!current) return {};
+  const out: PatientChanges = {};
+  if (changes.nhsNumber && current.nhsNumber === null) out.nhsNumber = changes.nhsNumber;
+  if (changes.family && current.family === null) out.family = changes.family;
+  if (changes.given && changes.given.length > 0 && current.given.length === 0) out.given = changes.given;
+  if (changes.birthDate && current.birthDate === null) out.birthDate = changes.birthDate;
+  if (changes.sex && current.sex === null) out.sex = changes.sex;
+  return out;
+}
+
+/**
+ * A40: the retired MRN's patient (followed to its survivor) merges into PID-3's patient.
+ * Repeated, reversed and already-merged A40s end at the same survivor and change nothing; a
+ * self-merge (MRG-1 = PID-3) is a no-op; an unknown retired MRN is recorded on the survivor so
+ * later messages quoting it find the survivor.
+ */
+function applyMerge(writer: TrustWriter, retiredMrn: string, survivorFacts: PatientFacts): void {
+  const survivor = resolvePatient(writer, survivorFacts, 'update');
+  if (retiredMrn === survivorFacts.mrn) return;
+  const holder = writer.patientIdByMrn(retiredMrn);
+  if (holder === undefined) {
+    writer.addMrn(survivor, retiredMrn);
+    return;
+  }
+  const retired = writer.survivorOf(holder);
+  if (retired === survivor) return;
+  writer.mergePatient(retired, survivor);
+}
+
+function recompute(writer: TrustWriter, order: OrderRecord): OrderRecord {
+  return { ...order, status: deriveStudyStatus({ ...order, reports: writer.reportVersions(order.accessionNumber) }) };
+}
+
+function newOrder(accessionNumber: string, patientId: number): OrderRecord {
+  return {
+    accessionNumber,
+    patientId,
+    placerOrderNumber: null,
+    fillerOrderNumber: null,
+    studyInstanceUid: null,
+    description: null,
+    bodyPart: null,
+    modality: null,
+    priority: null,
+    workflowStatus: 'REQUESTED',
+    cancelled: false,
+    status: 'REQUESTED',
+    requestedAt: null,
+    scheduledAt: null,
+    performedAt: null,
+    appointmentCancelledAt: null,
+  };
+}
+
+/** Copies the defined fields of `facts` (undefined = unchanged, null = cleared). */
+function assignDefined<K extends keyof OrderRecord>(order: OrderRecord, facts: Partial<Record<K, unknown>>, keys: readonly K[]): void {
+  for (const key of keys) {
+    const value = facts[key];
+    if (value !== undefined) (order as unknown as Record<string, unknown>)[key] = value;
+  }
+}
+
+const ORDER_DETAIL_KEYS = [
+  'placerOrderNumber',
+  'fillerOrderNumber',
+  'studyInstanceUid',
+  'description',
+  'bodyPart',
+  'modality',
+  'priority',
+  'scheduledAt',
+  'performedAt',
+] as const;
+
+function applyOrder(writer: TrustWriter, patientId: number, facts: OrderFacts, warnings: Hl7Warning[]): void {
+  const existing = writer.order(facts.accessionNumber);
+  const order: OrderRecord = existing ? { ...existing } : newOrder(facts.accessionNumber, patientId);
+  order.patientId = patientId;
+  assignDefined(order, facts, ORDER_DETAIL_KEYS);
+  if (facts.requestedAt !== undefined && (facts.orderControl === 'NW' || order.requestedAt === null)) {
+    order.requestedAt = facts.requestedAt;
+  }
+  const transition = orderTransition(facts.orderControl, facts.orderStatus);
+  switch (transition.kind) {
+    case 'advance':
+      order.workflowStatus = advanceWorkflow(existing?.workflowStatus, transition.to);
+      break;
+    case 'cancel':
+      order.cancelled = true;
+      break;
+    case 'details':
+      break;
+    case 'unknown':
+      warnings.push({ code: 103, location: 'ORC-1', text: `order control ${JSON.stringify(transition.orderControl)} applied as a detail change` });
+      break;
+  }
+  writer.saveOrder(recompute(writer, order));
+}
+
+function applyReport(writer: TrustWriter, patientId: number, facts: ReportFacts, journalId: number | null): void {
+  const earlier = writer.reportVersions(facts.accessionNumber);
+  writer.addReportVersion({
+    accessionNumber: facts.accessionNumber,
+    status: reportVersionStatus(facts.resultStatus, earlier),
+    resultStatus: facts.resultStatus,
+    text: facts.text,
+    reportedAt: facts.reportedAt,
+    author: facts.author,
+    patientId,
+    journalId,
+  });
+  // A report before its order is kept; the order joins it by accession when it comes.
+  const order = writer.order(facts.accessionNumber);
+  if (!order) return;
+  const updated = { ...order };
+  if (facts.performedAt !== undefined) updated.performedAt = facts.performedAt;
+  writer.saveOrder(recompute(writer, updated));
+}
+
+/**
+ * SIU: S12–S14 book or move the appointment (workflow → SCHEDULED, forward only). S15 cancels the
+ * appointment, not the order: the examination is still wanted and the RIS sends ORC CA/OC when
+ * the order itself ends, so the cancellation is noted (appointmentCancelledAt) and the status
+ * kept. An SIU for an accession without an order creates the order, already scheduled.
+ */
+function applyAppointment(writer: TrustWriter, patientId: number, facts: AppointmentFacts): void {
+  const existing = writer.order(facts.accessionNumber);
+  const order: OrderRecord = existing ? { ...existing } : newOrder(facts.accessionNumber, patientId);
+  if (!existing) order.patientId = patientId;
+  if (facts.event === 'S15') {
+    order.appointmentCancelledAt = facts.messageTime ?? new Date().toISOString();
+  } else {
+    order.workflowStatus = advanceWorkflow(existing?.workflowStatus, 'SCHEDULED');
+    order.appointmentCancelledAt = null;
+    if (facts.scheduledAt !== undefined) order.scheduledAt = facts.scheduledAt;
+  }
+  if (facts.description !== undefined && (order.description === null || !existing)) order.description = facts.description;
+  if (facts.placerOrderNumber && !order.placerOrderNumber) order.placerOrderNumber = facts.placerOrderNumber;
+  if (facts.fillerOrderNumber && !order.fillerOrderNumber) order.fillerOrderNumber = facts.fillerOrderNumber;
+  writer.saveOrder(recompute(writer, order));
+}

@@ -1,0 +1,177 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned schema of the trust store. `PRAGMA user_version` holds the number of migrations
+ * applied; each migration runs in its own transaction together with the version bump, so a crash
+ * leaves the database at a whole version. Append only: never edit a released migration.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal, acks, failed, patients, orders, reports, outbox',
+    sql: `
+      -- Every message received, raw bytes first (written and committed before parsing).
+      CREATE TABLE journal (
+        id                  INTEGER PRIMARY KEY,
+        received_at         TEXT    NOT NULL,
+        remote_address      TEXT,
+        connection_id       INTEGER,
+        raw                 BLOB    NOT NULL,
+        size                INTEGER NOT NULL,  -- bytes kept in raw
+        frame_size          INTEGER NOT NULL,  -- bytes received; larger than size when oversized
+        control_id          TEXT,              -- MSH-10, once parsed
+        sending_application TEXT,              -- MSH-3
+        sending_facility    TEXT,              -- MSH-4
+        message_type        TEXT,              -- MSH-9, e.g. ORM^O01
+        outcome             TEXT    NOT NULL DEFAULT 'RECEIVED',
+        ack_code            TEXT,
+        detail              TEXT
+      );
+      CREATE INDEX journal_control_id ON journal (control_id);
+
+      -- The ACK sent for each message, by dedupe key: a resent message gets the same ACK back.
+      CREATE TABLE acks (
+        sending_application TEXT    NOT NULL,
+        sending_facility    TEXT    NOT NULL,
+        control_id          TEXT    NOT NULL,
+        journal_id          INTEGER NOT NULL REFERENCES journal (id),
+        ack_code            TEXT    NOT NULL,
+        ack_text            TEXT    NOT NULL,
+        acked_at            TEXT    NOT NULL,
+        PRIMARY KEY (sending_application, sending_facility, control_id)
+      ) WITHOUT ROWID;
+
+      -- Messages answered AE/AR, kept for an operator to see and replay.
+      CREATE TABLE failed (
+        id              INTEGER PRIMARY KEY,
+        journal_id      INTEGER NOT NULL REFERENCES journal (id),
+        failed_at       TEXT    NOT NULL,
+        ack_code        TEXT    NOT NULL,
+        err_code        INTEGER NOT NULL,      -- ERR-3, table 0357
+        reason          TEXT    NOT NULL,
+        location        TEXT,
+        status          TEXT    NOT NULL DEFAULT 'FAILED' CHECK (status IN ('FAILED', 'REPLAYED')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at TEXT,
+        replayed_at     TEXT
+      );
+      CREATE INDEX failed_status ON failed (status, id);
+
+      CREATE TABLE patients (
+        id          INTEGER PRIMARY KEY,
+        nhs_number  TEXT,
+        family      TEXT,
+        given       TEXT    NOT NULL DEFAULT '[]',   -- JSON array, in order
+        birth_date  TEXT,
+        sex         TEXT,
+        merged_into INTEGER REFERENCES patients (id),
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL
+      );
+      CREATE INDEX patients_nhs_number ON patients (nhs_number);
+      CREATE INDEX patients_merged_into ON patients (merged_into);
+
+      -- Local identifiers (type MR, HL7 table 0203). An identifier stays with the patient that
+      -- had it; merges are followed on read, so the survivor shows the MRNs merged into it.
+      CREATE TABLE patient_identifiers (
+        type       TEXT    NOT NULL,
+        value      TEXT    NOT NULL,
+        patient_id INTEGER NOT NULL REFERENCES patients (id),
+        PRIMARY KEY (type, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX patient_identifiers_patient ON patient_identifiers (patient_id);
+
+      CREATE TABLE orders (
+        accession_number         TEXT    PRIMARY KEY,
+        patient_id               INTEGER NOT NULL REFERENCES patients (id),
+        placer_order_number      TEXT,
+        filler_order_number      TEXT,
+        study_instance_uid       TEXT,
+        description              TEXT,
+        body_part                TEXT,
+        modality                 TEXT,
+        priority                 TEXT,
+        workflow_status          TEXT    NOT NULL,
+        cancelled                INTEGER NOT NULL DEFAULT 0,
+        status                   TEXT    NOT NULL,
+        requested_at             TEXT,
+        scheduled_at             TEXT,
+        performed_at             TEXT,
+        appointment_cancelled_at TEXT,
+        created_at               TEXT    NOT NULL,
+        updated_at               TEXT    NOT NULL
+      );
+      CREATE INDEX orders_patient ON orders (patient_id);
+
+      -- Every report version. No foreign key to orders: a report may arrive before its order and
+      -- is joined by accession number when the order comes.
+      CREATE TABLE reports (
+        accession_number TEXT    NOT NULL,
+        version          INTEGER NOT NULL,
+        status           TEXT    NOT NULL,
+        result_status    TEXT    NOT NULL,         -- OBR-25 as received
+        text             TEXT    NOT NULL,
+        reported_at      TEXT,
+        author           TEXT,
+        patient_id       INTEGER REFERENCES patients (id),
+        journal_id       INTEGER REFERENCES journal (id),
+        received_at      TEXT    NOT NULL,
+        PRIMARY KEY (accession_number, version)
+      ) WITHOUT ROWID;
+
+      -- Outbound HL7 (e.g. ORU^R01 back to an originating RIS), retried until ACKed. Empty today.
+      CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        created_at      TEXT    NOT NULL,
+        destination     TEXT    NOT NULL,          -- configured peer name
+        message_type    TEXT    NOT NULL,
+        control_id      TEXT    NOT NULL UNIQUE,   -- our MSH-10, matched against MSA-2
+        payload         TEXT    NOT NULL,
+        status          TEXT    NOT NULL DEFAULT 'PENDING'
+                          CHECK (status IN ('PENDING', 'ACKED', 'REJECTED', 'ABANDONED')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error      TEXT,
+        ack_code        TEXT,
+        acked_at        TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+    `,
+  },
+];
+
+/** The version a fully migrated database has. */
+export const LATEST_VERSION = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings `db` to the latest version; returns the versions applied. A database newer than this
+ * code is refused rather than written to.
+ */
+export function migrate(db: Database): number[] {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_VERSION) {
+    throw new Error(`trust store is at schema version ${current}, newer than this build (${LATEST_VERSION})`);
+  }
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      // PRAGMA takes no bound parameters; the version is an integer from this file.
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+    applied.push(migration.version);
+  }
+  return applied;
+}
+
+/** The schema version of `db`. */
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,159 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow } from './read-model.ts';
+import { SqliteReadModel } from './sqlite-read-model.ts';
+import { toFailedMessage, type FailedColumns } from './sqlite-rows.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
+import { isStorageError, StoreFailure } from './store-failure.ts';
+import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage, StoreCounts, TrustStore } from './trust-store.ts';
+import type { TrustWriter } from './write-model.ts';
+
+export interface OpenTrustStoreOptions {
+  /** Open an existing, migrated database for reading only. @default false */
+  readonly?: boolean;
+  /** How long a writer waits for a lock before failing (SQLITE_BUSY → StoreFailure). @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+/** Runs `fn`, turning storage errors of the driver into StoreFailure. */
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof StoreFailure || !isStorageError(error)) throw error;
+    throw new StoreFailure(error);
+  }
+}
+
+const FAILED_SELECT = `
+  SELECT f.id, f.journal_id, j.received_at, f.failed_at, j.remote_address, j.sending_application, j.sending_facility, j.control_id, j.message_type,
+         f.ack_code, f.err_code, f.reason, f.location, f.status, f.attempts, f.replayed_at
+    FROM failed f JOIN journal j ON j.id = f.journal_id`;
+
+class SqliteTrustStore implements TrustStore {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #read: SqliteReadModel;
+  readonly #writer: SqliteWriter;
+
+  constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.#db = db;
+    this.#read = new SqliteReadModel(db);
+    this.#writer = new SqliteWriter(db, this.#read);
+  }
+
+  findOrders(query: RisOrderQuery): RisOrderRow[] {
+    return this.#read.findOrders(query);
+  }
+  ordersByAccession(accessionNumbers: readonly string[]): Map<string, RisOrderRow> {
+    return this.#read.ordersByAccession(accessionNumbers);
+  }
+  patientsById(ids: readonly number[]): Map<number, RisPatientRow> {
+    return this.#read.patientsById(ids);
+  }
+  patientByNhsNumber(nhsNumber: string): RisPatientRow | undefined {
+    return this.#read.patientByNhsNumber(nhsNumber);
+  }
+  patientByMrn(mrn: string): RisPatientRow | undefined {
+    return this.#read.patientByMrn(mrn);
+  }
+  reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]> {
+    return this.#read.reportsByAccession(accessionNumbers);
+  }
+
+  journalReceived(m: ReceivedMessage): number {
+    return guarded(() => {
+      const result = this.#db
+        .prepare(
+          `INSERT INTO journal (received_at, remote_address, connection_id, raw, size, frame_size)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(m.receivedAt, m.remoteAddress, m.connectionId, m.raw, m.raw.length, Math.max(m.frameSize ?? 0, m.raw.length));
+      return Number(result.lastInsertRowid);
+    });
+  }
+
+  transaction<T>(work: (writer: TrustWriter) => T): T {
+    // IMMEDIATE takes the write lock up front, so a busy database fails here (cleanly, as
+    // StoreFailure) rather than half-way through upgrading a read lock.
+    return guarded(() => this.#db.transaction(() => work(this.#writer)).immediate());
+  }
+
+  listFailed(opts: { includeReplayed?: boolean } = {}): FailedMessage[] {
+    const where = opts.includeReplayed ? '' : ` WHERE f.status = 'FAILED'`;
+    return (this.#db.prepare(`${FAILED_SELECT}${where} ORDER BY f.id DESC`).all() as FailedColumns[]).map(
+      toFailedMessage,
+    );
+  }
+
+  failedForReplay(ids?: readonly number[]): FailedMessageWithRaw[] {
+    const rows = this.#db
+      .prepare(`SELECT f.id AS failed_id, j.raw, j.size < j.frame_size AS truncated
+                  FROM failed f JOIN journal j ON j.id = f.journal_id
+                 WHERE f.status = 'FAILED' ORDER BY f.id`)
+      .all() as { failed_id: number; raw: Buffer; truncated: number }[];
+    const wanted = ids ? new Set(ids) : undefined;
+    const byId = new Map(this.listFailed().map((f) => [f.id, f]));
+    return rows
+      .filter((r) => !wanted || wanted.has(r.failed_id))
+      .map((r) => ({ ...byId.get(r.failed_id)!, raw: r.raw, truncated: r.truncated !== 0 }));
+  }
+
+  counts(): StoreCounts {
+    const count = (table: string): number =>
+      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return {
+      journal: count('journal'),
+      acks: count('acks'),
+      failed: count('failed'),
+      patients: count('patients'),
+      orders: count('orders'),
+      reports: count('reports'),
+      outbox: count('outbox'),
+    };
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+/**
+ * Opens (creating and migrating when needed) the trust's SQLite store.
+ *
+ * Durability: WAL with `synchronous = FULL`. The RIS is told AA only after the commit returns
+ * (ARCHITECTURE.md, data rules), so the commit must survive power loss, not just a crash of this
+ * process. WAL with NORMAL survives a process crash but may lose the last commits on power loss
+ * (SQLite docs, "PRAGMA synchronous": NORMAL in WAL mode "does lose durability"), which would
+ * turn an AA into a lost message; FULL syncs the WAL at every commit. The cost is one fsync per
+ * commit; messages arrive one at a time per connection, so throughput is bounded by the RIS anyway.
+ */
+export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): TrustStore {
+  return guarded(() => {
+    if (opts.readonly) {
+      const db = new Database(path, { readonly: true, fileMustExist: true });
+      const version = schemaVersion(db);
+      if (version !== LATEST_VERSION) {
+        db.close();
+        throw new Error(`trust store ${path} is at schema version ${version}; this build reads ${LATEST_VERSION}`);
+      }
+      return new SqliteTrustStore(path, db);
+    }
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteTrustStore(path, db);
+  });
+}

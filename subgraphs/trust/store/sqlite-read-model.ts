@@ -1,0 +1,129 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, TrustReadModel } from './read-model.ts';
+import {
+  chunks,
+  toOrderRow,
+  toPatientRecord,
+  toReportRow,
+  type OrderColumns,
+  type PatientColumns,
+  type ReportColumns,
+} from './sqlite-rows.ts';
+import { followSurvivorChain } from './survivor-chain.ts';
+
+/**
+ * The read model over SQLite. Orders always point at surviving patients (merges re-point them),
+ * and merged patients point straight at their survivor; reads still follow chains, cycle-safe,
+ * so a database written by an older build cannot send them astray.
+ */
+export class SqliteReadModel implements TrustReadModel {
+  readonly #db: Database;
+  readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
+  readonly #patient: Statement<[number], PatientColumns>;
+  readonly #mrnsOf: Statement<[number], { value: string }>;
+  readonly #byMrn: Statement<[string], { patient_id: number }>;
+  readonly #byNhs: Statement<[string], { id: number }>;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#mergedInto = db.prepare('SELECT merged_into FROM patients WHERE id = ?');
+    this.#patient = db.prepare('SELECT * FROM patients WHERE id = ?');
+    // Every patient merged into this one, at any depth; UNION (not UNION ALL) stops on a cycle.
+    this.#mrnsOf = db.prepare(
+      `WITH RECURSIVE merged(id) AS (
+         SELECT ? UNION SELECT p.id FROM patients p JOIN merged m ON p.merged_into = m.id
+       )
+       SELECT i.value FROM patient_identifiers i JOIN merged m ON m.id = i.patient_id
+        WHERE i.type = 'MR' ORDER BY i.patient_id, i.value`,
+    );
+    this.#byMrn = db.prepare(`SELECT patient_id FROM patient_identifiers WHERE type = 'MR' AND value = ?`);
+    // Survivors first, then the most recently updated: a RIS may hold duplicates of one NHS
+    // number until the PAS merges them.
+    this.#byNhs = db.prepare(
+      'SELECT id FROM patients WHERE nhs_number = ? ORDER BY merged_into IS NOT NULL, updated_at DESC, id DESC',
+    );
+  }
+
+  /** The end of the merge chain from `id` (the id itself when it was never merged). */
+  survivorOf(id: number): number {
+    return followSurvivorChain(id, (current) => this.#mergedInto.get(current)?.merged_into ?? null);
+  }
+
+  findOrders(query: RisOrderQuery): RisOrderRow[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.accessionNumber !== undefined) {
+      where.push('accession_number = ?');
+      params.push(query.accessionNumber);
+    }
+    if (query.patientId !== undefined) {
+      where.push('patient_id = ?');
+      params.push(this.survivorOf(query.patientId));
+    }
+    const sql = `SELECT * FROM orders${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY accession_number`;
+    return (this.#db.prepare(sql).all(...params) as OrderColumns[]).map(toOrderRow);
+  }
+
+  ordersByAccession(accessionNumbers: readonly string[]): Map<string, RisOrderRow> {
+    const out = new Map<string, RisOrderRow>();
+    for (const part of chunks([...new Set(accessionNumbers)])) {
+      const rows = this.#db
+        .prepare(`SELECT * FROM orders WHERE accession_number IN (${part.map(() => '?').join(',')})`)
+        .all(...part) as OrderColumns[];
+      for (const row of rows) out.set(row.accession_number, toOrderRow(row));
+    }
+    return out;
+  }
+
+  patientsById(ids: readonly number[]): Map<number, RisPatientRow> {
+    const out = new Map<number, RisPatientRow>();
+    for (const id of new Set(ids)) {
+      const row = this.#patientRow(this.survivorOf(id));
+      if (row) out.set(id, row);
+    }
+    return out;
+  }
+
+  patientByNhsNumber(nhsNumber: string): RisPatientRow | undefined {
+    const hit = this.#byNhs.get(nhsNumber);
+    return hit ? this.#patientRow(this.survivorOf(hit.id)) : undefined;
+  }
+
+  patientByMrn(mrn: string): RisPatientRow | undefined {
+    const hit = this.#byMrn.get(mrn);
+    return hit ? this.#patientRow(this.survivorOf(hit.patient_id)) : undefined;
+  }
+
+  reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]> {
+    const out = new Map<string, RisReportRow[]>();
+    for (const part of chunks([...new Set(accessionNumbers)])) {
+      const rows = this.#db
+        .prepare(
+          `SELECT * FROM reports WHERE accession_number IN (${part.map(() => '?').join(',')})
+            ORDER BY accession_number, version`,
+        )
+        .all(...part) as ReportColumns[];
+      for (const row of rows) {
+        const list = out.get(row.accession_number) ?? [];
+        list.push(toReportRow(row));
+        out.set(row.accession_number, list);
+      }
+    }
+    return out;
+  }
+
+  #patientRow(id: number): RisPatientRow | undefined {
+    const columns = this.#patient.get(id);
+    if (!columns) return undefined;
+    const p = toPatientRecord(columns);
+    return {
+      id: p.id,
+      nhsNumber: p.nhsNumber,
+      family: p.family,
+      given: p.given,
+      birthDate: p.birthDate,
+      sex: p.sex,
+      mrns: this.#mrnsOf.all(id).map((r) => r.value),
+    };
+  }
+}

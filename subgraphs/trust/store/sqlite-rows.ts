@@ -1,0 +1,159 @@
+import type {
+  PriorityValue,
+  ReportStatusValue,
+  RisOrderRow,
+  RisReportRow,
+  SexValue,
+  StudyStatusValue,
+} from './read-model.ts';
+import type { FailedMessage, FailedStatus } from './trust-store.ts';
+import type { OrderRecord, PatientRecord, WorkflowStatus } from './write-model.ts';
+
+/** Column shapes of the SQLite tables (see migrations.ts) and their mapping to domain rows. */
+
+export interface PatientColumns {
+  id: number;
+  nhs_number: string | null;
+  family: string | null;
+  given: string;
+  birth_date: string | null;
+  sex: string | null;
+  merged_into: number | null;
+}
+
+export interface OrderColumns {
+  accession_number: string;
+  patient_id: number;
+  placer_order_number: string | null;
+  filler_order_number: string | null;
+  study_instance_uid: string | null;
+  description: string | null;
+  body_part: string | null;
+  modality: string | null;
+  priority: string | null;
+  workflow_status: string;
+  cancelled: number;
+  status: string;
+  requested_at: string | null;
+  scheduled_at: string | null;
+  performed_at: string | null;
+  appointment_cancelled_at: string | null;
+}
+
+export interface ReportColumns {
+  accession_number: string;
+  version: number;
+  status: string;
+  text: string;
+  reported_at: string | null;
+  author: string | null;
+}
+
+export interface FailedColumns {
+  id: number;
+  journal_id: number;
+  received_at: string;
+  failed_at: string;
+  remote_address: string | null;
+  sending_application: string | null;
+  sending_facility: string | null;
+  control_id: string | null;
+  message_type: string | null;
+  ack_code: string;
+  err_code: number;
+  reason: string;
+  location: string | null;
+  status: string;
+  attempts: number;
+  replayed_at: string | null;
+}
+
+export function toPatientRecord(c: PatientColumns): PatientRecord {
+  return {
+    id: c.id,
+    nhsNumber: c.nhs_number,
+    family: c.family,
+    given: JSON.parse(c.given) as string[],
+    birthDate: c.birth_date,
+    sex: c.sex as SexValue | null,
+    mergedInto: c.merged_into,
+  };
+}
+
+export function toOrderRecord(c: OrderColumns): OrderRecord {
+  return {
+    accessionNumber: c.accession_number,
+    patientId: c.patient_id,
+    placerOrderNumber: c.placer_order_number,
+    fillerOrderNumber: c.filler_order_number,
+    studyInstanceUid: c.study_instance_uid,
+    description: c.description,
+    bodyPart: c.body_part,
+    modality: c.modality,
+    priority: c.priority as PriorityValue | null,
+    workflowStatus: c.workflow_status as WorkflowStatus,
+    cancelled: c.cancelled !== 0,
+    status: c.status as StudyStatusValue,
+    requestedAt: c.requested_at,
+    scheduledAt: c.scheduled_at,
+    performedAt: c.performed_at,
+    appointmentCancelledAt: c.appointment_cancelled_at,
+  };
+}
+
+export function toOrderRow(c: OrderColumns): RisOrderRow {
+  return {
+    accessionNumber: c.accession_number,
+    studyInstanceUid: c.study_instance_uid,
+    patientId: c.patient_id,
+    description: c.description,
+    bodyPart: c.body_part,
+    modality: c.modality,
+    priority: c.priority as PriorityValue | null,
+    status: c.status as StudyStatusValue,
+    requestedAt: c.requested_at,
+    scheduledAt: c.scheduled_at,
+    performedAt: c.performed_at,
+  };
+}
+
+export function toReportRow(c: ReportColumns): RisReportRow {
+  return {
+    accessionNumber: c.accession_number,
+    version: c.version,
+    status: c.status as ReportStatusValue,
+    text: c.text,
+    reportedAt: c.reported_at,
+    author: c.author,
+  };
+}
+
+export function toFailedMessage(c: FailedColumns): FailedMessage {
+  return {
+    id: c.id,
+    journalId: c.journal_id,
+    receivedAt: c.received_at,
+    failedAt: c.failed_at,
+    remoteAddress: c.remote_address,
+    sender:
+      c.sending_application === null && c.sending_facility === null
+        ? null
+        : `${c.sending_application ?? ''}/${c.sending_facility ?? ''}`,
+    controlId: c.control_id,
+    messageType: c.message_type,
+    ackCode: c.ack_code,
+    errCode: c.err_code,
+    reason: c.reason,
+    location: c.location,
+    status: c.status as FailedStatus,
+    attempts: c.attempts,
+    replayedAt: c.replayed_at,
+  };
+}
+
+/** Splits a key list into chunks small enough for one `IN (…)` (SQLite's bound-parameter limit). */
+export function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,232 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { RisReportRow } from './read-model.ts';
+import type { SqliteReadModel } from './sqlite-read-model.ts';
+import { toOrderRecord, toPatientRecord, toReportRow, type OrderColumns, type PatientColumns, type ReportColumns } from './sqlite-rows.ts';
+import type {
+  DedupeKey,
+  FailureRecord,
+  JournalCompletion,
+  NewReportVersion,
+  OrderRecord,
+  PatientChanges,
+  PatientRecord,
+  StoredAck,
+  TrustWriter,
+} from './write-model.ts';
+
+const now = (): string => new Date().toISOString();
+
+/** Column of each demographic field; a fixed map, so no caller text ever reaches the SQL. */
+const PATIENT_COLUMNS: Record<keyof PatientChanges, string> = {
+  nhsNumber: 'nhs_number',
+  family: 'family',
+  given: 'given',
+  birthDate: 'birth_date',
+  sex: 'sex',
+};
+
+function patientValue(key: keyof PatientChanges, value: PatientChanges[keyof PatientChanges]): string | null {
+  if (key === 'given') return JSON.stringify(value ?? []);
+  return (value as string | null | undefined) ?? null;
+}
+
+/** The TrustWriter over SQLite; only used inside `SqliteTrustStore.transaction`. */
+export class SqliteWriter implements TrustWriter {
+  readonly #db: Database;
+  readonly #read: SqliteReadModel;
+  readonly #stmt: {
+    byMrn: Statement<[string], { patient_id: number }>;
+    byNhs: Statement<[string], { id: number }>;
+    patient: Statement<[number], PatientColumns>;
+    addMrn: Statement<[string, number]>;
+    order: Statement<[string], OrderColumns>;
+    reports: Statement<[string], ReportColumns>;
+    ack: Statement<[string, string, string], { ack_code: string; ack_text: string; journal_id: number }>;
+  };
+
+  constructor(db: Database, read: SqliteReadModel) {
+    this.#db = db;
+    this.#read = read;
+    this.#stmt = {
+      byMrn: db.prepare(`SELECT patient_id FROM patient_identifiers WHERE type = 'MR' AND value = ?`),
+      byNhs: db.prepare(
+        'SELECT id FROM patients WHERE nhs_number = ? AND merged_into IS NULL ORDER BY updated_at DESC, id DESC',
+      ),
+      patient: db.prepare('SELECT * FROM patients WHERE id = ?'),
+      addMrn: db.prepare(`INSERT OR IGNORE INTO patient_identifiers (type, value, patient_id) VALUES ('MR', ?, ?)`),
+      order: db.prepare('SELECT * FROM orders WHERE accession_number = ?'),
+      reports: db.prepare('SELECT * FROM reports WHERE accession_number = ? ORDER BY version'),
+      ack: db.prepare(
+        `SELECT ack_code, ack_text, journal_id FROM acks
+          WHERE sending_application = ? AND sending_facility = ? AND control_id = ?`,
+      ),
+    };
+  }
+
+  patientIdByMrn(mrn: string): number | undefined {
+    return this.#stmt.byMrn.get(mrn)?.patient_id;
+  }
+
+  patientIdsByNhsNumber(nhsNumber: string): number[] {
+    return this.#stmt.byNhs.all(nhsNumber).map((r) => r.id);
+  }
+
+  survivorOf(patientId: number): number {
+    return this.#read.survivorOf(patientId);
+  }
+
+  patient(id: number): PatientRecord | undefined {
+    const c = this.#stmt.patient.get(id);
+    return c ? toPatientRecord(c) : undefined;
+  }
+
+  createPatient(changes: PatientChanges): number {
+    const t = now();
+    const result = this.#db
+      .prepare(
+        `INSERT INTO patients (nhs_number, family, given, birth_date, sex, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        changes.nhsNumber ?? null,
+        changes.family ?? null,
+        JSON.stringify(changes.given ?? []),
+        changes.birthDate ?? null,
+        changes.sex ?? null,
+        t,
+        t,
+      );
+    return Number(result.lastInsertRowid);
+  }
+
+  updatePatient(id: number, changes: PatientChanges): void {
+    const keys = (Object.keys(PATIENT_COLUMNS) as (keyof PatientChanges)[]).filter((k) => changes[k] !== undefined);
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${PATIENT_COLUMNS[k]} = ?`).join(', ');
+    this.#db
+      .prepare(`UPDATE patients SET ${sets}, updated_at = ? WHERE id = ?`)
+      .run(...keys.map((k) => patientValue(k, changes[k])), now(), id);
+  }
+
+  addMrn(patientId: number, mrn: string): boolean {
+    this.#stmt.addMrn.run(mrn, patientId);
+    return this.patientIdByMrn(mrn) === patientId;
+  }
+
+  mergePatient(retiredId: number, survivorId: number): void {
+    const survivor = this.survivorOf(survivorId);
+    const retired = this.survivorOf(retiredId);
+    if (retired === survivor) return;
+    const t = now();
+    // Point the retired patient, and every patient already merged into it, straight at the
+    // survivor, so chains stay one step long.
+    this.#db.prepare('UPDATE patients SET merged_into = ?, updated_at = ? WHERE id = ? OR merged_into = ?').run(survivor, t, retired, retired);
+    this.#db.prepare('UPDATE orders SET patient_id = ?, updated_at = ? WHERE patient_id = ?').run(survivor, t, retired);
+    this.#db.prepare('UPDATE reports SET patient_id = ? WHERE patient_id = ?').run(survivor, retired);
+    // The survivor keeps its own NHS number; it inherits the retired one only when it has none.
+    this.#db
+      .prepare(
+        `UPDATE patients SET nhs_number = (SELECT nhs_number FROM patients WHERE id = ?), updated_at = ?
+          WHERE id = ? AND nhs_number IS NULL`,
+      )
+      .run(retired, t, survivor);
+  }
+
+  order(accessionNumber: string): OrderRecord | undefined {
+    const c = this.#stmt.order.get(accessionNumber);
+    return c ? toOrderRecord(c) : undefined;
+  }
+
+  saveOrder(o: OrderRecord): void {
+    const t = now();
+    this.#db
+      .prepare(
+        `INSERT INTO orders (accession_number, patient_id, placer_order_number, filler_order_number,
+           study_instance_uid, description, body_part, modality, priority, workflow_status, cancelled,
+           status, requested_at, scheduled_at, performed_at, appointment_cancelled_at, created_at, updated_at)
+         VALUES (@accessionNumber, @patientId, @placerOrderNumber, @fillerOrderNumber, @studyInstanceUid,
+           @description, @bodyPart, @modality, @priority, @workflowStatus, @cancelled, @status, @requestedAt,
+           @scheduledAt, @performedAt, @appointmentCancelledAt, @t, @t)
+         ON CONFLICT (accession_number) DO UPDATE SET
+           patient_id = excluded.patient_id, placer_order_number = excluded.placer_order_number,
+           filler_order_number = excluded.filler_order_number, study_instance_uid = excluded.study_instance_uid,
+           description = excluded.description, body_part = excluded.body_part, modality = excluded.modality,
+           priority = excluded.priority, workflow_status = excluded.workflow_status,
+           cancelled = excluded.cancelled, status = excluded.status, requested_at = excluded.requested_at,
+           scheduled_at = excluded.scheduled_at, performed_at = excluded.performed_at,
+           appointment_cancelled_at = excluded.appointment_cancelled_at, updated_at = excluded.updated_at`,
+      )
+      .run({ ...o, cancelled: o.cancelled ? 1 : 0, t });
+  }
+
+  reportVersions(accessionNumber: string): RisReportRow[] {
+    return this.#stmt.reports.all(accessionNumber).map(toReportRow);
+  }
+
+  addReportVersion(r: NewReportVersion): number {
+    const next = this.#db
+      .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM reports WHERE accession_number = ?')
+      .get(r.accessionNumber) as { v: number };
+    this.#db
+      .prepare(
+        `INSERT INTO reports (accession_number, version, status, result_status, text, reported_at, author,
+           patient_id, journal_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(r.accessionNumber, next.v, r.status, r.resultStatus, r.text, r.reportedAt, r.author, r.patientId, r.journalId, now());
+    return next.v;
+  }
+
+  findAck(key: DedupeKey): StoredAck | undefined {
+    const row = this.#stmt.ack.get(key.sendingApplication, key.sendingFacility, key.controlId);
+    return row ? { ackCode: row.ack_code, ackText: row.ack_text, journalId: row.journal_id } : undefined;
+  }
+
+  recordAck(key: DedupeKey, journalId: number, ackCode: string, ackText: string): void {
+    // OR IGNORE: a replayed message already has the ACK the sender got; that one stays.
+    this.#db
+      .prepare(
+        `INSERT OR IGNORE INTO acks (sending_application, sending_facility, control_id, journal_id, ack_code,
+           ack_text, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(key.sendingApplication, key.sendingFacility, key.controlId, journalId, ackCode, ackText, now());
+  }
+
+  completeJournal(journalId: number, c: JournalCompletion): void {
+    this.#db
+      .prepare(
+        `UPDATE journal SET outcome = ?, ack_code = COALESCE(?, ack_code), control_id = COALESCE(?, control_id),
+           sending_application = COALESCE(?, sending_application), sending_facility = COALESCE(?, sending_facility),
+           message_type = COALESCE(?, message_type), detail = ? WHERE id = ?`,
+      )
+      .run(c.outcome, c.ackCode, c.controlId, c.sendingApplication, c.sendingFacility, c.messageType, c.detail, journalId);
+  }
+
+  recordFailure(journalId: number, f: FailureRecord): number {
+    const result = this.#db
+      .prepare(
+        `INSERT INTO failed (journal_id, failed_at, ack_code, err_code, reason, location) VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(journalId, now(), f.ackCode, f.errCode, f.reason, f.location);
+    return Number(result.lastInsertRowid);
+  }
+
+  markReplay(failedId: number, result: { ok: true } | { ok: false; failure: FailureRecord }): void {
+    const t = now();
+    if (result.ok) {
+      this.#db
+        .prepare(
+          `UPDATE failed SET status = 'REPLAYED', attempts = attempts + 1, last_attempt_at = ?, replayed_at = ?
+            WHERE id = ?`,
+        )
+        .run(t, t, failedId);
+      return;
+    }
+    const f = result.failure;
+    this.#db
+      .prepare(
+        `UPDATE failed SET attempts = attempts + 1, last_attempt_at = ?, ack_code = ?, err_code = ?, reason = ?,
+           location = ? WHERE id = ?`,
+      )
+      .run(t, f.ackCode, f.errCode, f.reason, f.location, failedId);
+  }
+}
