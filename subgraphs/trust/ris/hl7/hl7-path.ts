@@ -1,0 +1,45 @@
+/**
+ * Paths into a message, in the notation of HL7 field references (ch. 2.5: `PID-3` is field 3
+ * of PID, `PID-3.1` its first component, `PID-3.4.2` a subcomponent), extended with 1-based
+ * indices in brackets: `OBX[2]-5` (second OBX), `PID-3[2].1` (second repetition of PID-3).
+ * `PID.3.1` (dot after the segment) is accepted too.
+ */
+export interface Hl7Path {
+  /** Segment name, absent for a path relative to a segment. */
+  segment?: string;
+  /** 1-based occurrence of the segment (default 1). */
+  segmentIndex: number;
+  field: number;
+  /** 1-based repetition; undefined means "the first" for get(), "every one" for getAll(). */
+  repetition?: number;
+  component?: number;
+  subcomponent?: number;
+}
+
+const ABSOLUTE = /^([A-Z][A-Z0-9]{2})(?:\[(\d+)\])?[-.](.+)$/;
+const RELATIVE = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/;
+
+/** Parses an absolute path (`PID-3[2].4.1`, `OBX[2]-5`). Throws on malformed paths (a bug in the caller). */
+export function parseHl7Path(path: string): Hl7Path & { segment: string } {
+  const m = ABSOLUTE.exec(path);
+  if (!m) throw new Error(`bad HL7 path "${path}": expected e.g. PID-3, PID-3.1, PID-3[2].4.1, OBX[2]-5`);
+  const rel = parseRelativeHl7Path(m[3]!, path);
+  return { ...rel, segment: m[1]!, segmentIndex: m[2] ? positive(m[2], path) : 1 };
+}
+
+/** Parses a path relative to a segment (`3`, `3.1`, `3[2].4.1`). */
+export function parseRelativeHl7Path(rel: string, whole = rel): Hl7Path {
+  const m = RELATIVE.exec(rel);
+  if (!m) throw new Error(`bad HL7 path "${whole}": expected field[repetition].component.subcomponent, e.g. 3[2].4.1`);
+  const p: Hl7Path = { segmentIndex: 1, field: positive(m[1]!, whole) };
+  if (m[2]) p.repetition = positive(m[2], whole);
+  if (m[3]) p.component = positive(m[3], whole);
+  if (m[4]) p.subcomponent = positive(m[4], whole);
+  return p;
+}
+
+function positive(digits: string, path: string): number {
+  const n = Number(digits);
+  if (n < 1) throw new Error(`bad HL7 path "${path}": HL7 numbering starts at 1`);
+  return n;
+}

@@ -1,0 +1,73 @@
+import { DateTime, FixedOffsetZone } from 'luxon';
+
+/**
+ * HL7 DTM values (v2.5.1 ch. 2A.3.22; also the first component of TS, 2A.3.77):
+ * `YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]`.
+ */
+const DTM = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
+
+export interface ParseHl7TimeOptions {
+  /** IANA zone in which values without an offset are read (the trust's, e.g. Europe/London). */
+  timezone: string;
+  /**
+   * Offset for values without one, normally MSH-7's (`+0100` or `+01:00`): DOMAIN.md, "MSH-7's
+   * offset is the natural default for other timestamps in the same message". Wins over `timezone`.
+   */
+  defaultOffset?: string;
+}
+
+/**
+ * HL7 DTM → ISO 8601 with offset (`2026-03-29T02:30:00+01:00`), or null when empty or invalid.
+ * Missing parts take their lowest value (a date alone is local midnight). Fractions keep the
+ * digits given. Without an offset the value is read with `defaultOffset`, else in `timezone`
+ * via the IANA rules (so correct on both sides of a BST change). A local time that does not
+ * exist (the hour skipped in spring) moves forward by the gap; one that occurs twice (autumn)
+ * is read with the offset after the change, i.e. the later instant (luxon's rule): such a value
+ * is ambiguous, and senders that care send an offset.
+ */
+export function parseHl7Time(value: string, opts: ParseHl7TimeOptions): string | null {
+  const m = DTM.exec(value.trim());
+  if (!m) return null;
+  const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', frac, off] = m;
+  const parts = { year: +y!, month: +mo, day: +d, hour: +h, minute: +mi, second: +s };
+  if (parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.hour > 23 || parts.minute > 59 || parts.second > 59) return null;
+  const offsetText = off ?? opts.defaultOffset;
+  let zone: FixedOffsetZone | string = opts.timezone;
+  if (offsetText !== undefined) {
+    const minutes = offsetMinutes(offsetText);
+    if (minutes === null) return null;
+    zone = FixedOffsetZone.instance(minutes);
+  }
+  const dt = DateTime.fromObject(parts, { zone });
+  if (!dt.isValid || dt.day !== parts.day || dt.month !== parts.month) return null;
+  const fraction = frac ? `.${frac}` : '';
+  return dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") + fraction + dt.toFormat('ZZ');
+}
+
+/**
+ * ISO 8601 with offset → HL7 DTM `YYYYMMDDHHMMSS[.SSS]±ZZZZ`, keeping the offset written in the
+ * ISO value (`Z` becomes `+0000`). Throws RangeError on a value that is not ISO 8601.
+ */
+export function formatHl7Time(iso: string): string {
+  const dt = DateTime.fromISO(iso, { setZone: true });
+  if (!dt.isValid) throw new RangeError(`"${iso}" is not an ISO 8601 date-time`);
+  const ms = dt.millisecond ? `.${String(dt.millisecond).padStart(3, '0')}` : '';
+  return dt.toFormat('yyyyMMddHHmmss') + ms + dt.toFormat('ZZZ');
+}
+
+/** HL7 time of an instant in an IANA zone (for MSH-7 of messages we send). */
+export function hl7TimeIn(instant: Date, timezone: string): string {
+  const dt = DateTime.fromJSDate(instant, { zone: timezone });
+  if (!dt.isValid) throw new RangeError(`unknown time zone "${timezone}"`);
+  return dt.toFormat('yyyyMMddHHmmssZZZ');
+}
+
+/** `+0100`, `-0530`, `+01:00` → minutes east of UTC; null if malformed (HL7 allows −12:00…+14:00). */
+function offsetMinutes(text: string): number | null {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const h = +m[2]!;
+  const min = +m[3]!;
+  if (min > 59 || h > 14) return null;
+  return (m[1] === '-' ? -1 : 1) * (h * 60 + min);
+}

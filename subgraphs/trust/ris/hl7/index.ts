@@ -1,0 +1,23 @@
+/** The HL7 v2 codec: lossless parse and build, escapes, charsets, times, ACKs, vocabulary. */
+export { DEFAULT_DELIMITERS, encodingCharacters, readDelimiters } from './delimiters.ts';
+export type { Delimiters } from './delimiters.ts';
+export { Hl7ParseError } from './errors.ts';
+export type { Hl7ParseErrorCode } from './errors.ts';
+export { Hl7Message } from './message.ts';
+export type { Hl7ParseOptions } from './message.ts';
+export { Hl7Segment } from './segment.ts';
+export { Hl7Field, Hl7Repetition } from './field.ts';
+export { HL7_NULL } from './hl7-context.ts';
+export { parseHl7Path, parseRelativeHl7Path } from './hl7-path.ts';
+export type { Hl7Path } from './hl7-path.ts';
+export { splitHl7Segments, normaliseHl7Text } from './segment-split.ts';
+export { decodeHl7Escapes, encodeHl7Escapes } from './escape.ts';
+export { Hl7MessageBuilder, repeated } from './message-builder.ts';
+export type { Hl7FieldInput, Hl7Repeated, Hl7SingleValue } from './message-builder.ts';
+export { buildAck, buildAckForUnparseable } from './ack.ts';
+export type { AckOptions, AckError } from './ack.ts';
+export { decodeHl7Bytes, encodeHl7Text, charsetFromMsh18, readMsh18 } from './charset.ts';
+export type { Hl7Charset, Hl7DefaultCharset } from './charset.ts';
+export { parseHl7Time, formatHl7Time, hl7TimeIn } from './hl7-time.ts';
+export type { ParseHl7TimeOptions } from './hl7-time.ts';
+export * from './vocabulary.ts';

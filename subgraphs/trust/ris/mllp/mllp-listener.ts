@@ -1,0 +1,187 @@
+import net from 'node:net';
+import { encodeHl7Text } from '../hl7/charset.ts';
+import { frameMllp } from './mllp-bytes.ts';
+import { MllpFramer } from './mllp-framer.ts';
+import { silentLogger, type MllpLogger } from './mllp-logger.ts';
+
+/** A received frame, as the handler sees it. */
+export interface MllpInboundFrame {
+  /** The message bytes (undecoded: the handler decodes per MSH-18 with decodeHl7Bytes). */
+  payload: Buffer;
+  /** Longer than maxFrameBytes: `payload` is only the head; answer AR and journal it. */
+  oversized: boolean;
+  /** The frame's full length in bytes. */
+  size: number;
+  remoteAddress: string;
+  /** Sequential id of the connection, for logs and per-connection state. */
+  connectionId: number;
+}
+
+/**
+ * Handles one message and returns its ACK (text is encoded in the charset its MSH-18 names),
+ * or null for "could not store it": the connection is then closed without an ACK, so the sender
+ * resends (DOMAIN.md, MLLP: a reliable receiver never acknowledges what it has not stored).
+ * Throwing is treated the same way.
+ */
+export type MllpHandler = (frame: MllpInboundFrame) => Promise<Buffer | string | null>;
+
+export interface MllpListenerOptions {
+  /** @default '127.0.0.1' */
+  host?: string | undefined;
+  /** 0 picks a free port. */
+  port: number;
+  /** @default 16 MiB */
+  maxFrameBytes?: number | undefined;
+  /** A connection with no traffic (and no message in hand) for this long is closed. @default 300000 */
+  idleTimeoutMs?: number | undefined;
+  handler: MllpHandler;
+  logger?: MllpLogger | undefined;
+  /**
+   * Frames queued per connection before the socket is paused (backpressure for senders that
+   * pipeline without waiting for ACKs). @default 32
+   */
+  maxQueuedFrames?: number | undefined;
+  /**
+   * How long close() waits for in-flight handlers before destroying the sockets anyway (a hung
+   * store must not hang shutdown; the unacknowledged messages are resent). @default 30000
+   */
+  closeGraceMs?: number | undefined;
+}
+
+export interface MllpListener {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  /**
+   * Stops accepting, lets in-flight handlers finish (and ACK) for up to `closeGraceMs`, then
+   * destroys the sockets. Frames not yet started are not handled (no ACK: they will be resent).
+   */
+  close(): Promise<void>;
+  /** Open connections. */
+  connections(): number;
+}
+
+interface Connection {
+  socket: net.Socket;
+  chain: Promise<void>;
+}
+
+/**
+ * MLLP listener (HL7 v2.5.1 Implementation Guide C.4, MLLP release 2). Messages of one connection
+ * are handled strictly in order: each waits for the previous one's ACK (a per-connection promise
+ * chain), because HL7 original-mode senders rely on sequence (ch. 2.9). Each ACK goes out framed
+ * in one `socket.write`. Socket errors are logged, never thrown.
+ */
+export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListener> {
+  const log = opts.logger ?? silentLogger;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
+  const maxQueued = opts.maxQueuedFrames ?? 32;
+  const open = new Set<Connection>();
+  let nextId = 0;
+  let closing = false;
+
+  const server = net.createServer((socket) => {
+    const connectionId = ++nextId;
+    const remoteAddress = socket.remoteAddress ?? '';
+    const framer = new MllpFramer(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {});
+    const conn: Connection = { socket, chain: Promise.resolve() };
+    let queued = 0;
+    let dropped = false;
+    open.add(conn);
+    log.debug({ connectionId, remoteAddress }, 'mllp connection opened');
+    socket.setNoDelay(true);
+    socket.setTimeout(idleTimeoutMs);
+
+    /** Close without ACK: whatever is unacknowledged will be resent by the sender. */
+    const drop = (): void => {
+      if (dropped) return;
+      dropped = true;
+      // end() flushes the ACKs already written, then sends FIN; destroy if the peer never reads.
+      socket.end(() => socket.destroy());
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    };
+
+    const handle = async (frame: { payload: Buffer; oversized: boolean; size: number }): Promise<void> => {
+      if (dropped || closing || socket.destroyed) return;
+      let reply: Buffer | string | null;
+      try {
+        reply = await opts.handler({ ...frame, remoteAddress, connectionId });
+      } catch (err) {
+        log.error({ connectionId, err: errorSummary(err) }, 'mllp handler failed; closing without ACK');
+        reply = null;
+      }
+      if (reply === null) {
+        log.warn({ connectionId }, 'message not stored; closing the connection without ACK so the sender resends');
+        drop();
+        return;
+      }
+      if (socket.destroyed || !socket.writable) {
+        log.warn({ connectionId }, 'connection closed before its ACK could be sent');
+        return;
+      }
+      const bytes = typeof reply === 'string' ? encodeHl7Text(reply) : reply;
+      socket.write(frameMllp(bytes));
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      if (dropped) return;
+      for (const frame of framer.push(chunk)) {
+        queued++;
+        if (queued >= maxQueued) socket.pause();
+        conn.chain = conn.chain
+          .then(() => handle(frame))
+          .finally(() => {
+            queued--;
+            if (queued < maxQueued && !dropped && !socket.destroyed) socket.resume();
+          });
+      }
+    });
+    socket.on('timeout', () => {
+      if (queued > 0) return; // a message is in hand: the sender is waiting for us, not idle
+      log.info({ connectionId }, 'mllp connection idle; closing');
+      socket.destroy();
+    });
+    socket.on('error', (err) => {
+      log.warn({ connectionId, err: errorSummary(err) }, 'mllp socket error');
+    });
+    socket.on('close', () => {
+      open.delete(conn);
+      log.debug({ connectionId, discardedBytes: framer.discardedBytes, truncatedFrame: framer.inFrame }, 'mllp connection closed');
+    });
+  });
+
+  server.on('error', (err) => log.error({ err: errorSummary(err) }, 'mllp server error'));
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address() as net.AddressInfo;
+      log.info({ port: address.port }, 'mllp listener started');
+      resolve({
+        port: address.port,
+        connections: () => open.size,
+        close: async () => {
+          closing = true;
+          const stopped = new Promise<void>((done) => server.close(() => done()));
+          let grace: NodeJS.Timeout | undefined;
+          const timedOut = new Promise<void>((done) => {
+            grace = setTimeout(done, opts.closeGraceMs ?? 30_000);
+          });
+          await Promise.race([Promise.allSettled([...open].map((c) => c.chain)), timedOut]);
+          clearTimeout(grace);
+          for (const c of open) c.socket.destroy();
+          await stopped;
+        },
+      });
+    });
+  });
+}
+
+/** Error text for logs: name and message only (no payloads, which may hold patient data). */
+function errorSummary(err: unknown): { name: string; message: string; code?: string } {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code ? { name: err.name, message: err.message, code } : { name: err.name, message: err.message };
+  }
+  return { name: 'unknown', message: String(err) };
+}
