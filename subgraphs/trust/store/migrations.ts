@@ -144,6 +144,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
     `,
   },
+  {
+    version: 2,
+    name: 'orders by filler and placer order number',
+    // SIU (SCH-26/27) and some ORU feeds name an order only by its order numbers; the ingest
+    // finds the order by them when the accession number they imply is unknown.
+    sql: `
+      CREATE INDEX orders_filler_order_number ON orders (filler_order_number);
+      CREATE INDEX orders_placer_order_number ON orders (placer_order_number);
+    `,
+  },
 ];
 
 /** The version a fully migrated database has. */

@@ -137,6 +137,14 @@ export class SqliteWriter implements TrustWriter {
     return c ? toOrderRecord(c) : undefined;
   }
 
+  orderByOrderNumber(kind: 'filler' | 'placer', orderNumber: string): OrderRecord | undefined {
+    const column = kind === 'filler' ? 'filler_order_number' : 'placer_order_number';
+    const c = this.#db
+      .prepare(`SELECT * FROM orders WHERE ${column} = ? ORDER BY updated_at DESC LIMIT 1`)
+      .get(orderNumber) as OrderColumns | undefined;
+    return c ? toOrderRecord(c) : undefined;
+  }
+
   saveOrder(o: OrderRecord): void {
     const t = now();
     this.#db

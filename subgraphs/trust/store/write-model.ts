@@ -136,6 +136,8 @@ export interface TrustWriter {
   mergePatient(retiredId: number, survivorId: number): void;
 
   order(accessionNumber: string): OrderRecord | undefined;
+  /** The order with this filler (ORC-3 / SCH-27) or placer (ORC-2 / SCH-26) order number. */
+  orderByOrderNumber(kind: 'filler' | 'placer', orderNumber: string): OrderRecord | undefined;
   saveOrder(order: OrderRecord): void;
   reportVersions(accessionNumber: string): RisReportRow[];
   /** Appends a version; returns its number. */

@@ -187,8 +187,21 @@ function applyReport(writer: TrustWriter, patientId: number, facts: ReportFacts,
  * the order itself ends, so the cancellation is noted (appointmentCancelledAt) and the status
  * kept. An SIU for an accession without an order creates the order, already scheduled.
  */
+/**
+ * The order an appointment is about. SIU carries no IPC or OBR, so its accession number may be
+ * only the filler order number (SCH-27); when no order has that accession, the order whose filler
+ * (else placer, SCH-26) order number it is stands for it.
+ */
+function appointmentOrder(writer: TrustWriter, facts: AppointmentFacts): OrderRecord | undefined {
+  return (
+    writer.order(facts.accessionNumber) ??
+    (facts.fillerOrderNumber ? writer.orderByOrderNumber('filler', facts.fillerOrderNumber) : undefined) ??
+    (facts.placerOrderNumber ? writer.orderByOrderNumber('placer', facts.placerOrderNumber) : undefined)
+  );
+}
+
 function applyAppointment(writer: TrustWriter, patientId: number, facts: AppointmentFacts): void {
-  const existing = writer.order(facts.accessionNumber);
+  const existing = appointmentOrder(writer, facts);
   const order: OrderRecord = existing ? { ...existing } : newOrder(facts.accessionNumber, patientId);
   if (!existing) order.patientId = patientId;
   if (facts.event === 'S15') {

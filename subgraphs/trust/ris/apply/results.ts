@@ -48,7 +48,10 @@ export function reportText(obxs: readonly Hl7Segment[]): string {
   const lines: string[] = [];
   for (const obx of obxs) {
     if (!TEXT_TYPES.has(obx.get('2').trim().toUpperCase())) continue;
-    for (const value of obx.getAll('5')) lines.push(value.replace(/\r\n?/g, '\n'));
+    // An OBX with an empty OBX-5 is a blank line of the report (TX sends one line per OBX).
+    const values = obx.getAll('5');
+    if (values.length === 0) lines.push('');
+    for (const value of values) lines.push(value.replace(/\r\n?/g, '\n'));
   }
   return lines.join('\n');
 }
