@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { TRUST_CODE_PATTERN } from '../schema/index.ts';
+
+/**
+ * The gateway's configuration (JSON, validated at start). Minimal config (ARCHITECTURE.md):
+ * `{"http":{"port":4000},"trusts":[{"code":"RXA","url":"http://127.0.0.1:4101/graphql"}]}`.
+ * Unknown keys are refused so a typo never silently falls back to a default; `auth`, `limits`,
+ * `gatewaySecret` and `capacity` are reserved for later issues and accepted as they are.
+ */
+const required = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
+});
+const int = (what: string) => z.number(required(what)).int(`must be ${what}`);
+
+const trustSchema = z.strictObject({
+  code: z
+    .string(required('an ODS trust code'))
+    .regex(TRUST_CODE_PATTERN, 'must be an ODS trust code: 3 characters starting with R, e.g. RH8')
+    .describe('ODS trust code, e.g. `RH8`; unique.'),
+  url: z
+    .url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? 'is required' : 'must be an http(s) URL') })
+    .describe('The trust subgraph\'s GraphQL endpoint, e.g. `http://127.0.0.1:4101/graphql`.'),
+  name: z.string().min(1, 'must not be empty').optional().describe('Display name. @default the trust\'s own `trusts` answer'),
+});
+
+export const gatewayConfigSchema = z
+  .strictObject({
+    http: z
+      .strictObject({
+        port: int('an integer port').min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535').describe('GraphQL (`/graphql`), health and metrics port; 0 picks a free one.'),
+        host: z.string().min(1).default('127.0.0.1').describe('Address to bind. @default 127.0.0.1'),
+      }, required('an object'))
+      .describe('The gateway\'s HTTP server.'),
+    trusts: z
+      .array(trustSchema, required('an array of trusts'))
+      .min(1, 'must list at least one trust')
+      .superRefine((trusts, ctx) => {
+        const seen = new Set<string>();
+        trusts.forEach((t, i) => {
+          if (seen.has(t.code)) ctx.addIssue({ code: 'custom', path: [i, 'code'], message: `duplicate trust code ${t.code}` });
+          seen.add(t.code);
+        });
+      })
+      .describe('The trusts of the network, in precedence order (patient demographics come from the first that has them).'),
+    trustTimeoutMs: int('a positive integer').positive('must be a positive integer').default(2000).describe('Deadline of each call to a trust, in ms. @default 2000'),
+    maxPageSize: int('a positive integer').positive('must be a positive integer').default(200).describe('Largest `first` a client may ask for. @default 200'),
+    contractCheckIntervalMs: int('a positive integer')
+      .positive('must be a positive integer')
+      .default(30_000)
+      .describe('How often each trust\'s schema is checked against the network contract, in ms. @default 30000'),
+    circuit: z
+      .strictObject({
+        failureThreshold: int('a positive integer').positive('must be a positive integer').default(5).describe('Consecutive failures that open a trust\'s circuit. @default 5'),
+        coolDownMs: int('a positive integer').positive('must be a positive integer').default(10_000).describe('How long an open circuit skips the trust before one trial call, in ms. @default 10000'),
+      })
+      .prefault({})
+      .describe('Per-trust circuit breaker.'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino log level. @default info'),
+    auth: z.unknown().optional().describe('Reserved (security issue).'),
+    limits: z.unknown().optional().describe('Reserved (query limits issue).'),
+    gatewaySecret: z.unknown().optional().describe('Reserved: shared secret with the trusts (security issue).'),
+    capacity: z.unknown().optional().describe('Reserved (capacity issue).'),
+  }, required('an object'));
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type TrustConfig = GatewayConfig['trusts'][number];
+
+/** A config problem; the message names the key, e.g. `trusts[1].url: must be an http(s) URL`. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function keyOf(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+}
+
+/** `key: problem` lines, one per issue; unknown keys are named each. */
+export function formatConfigIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${keyOf([...issue.path, k])}: unknown key`).join('\n');
+      return `${issue.path.length ? keyOf(issue.path) : '(config)'}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+/** Validates a parsed JSON config and fills defaults; throws ConfigError naming every bad key. */
+export function parseGatewayConfig(json: unknown): GatewayConfig {
+  const result = gatewayConfigSchema.safeParse(json);
+  if (!result.success) throw new ConfigError(`invalid gateway config:\n${formatConfigIssues(result.error.issues)}`);
+  return result.data;
+}

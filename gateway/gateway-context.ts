@@ -1,0 +1,27 @@
+import type DataLoader from 'dataloader';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
+import type { TrustRegistry } from './trust-registry.ts';
+
+/** What lives for the whole process. */
+export interface GatewayServices {
+  config: GatewayConfig;
+  schema: GraphQLSchema;
+  registry: TrustRegistry;
+  metrics: GatewayMetrics;
+  log: Logger;
+}
+
+/** Per request: the services plus the request's loaders and its partial-result errors. */
+export interface GatewayContext extends GatewayServices {
+  /** Errors added to the response beside data (TRUST_UNAVAILABLE…); use-partial-errors appends them. */
+  partialErrors: GraphQLError[];
+  /** One DataLoader per trust per request: every key lookup to a trust in one `_entities` call. */
+  entityLoaders: Map<string, DataLoader<unknown, unknown, string>>;
+}
+
+export function createRequestContext(services: GatewayServices): GatewayContext {
+  return { ...services, partialErrors: [], entityLoaders: new Map() };
+}

@@ -1,0 +1,60 @@
+import { isObjectType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { GATEWAY_OBJECT, aliasFieldResolver, gatewayObject } from './alias-field-resolver.ts';
+import type { GatewayContext } from './gateway-context.ts';
+import { resolveStudy } from './key-routing.ts';
+import { EDGE_CURSOR, MERGED, type MergedConnectionState } from './merged-connection.ts';
+import { resolvePatient } from './patient-merge.ts';
+import { HIDDEN_PREFIX } from './forward-selection.ts';
+import { resolveStudies } from './studies-query.ts';
+
+type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
+type Source = Record<string | symbol, unknown>;
+
+/** Root fields fan out; a merged connection's page info, trusts and cursors are the gateway's. */
+const RESOLVERS: Record<string, Record<string, Resolver>> = {
+  Query: {
+    studies: resolveStudies as Resolver,
+    study: resolveStudy as Resolver,
+    patient: resolvePatient as Resolver,
+    trusts: (_s, _a, ctx) => ctx.registry.all().map((t) => gatewayObject({ code: t.code })),
+  },
+  StudyConnection: {
+    pageInfo: (source, args, ctx, info) => {
+      const merged = (source as Source)[MERGED] as MergedConnectionState | undefined;
+      return merged ? gatewayObject({ ...merged.pageInfo }) : aliasFieldResolver(source, args, ctx, info);
+    },
+    unavailableTrusts: (source, args, ctx, info) => {
+      const merged = (source as Source)[MERGED] as MergedConnectionState | undefined;
+      return merged ? merged.unavailableTrusts : aliasFieldResolver(source, args, ctx, info);
+    },
+  },
+  StudyEdge: {
+    cursor: (source, args, ctx, info) => (source as Source)[EDGE_CURSOR] ?? aliasFieldResolver(source, args, ctx, info),
+  },
+  Trust: {
+    name: (source, args, ctx, info) => registryEntry(source, ctx)?.name ?? aliasFieldResolver(source, args, ctx, info),
+    status: (source, _a, ctx) => {
+      const entry = registryEntry(source, ctx);
+      return entry ? ctx.registry.status(entry) : 'DOWN';
+    },
+    lastError: (source, _a, ctx) => registryEntry(source, ctx)?.lastError ?? null,
+  },
+};
+
+/** The trust a Trust object stands for: gateway-built objects by `code`, trust JSON by the hidden code. */
+function registryEntry(source: unknown, ctx: GatewayContext) {
+  const s = source as Source;
+  const code = s[GATEWAY_OBJECT] ? s.code : s[`${HIDDEN_PREFIX}code`];
+  return typeof code === 'string' ? ctx.registry.get(code) : undefined;
+}
+
+/** Puts the gateway's resolvers on `schema`; every other field reads trust JSON by response key. */
+export function attachResolvers(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const f of Object.values((type as GraphQLObjectType).getFields())) {
+      f.resolve = RESOLVERS[type.name]?.[f.name] ?? aliasFieldResolver;
+    }
+  }
+  return schema;
+}

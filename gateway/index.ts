@@ -1,0 +1,63 @@
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { parseGatewayConfig } from './config.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import { attachResolvers } from './gateway-resolvers.ts';
+import { buildContractSchema, buildGatewaySchema } from './gateway-schema.ts';
+import { createGatewayServer } from './server.ts';
+import { TrustRegistry } from './trust-registry.ts';
+
+export { parseGatewayConfig, ConfigError } from './config.ts';
+export type { GatewayConfig, TrustConfig } from './config.ts';
+
+export interface RunningGateway {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** @default pino on stdout at the config's `logLevel` */
+  logger?: Logger;
+}
+
+/**
+ * Validates `config` (raw JSON or an already parsed config; a bad one throws ConfigError naming
+ * the key), checks every trust's schema once, then listens. `http.port: 0` picks a free port.
+ */
+export async function createGateway(config: unknown, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const parsed = parseGatewayConfig(config);
+  const log = options.logger ?? pino({ level: parsed.logLevel, base: { service: 'gateway' } });
+  let registry: TrustRegistry | undefined;
+  const metrics = new GatewayMetrics(() => registry?.all().map((t) => ({ trust: t.code, state: t.client.breaker.state })) ?? []);
+  registry = new TrustRegistry(parsed, buildContractSchema(), log, (trust, outcome, seconds) =>
+    metrics.trustRequestSeconds.observe({ trust, outcome }, seconds),
+  );
+  await registry.start();
+  const server = createGatewayServer({ config: parsed, schema: attachResolvers(buildGatewaySchema()), registry, metrics, log });
+  server.keepAliveTimeout = 5_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(parsed.http.port, parsed.http.host, () => resolve());
+    });
+  } catch (err) {
+    registry.stop();
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = parsed.http.host.includes(':') ? `[${parsed.http.host}]` : parsed.http.host;
+  log.info({ port, trusts: parsed.trusts.length }, 'gateway listening');
+  const reg = registry;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        reg.stop();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

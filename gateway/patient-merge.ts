@@ -1,0 +1,173 @@
+import {
+  Kind,
+  getArgumentValues,
+  responsePathAsArray,
+  type FieldNode,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type SelectionNode,
+} from 'graphql';
+import { badUserInput, checkNhsNumber, describeNhsNumberProblem } from '../schema/index.ts';
+import { fanOut, noteFailure, reportUnavailable } from './fan-out.ts';
+import { HIDDEN_PREFIX, buildOperation, field, forwardedSelections, variable, variableDefinition } from './forward-selection.ts';
+import type { GatewayContext } from './gateway-context.ts';
+import { hiddenConnectionSelections, mergeConnections, readTrustPage, responseKeysOf, type TrustConnection } from './merged-connection.ts';
+import type { TrustPositions } from './network-cursor.ts';
+import { checkAfter, checkFirst } from './page-arguments.ts';
+import { ROOT_KEY, readRootAnswer } from './root-answer.ts';
+import { fieldErrorOf, FIELD_ERRORS } from './trust-answer.ts';
+import { TrustFailure } from './trust-failure.ts';
+import type { TrustEntry } from './trust-registry.ts';
+
+/** One `Patient.studies` response key: its page arguments and its rewritten selections. */
+interface StudiesPlan {
+  key: string;
+  first: number;
+  start: TrustPositions;
+  firstVar: string;
+  afterVar: string;
+  selections: SelectionNode[];
+}
+
+/**
+ * `Query.patient(nhsNumber)`: every trust is asked for the patient; the answers are merged into
+ * ONE Patient, or null when no trust knows the number.
+ *
+ * Merge rules (response key by response key):
+ * - `identifiers`: every trust's identifiers, concatenated in config order, duplicates removed.
+ * - `studies`: a merged page across trusts, exactly like `Query.studies` (per-trust positions in
+ *   the gateway cursor).
+ * - demographics (`nhsNumber`, `name`, `birthDate`, `sex`) and anything else: the value of the
+ *   FIRST trust in config order that has a non-null value. Why not "most recent": trusts expose
+ *   no update time for demographics; why not majority: with two or three trusts there is rarely
+ *   one. Config order is deterministic and operators control it (list the network's lead trust
+ *   first). Whole values are taken from one trust: a name's family and given names never mix.
+ */
+export const resolvePatient: GraphQLFieldResolver<unknown, GatewayContext, { nhsNumber: string }> = async (_source, args, ctx, info) => {
+  const checked = checkNhsNumber(args.nhsNumber);
+  if (!checked.value) throw badUserInput('nhsNumber', describeNhsNumberProblem(checked.problem!));
+  const patientType = ctx.schema.getType('Patient') as GraphQLObjectType;
+  const plans = new Map<string, StudiesPlan>();
+  const selections = planStudies(forwardedSelections({ schema: ctx.schema, fragments: info.fragments }, info.fieldNodes, patientType), patientType, info, ctx, plans);
+  const root = field('patient', { alias: ROOT_KEY, args: { nhsNumber: variable(`${HIDDEN_PREFIX}nhs`) }, selections });
+  const definitions = [variableDefinition(`${HIDDEN_PREFIX}nhs`, 'String!')];
+  for (const p of plans.values()) definitions.push(variableDefinition(p.firstVar, 'Int'), variableDefinition(p.afterVar, 'String'));
+  const outcomes = await fanOut(ctx, ctx.registry.all(), (trust) => {
+    const values: Record<string, unknown> = { [`${HIDDEN_PREFIX}nhs`]: checked.value };
+    for (const p of plans.values()) {
+      values[p.firstVar] = p.first;
+      values[p.afterVar] = p.start[trust.code] ?? null;
+    }
+    return buildOperation(info, [root], { definitions, values });
+  });
+
+  const path = responsePathAsArray(info.path);
+  const found: Array<{ trust: string; patient: Record<string, unknown> }> = [];
+  const failures: TrustFailure[] = [];
+  const unavailable: TrustEntry[] = [];
+  for (const outcome of outcomes) {
+    const answer = readRootAnswer(ctx, outcome, path);
+    if (!answer.ok) {
+      failures.push(answer.failure);
+      unavailable.push(outcome.trust);
+    } else if (answer.value) found.push({ trust: outcome.trust.code, patient: answer.value });
+  }
+  reportUnavailable(ctx, failures, path);
+  if (found.length === 0) return null;
+  return mergePatients(ctx, found, fieldKeys(selections), plans, unavailable);
+};
+
+/** Rewrites each `studies` field: the gateway's page variables and the merge's hidden fields. */
+function planStudies(selections: readonly SelectionNode[], type: GraphQLObjectType, info: GraphQLResolveInfo, ctx: GatewayContext, plans: Map<string, StudiesPlan>): SelectionNode[] {
+  return selections.map((sel): SelectionNode => {
+    if (sel.kind === Kind.INLINE_FRAGMENT) {
+      return { ...sel, selectionSet: { ...sel.selectionSet, selections: planStudies(sel.selectionSet.selections, type, info, ctx, plans) } };
+    }
+    if (sel.kind !== Kind.FIELD || sel.name.value !== 'studies') return sel;
+    const key = sel.alias?.value ?? 'studies';
+    let plan = plans.get(key);
+    if (!plan) {
+      const args = getArgumentValues(type.getFields().studies!, sel, info.variableValues);
+      const n = plans.size;
+      plan = {
+        key,
+        first: checkFirst(args.first, ctx.config.maxPageSize, 'studies.first'),
+        start: checkAfter(args.after, 'studies.after'),
+        firstVar: `${HIDDEN_PREFIX}first${n}`,
+        afterVar: `${HIDDEN_PREFIX}after${n}`,
+        selections: [],
+      };
+      plans.set(key, plan);
+    }
+    plan.selections.push(...(sel.selectionSet?.selections ?? []));
+    const rewritten: FieldNode = field('studies', {
+      alias: key,
+      args: { first: variable(plan.firstVar), after: variable(plan.afterVar) },
+      selections: [...(sel.selectionSet?.selections ?? []), ...hiddenConnectionSelections()],
+    });
+    return { ...rewritten, directives: sel.directives ?? [] };
+  });
+}
+
+/** Response key → field name, through inline fragments. */
+function fieldKeys(selections: readonly SelectionNode[], into = new Map<string, string>()): Map<string, string> {
+  for (const sel of selections) {
+    if (sel.kind === Kind.FIELD) into.set(sel.alias?.value ?? sel.name.value, sel.name.value);
+    else if (sel.kind === Kind.INLINE_FRAGMENT) fieldKeys(sel.selectionSet.selections, into);
+  }
+  return into;
+}
+
+function mergePatients(
+  ctx: GatewayContext,
+  found: ReadonlyArray<{ trust: string; patient: Record<string, unknown> }>,
+  keys: ReadonlyMap<string, string>,
+  plans: ReadonlyMap<string, StudiesPlan>,
+  unavailable: readonly TrustEntry[],
+): Record<string | symbol, unknown> {
+  const merged: Record<string | symbol, unknown> = {};
+  for (const [key, fieldName] of keys) {
+    if (key.startsWith(HIDDEN_PREFIX)) continue;
+    const plan = plans.get(key);
+    if (fieldName === 'studies' && plan) {
+      merged[key] = mergeStudies(ctx, found, plan, unavailable);
+    } else if (fieldName === 'identifiers') {
+      const seen = new Set<string>();
+      merged[key] = found.flatMap(({ patient }) => (Array.isArray(patient[key]) ? (patient[key] as unknown[]) : [])).filter((id) => {
+        const k = JSON.stringify(id);
+        return seen.has(k) ? false : (seen.add(k), true);
+      });
+    } else {
+      const first = found.find(({ patient }) => patient[key] != null);
+      if (first) merged[key] = first.patient[key];
+      else {
+        const error = found.map(({ patient }) => fieldErrorOf(patient, key)).find((e) => e);
+        if (error) merged[FIELD_ERRORS] = { ...(merged[FIELD_ERRORS] as object | undefined), [key]: error };
+      }
+    }
+  }
+  return merged;
+}
+
+function mergeStudies(
+  ctx: GatewayContext,
+  found: ReadonlyArray<{ trust: string; patient: Record<string, unknown> }>,
+  plan: StudiesPlan,
+  unavailable: readonly TrustEntry[],
+): Record<string | symbol, unknown> {
+  const answers: TrustConnection[] = [];
+  const missing = [...unavailable];
+  for (const { trust, patient } of found) {
+    const connection = patient[plan.key] as Record<string, unknown> | null;
+    try {
+      answers.push({ trust, connection: connection ?? {}, page: readTrustPage(trust, connection) });
+    } catch (err) {
+      if (!(err instanceof TrustFailure)) throw err;
+      noteFailure(ctx, err);
+      const entry = ctx.registry.get(trust);
+      if (entry) missing.push(entry);
+    }
+  }
+  return mergeConnections(answers, responseKeysOf(plan.selections, 'edges'), plan.first, plan.start, missing);
+}

@@ -1,0 +1,63 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createYoga } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { createRequestContext, type GatewayContext, type GatewayServices } from './gateway-context.ts';
+import { useErrorMasking } from './use-error-masking.ts';
+import { useErrorMetrics } from './use-error-metrics.ts';
+import { useGraphqlEngine } from './use-graphql-engine.ts';
+import { usePartialErrors } from './use-partial-errors.ts';
+
+/**
+ * The gateway's HTTP surface: GraphQL on `/graphql` (POST and GET, graphql-yoga), `/healthz`
+ * (the process is up), `/readyz` (at least one trust is UP), `/metrics` (Prometheus text).
+ */
+export function createGatewayServer(services: GatewayServices): Server {
+  const yoga = createYoga<Record<string, never>, GatewayContext>({
+    schema: services.schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: false,
+    landingPage: false,
+    // Masking is ours (use-error-masking): it knows the network's error codes.
+    maskedErrors: false,
+    logging: yogaLogging(services.log),
+    context: () => createRequestContext(services),
+    plugins: [useGraphqlEngine(), usePartialErrors(), useErrorMasking(services.log), useErrorMetrics(services.metrics)],
+  });
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'application/json', '{"status":"up"}');
+    if (req.method === 'GET' && path === '/readyz') return void readyz(services, res);
+    if (req.method === 'GET' && path === '/metrics') return void metrics(services, res);
+    return void yoga(req as IncomingMessage, res as ServerResponse);
+  });
+}
+
+function readyz({ registry }: GatewayServices, res: ServerResponse): void {
+  const trusts = registry.all().map((t) => ({ code: t.code, status: registry.status(t) }));
+  const ready = trusts.some((t) => t.status === 'UP');
+  send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready, trusts }));
+}
+
+async function metrics({ metrics, log }: GatewayServices, res: ServerResponse): Promise<void> {
+  try {
+    send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+  } catch (err) {
+    log.warn({ err }, 'metrics collection failed');
+    send(res, 500, 'text/plain', 'metrics unavailable\n');
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/** Yoga's own messages go to pino; it logs request errors at error level: demote them to warn. */
+function yogaLogging(log: Logger) {
+  return {
+    debug: (...args: unknown[]) => log.debug({ yoga: args.map(String) }),
+    info: (...args: unknown[]) => log.debug({ yoga: args.map(String) }),
+    warn: (...args: unknown[]) => log.warn({ yoga: args.map(String) }),
+    error: (...args: unknown[]) => log.warn({ yoga: args.map(String) }),
+  };
+}

@@ -1,0 +1,123 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { CircuitBreaker } from './circuit-breaker.ts';
+import { TrustFailure, type TrustFailureKind } from './trust-failure.ts';
+
+/** A GraphQL response from a trust: `data` may be partial, `errors` located by the trust's path. */
+export interface TrustResponse {
+  data: Record<string, unknown> | null;
+  errors: readonly GraphQLFormattedError[];
+}
+
+export interface TrustCallObserver {
+  /** Called once per call with the outcome (`ok` or a failure kind) and the duration. */
+  (trust: string, outcome: 'ok' | TrustFailureKind, seconds: number): void;
+}
+
+export interface TrustClientOptions {
+  code: string;
+  url: string;
+  /** Deadline of one call including its retry. */
+  timeoutMs: number;
+  breaker: CircuitBreaker;
+  observe?: TrustCallObserver;
+}
+
+export interface TrustRequestOptions {
+  /** Contract checks bypass the breaker: they probe, and must not keep a dead trust's circuit open. */
+  bypassBreaker?: boolean;
+}
+
+/**
+ * GraphQL over HTTP to one trust. Node 20's global fetch (undici) pools keep-alive connections per
+ * origin, so calls reuse sockets. Every call runs under the trust's deadline; failures are
+ * classified into a TrustFailure. Only queries are sent, which are idempotent, so a call that hit
+ * a connection reset (a pooled keep-alive socket the trust had closed) is retried once within the
+ * same deadline.
+ */
+export class TrustClient {
+  constructor(private readonly options: TrustClientOptions) {}
+
+  get code(): string {
+    return this.options.code;
+  }
+
+  get breaker(): CircuitBreaker {
+    return this.options.breaker;
+  }
+
+  async request(query: string, variables: Record<string, unknown>, opts: TrustRequestOptions = {}): Promise<TrustResponse> {
+    const { code, breaker, observe } = this.options;
+    if (!opts.bypassBreaker && !breaker.tryAcquire()) {
+      observe?.(code, 'circuit-open', 0);
+      throw new TrustFailure(code, 'circuit-open');
+    }
+    const started = performance.now();
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      let response: TrustResponse;
+      try {
+        response = await this.post(query, variables, signal);
+      } catch (err) {
+        if (!(err instanceof TrustFailure) || err.kind !== 'reset') throw err;
+        response = await this.post(query, variables, signal);
+      }
+      if (!opts.bypassBreaker) breaker.success();
+      observe?.(code, 'ok', (performance.now() - started) / 1000);
+      return response;
+    } catch (err) {
+      const failure = err instanceof TrustFailure ? err : new TrustFailure(code, 'network', undefined, { cause: err });
+      if (!opts.bypassBreaker) breaker.failure();
+      observe?.(code, failure.kind, (performance.now() - started) / 1000);
+      throw failure;
+    }
+  }
+
+  private async post(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<TrustResponse> {
+    const { code, url } = this.options;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query, variables }),
+        signal,
+      });
+      text = await res.text();
+    } catch (err) {
+      throw classifyFetchError(code, err);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new TrustFailure(code, res.ok ? 'invalid-json' : 'http-status', res.ok ? undefined : String(res.status), { cause: err });
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TrustFailure(code, 'invalid-json', 'not an object');
+    const { data, errors } = body as { data?: unknown; errors?: unknown };
+    const okData = data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data));
+    const okErrors = errors === undefined || Array.isArray(errors);
+    if (!okData || !okErrors) throw new TrustFailure(code, 'invalid-json', 'not a GraphQL response');
+    const response: TrustResponse = {
+      data: (data as Record<string, unknown> | null | undefined) ?? null,
+      errors: (errors as GraphQLFormattedError[] | undefined) ?? [],
+    };
+    // GraphQL over HTTP: a 4xx/5xx with a GraphQL body is a request error; without data it is a failure.
+    if (!res.ok && response.data === null) throw new TrustFailure(code, 'http-status', String(res.status));
+    return response;
+  }
+}
+
+/** Maps undici's fetch errors (the cause carries the socket error code) to failure kinds. */
+function classifyFetchError(trust: string, err: unknown): TrustFailure {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return new TrustFailure(trust, 'timeout', undefined, { cause: err });
+  }
+  const cause = (err as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const code = cause?.code ?? '';
+  let kind: TrustFailureKind = 'network';
+  if (code === 'ECONNREFUSED') kind = 'refused';
+  else if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || /socket hang up|other side closed/i.test(cause?.message ?? '')) kind = 'reset';
+  else if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') kind = 'timeout';
+  return new TrustFailure(trust, kind, undefined, { cause: err });
+}
