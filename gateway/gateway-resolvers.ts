@@ -6,6 +6,7 @@ import { EDGE_CURSOR, MERGED, type MergedConnectionState } from './merged-connec
 import { resolvePatient } from './patient-merge.ts';
 import { HIDDEN_PREFIX } from './forward-selection.ts';
 import { resolveStudies } from './studies-query.ts';
+import { resolveCapacity } from './capacity/capacity-query.ts';
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
 type Source = Record<string | symbol, unknown>;
@@ -16,6 +17,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
     studies: resolveStudies as Resolver,
     study: resolveStudy as Resolver,
     patient: resolvePatient as Resolver,
+    capacity: resolveCapacity as Resolver,
     trusts: (_s, _a, ctx) => ctx.registry.all().map((t) => gatewayObject({ code: t.code })),
   },
   StudyConnection: {

@@ -16,6 +16,7 @@ import {
 } from './patient-view.ts';
 import { studyLinks } from './pacs/dicomweb-links.ts';
 import type { RisReportRow } from './store/read-model.ts';
+import { capacityResolver } from './capacity/capacity-resolver.ts';
 
 type Connection = StudyPage & { unavailableTrusts: never[] };
 
@@ -92,6 +93,7 @@ export const resolvers = {
       }
     },
     trusts: (_: unknown, __: unknown, ctx: TrustContext) => [trustRef(ctx)],
+    capacity: capacityResolver,
   },
   Trust: {
     __resolveReference: (ref: { code: string }, ctx: TrustContext) => (ref.code === ctx.config.code ? trustRef(ctx) : null),

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { AuditLog, type AuditEntry } from '../audit/audit-log.ts';
+import { auditPathOf } from '../audit/audit-path.ts';
+import { checkNhsNumber, describeNhsNumberProblem } from '../schema/nhs-number.ts';
+import { readJsonConfig } from './config-file.ts';
+
+const USAGE = `Usage: imaging-network audit --config FILE [--user SUB] [--patient NHSNUMBER] [--since TIME]
+  Prints who accessed which patient or study, oldest first, one entry a line (tab-separated):
+  time, where, user, roles, caller trust, operation, data trust, study id, NHS number.
+  FILE is a gateway or trust config; the log is its audit.sqlite (default: beside a trust's store,
+  ./data/gateway-audit.db for a gateway). TIME is an ISO 8601 date or instant, or an age: 30m, 24h, 7d.
+  The server may keep running: the log is read through SQLite's WAL.`;
+
+/** Runs `imaging-network audit`; returns the exit code (0 listed, 2 bad usage). */
+export async function runAudit(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      user: { type: 'string' },
+      patient: { type: 'string' },
+      since: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.config) {
+    console.error(`--config FILE is required\n\n${USAGE}`);
+    return 2;
+  }
+  let nhsNumber: string | undefined;
+  if (values.patient !== undefined) {
+    const checked = checkNhsNumber(values.patient);
+    if (!checked.value) {
+      console.error(`--patient: ${describeNhsNumberProblem(checked.problem!)}`);
+      return 2;
+    }
+    nhsNumber = checked.value;
+  }
+  const since = values.since === undefined ? undefined : parseSince(values.since, Date.now());
+  if (since === null) {
+    console.error(`--since: expected an ISO 8601 date or instant, or an age such as 24h or 7d`);
+    return 2;
+  }
+  const { path } = auditPathOf(readJsonConfig(values.config));
+  const log = AuditLog.open(path, { readonly: true });
+  try {
+    const entries = log.query({
+      ...(values.user !== undefined ? { sub: values.user } : {}),
+      ...(nhsNumber !== undefined ? { nhsNumber } : {}),
+      ...(since !== undefined ? { since } : {}),
+      limit: Number.MAX_SAFE_INTEGER,
+    });
+    for (const e of entries) console.log(formatEntry(e));
+    console.error(`${entries.length} audit entr${entries.length === 1 ? 'y' : 'ies'}`);
+    return 0;
+  } finally {
+    log.close();
+  }
+}
+
+/** One tab-separated line; absent values are `-`. */
+export function formatEntry(e: AuditEntry): string {
+  return [e.at, e.where, e.sub, e.roles.join(','), e.callerTrust, e.operationName, e.dataTrust, e.studyId, e.nhsNumber]
+    .map((v) => (v === null || v === '' ? '-' : v))
+    .join('\t');
+}
+
+/** `--since`: an ISO 8601 date/instant, or an age (`30m`, `24h`, `7d`) before `now`; null when neither. */
+export function parseSince(text: string, now: number): string | null {
+  const age = /^(\d+)([mhd])$/.exec(text);
+  if (age) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as 'm' | 'h' | 'd'];
+    return new Date(now - Number(age[1]) * unit).toISOString();
+  }
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

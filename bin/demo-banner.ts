@@ -1,0 +1,40 @@
+/** What `imaging-network demo` prints once the network is up: where to go and what to ask. */
+export function demoBanner(info: {
+  gatewayUrl: string;
+  trusts: Array<{ code: string; url: string; mllpPort: number }>;
+  dataDir: string;
+  seconds: number;
+  messages: number;
+  tokens: Record<string, string> | undefined;
+}): string {
+  const lines = [
+    '',
+    `Imaging network demo ready in ${info.seconds.toFixed(1)} s (${info.messages} HL7 messages back-filled).`,
+    '',
+    `  Gateway (GraphQL, browser IDE): ${info.gatewayUrl}`,
+    ...info.trusts.map((t) => `  Trust ${t.code}: ${t.url}  MLLP 127.0.0.1:${t.mllpPort}`),
+    `  PACS: built-in DICOMweb simulator per trust (not a real PACS)`,
+    `  Data: ${info.dataDir} (kept between runs; --fresh starts over)`,
+    '',
+  ];
+  if (info.tokens) {
+    lines.push('Development tokens (Authorization: Bearer …):');
+    for (const [role, token] of Object.entries(info.tokens)) lines.push(`  ${role}: ${token}`);
+    lines.push('');
+  }
+  lines.push(
+    'Try:',
+    `  curl -s ${info.gatewayUrl} -H 'content-type: application/json' \\`,
+    `    -d '{"query":"{ studies(first: 5) { edges { node { id trust { code } status modalities description report { status } series { modality instanceCount } } } unavailableTrusts { code } } }"}'`,
+    '',
+    '  The network backlog by trust and modality:',
+    '    { capacity(groupBy: [TRUST, MODALITY]) { rows { trust { code } modality unreported waitingOver6Weeks performedToReported { p50 p90 } } total { unreported } } }',
+    '',
+    "  A patient's network timeline (NHS numbers 999… are synthetic):",
+    '    { studies(first: 1) { edges { node { patient { nhsNumber } } } } }  then',
+    '    { patient(nhsNumber: "…") { name { family given } identifiers { trust { code } type value } studies(first: 20) { edges { node { trust { code } sortAt description status } } } } }',
+    '',
+    'Ctrl-C stops everything.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,170 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { parseTrustConfig } from '../subgraphs/trust/config.ts';
+import { startTrust, type RunningTrust } from '../subgraphs/trust/trust-server.ts';
+import { MllpClient } from '../subgraphs/trust/ris/mllp/mllp-client.ts';
+import {
+  BUILT_IN_PROFILES,
+  createLiveFeed,
+  generateHistory,
+  startDicomwebSimulator,
+  type SimMessage,
+  type SimStudy,
+} from '../simulator/index.ts';
+import { createGateway, parseGatewayConfig } from '../gateway/index.ts';
+import { createProgressBar } from './progress-bar.ts';
+import { demoBanner } from './demo-banner.ts';
+
+const USAGE = `Usage: imaging-network demo [--data DIR] [--fresh] [--seed N] [--days N] [--per-day N] [--rate PER_MIN] [--port PORT]
+
+Starts three simulated trusts (RXA, RH8, RTH: different HL7 dialects) and the gateway, with no
+external service: each trust's RIS is fed over real MLLP by the simulator (a back-fill of --days
+of history (default 14 days, --per-day 25 studies a day per trust), then a live trickle of --rate messages a minute), each trust's PACS is the built-in
+DICOMweb simulator. Stores live in --data (default ./data/demo), kept between runs unless
+--fresh. Gateway on --port (default 4000), trusts on 4101-4103, MLLP on 2575-2577.`;
+
+interface DemoState {
+  /** When the history ends; fixed at the first run so later runs regenerate the same world. */
+  anchor: string;
+  seed: number;
+}
+
+function intFlag(value: string | undefined, name: string, def: number, min = 0): number {
+  if (value === undefined) return def;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export async function runDemo(args: string[]): Promise<number | undefined> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      fresh: { type: 'boolean' },
+      seed: { type: 'string' },
+      days: { type: 'string' },
+      'per-day': { type: 'string' },
+      rate: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dataDir = resolve(values.data ?? join('data', 'demo'));
+  const days = intFlag(values.days, 'days', 14, 1);
+  const perDay = intFlag(values['per-day'], 'per-day', 25, 1);
+  const rate = intFlag(values.rate, 'rate', 6);
+  const gatewayPort = intFlag(values.port, 'port', 4000);
+  if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const stateFile = join(dataDir, 'demo-state.json');
+  const state: DemoState = existsSync(stateFile)
+    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState)
+    : { anchor: new Date().toISOString(), seed: intFlag(values.seed, 'seed', 42) };
+  writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  const started = Date.now();
+  const log = pino({ level: 'warn' });
+
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const trusts: Array<{ code: string; name: string; trust: RunningTrust; client: MllpClient; studies: SimStudy[]; history: SimMessage[] }> = [];
+    for (const [i, profile] of BUILT_IN_PROFILES.entries()) {
+      const history = generateHistory(profile, { seed: state.seed, days, studiesPerDay: perDay, now: state.anchor });
+      const studies: SimStudy[] = [...history.studies];
+      const pacs = await startDicomwebSimulator({ port: 0, studies: () => studies });
+      closers.push(() => pacs.close());
+      const config = parseTrustConfig({
+        code: profile.code,
+        name: profile.name,
+        http: { port: 4101 + i },
+        mllp: { port: 2575 + i },
+        pacs: { dicomweb: pacs.url },
+        store: { sqlite: join(dataDir, `${profile.code}.db`) },
+        hl7: { timezone: profile.timezone },
+        logLevel: 'warn',
+      });
+      const trust = await startTrust(config, { log: log.child({ trust: profile.code }) });
+      closers.push(() => trust.close());
+      const client = new MllpClient('127.0.0.1', trust.mllpPort, { timeoutMs: 30_000 });
+      closers.push(() => client.close());
+      trusts.push({ code: profile.code, name: profile.name, trust, client, studies, history: history.messages });
+    }
+
+    // Back-fill: every trust in parallel, over real MLLP. Re-sent history after a restart is
+    // answered from the duplicate store (same MSH-10), so it is applied once.
+    const total = trusts.reduce((n, t) => n + t.history.length, 0);
+    const progress = createProgressBar(total, 'back-fill: sent');
+    let sent = 0;
+    const acks = new Map<string, number>();
+    await Promise.all(
+      trusts.map(async (t) => {
+        for (const m of t.history) {
+          const ack = await t.client.send(m.hl7);
+          const code = /\rMSA\|([A-Z]{2})/.exec(ack)?.[1] ?? '??';
+          acks.set(code, (acks.get(code) ?? 0) + 1);
+          progress.update(++sent, [...acks].map(([c, n]) => `${c} ${n}`).join(', '));
+        }
+      }),
+    );
+    progress.done();
+
+    const gatewayConfig = parseGatewayConfig({
+      http: { port: gatewayPort },
+      trusts: trusts.map((t) => ({ code: t.code, name: t.name, url: t.trust.url })),
+      logLevel: 'warn',
+    });
+    const gateway = await createGateway(gatewayConfig);
+    closers.push(() => gateway.close());
+
+    // The live trickle: new orders, schedules, exams and reports as the day goes on.
+    for (const [i, profile] of BUILT_IN_PROFILES.entries()) {
+      const t = trusts[i]!;
+      if (rate === 0) break;
+      const feed = createLiveFeed(profile, { seed: state.seed, ratePerMinute: rate, now: new Date().toISOString(), days, studiesPerDay: perDay });
+      let queue: Promise<unknown> = Promise.resolve();
+      const stop = feed.start((batch) => {
+        t.studies.push(...batch.studies);
+        for (const m of batch.messages) queue = queue.then(() => t.client.send(m.hl7)).catch(() => undefined);
+      });
+      closers.push(async () => {
+        stop();
+        await queue;
+      });
+    }
+
+    console.log(
+      demoBanner({
+        gatewayUrl: gateway.url,
+        trusts: trusts.map((t) => ({ code: t.code, url: t.trust.url, mllpPort: t.trust.mllpPort })),
+        dataDir,
+        seconds: (Date.now() - started) / 1000,
+        messages: total,
+        tokens: 'tokens' in gateway ? (gateway as { tokens?: Record<string, string> }).tokens : undefined,
+      }),
+    );
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+
+  return new Promise((resolveDone) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      console.error('\nstopping the demo network…');
+      closeAll().finally(() => resolveDone(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
