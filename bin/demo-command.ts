@@ -23,7 +23,8 @@ Starts three simulated trusts (RXA, RH8, RTH: different HL7 dialects) and the ga
 external service: each trust's RIS is fed over real MLLP by the simulator (a back-fill of --days
 of history (default 14 days, --per-day 25 studies a day per trust), then a live trickle of --rate messages a minute), each trust's PACS is the built-in
 DICOMweb simulator. Stores live in --data (default ./data/demo), kept between runs unless
---fresh. Gateway on --port (default 4000), trusts on 4101-4103, MLLP on 2575-2577.`;
+--fresh. Gateway on --port (default 4000), trusts on 4101-4103, MLLP on 2575-2577;
+--port 0 picks free ports for everything (the banner prints them).`;
 
 interface DemoState {
   /** When the history ends; fixed at the first run so later runs regenerate the same world. */
@@ -85,8 +86,8 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       const config = parseTrustConfig({
         code: profile.code,
         name: profile.name,
-        http: { port: 4101 + i },
-        mllp: { port: 2575 + i },
+        http: { port: gatewayPort === 0 ? 0 : 4101 + i },
+        mllp: { port: gatewayPort === 0 ? 0 : 2575 + i },
         pacs: { dicomweb: pacs.url },
         store: { sqlite: join(dataDir, `${profile.code}.db`) },
         hl7: { timezone: profile.timezone },

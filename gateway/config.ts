@@ -59,6 +59,10 @@ export const gatewayConfigSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('pino log level. @default info'),
+    ide: z
+      .boolean()
+      .default(true)
+      .describe('Serve the GraphiQL IDE (assets bundled, no CDN) to browsers on `GET /graphql`. @default true'),
     auth: z.unknown().optional().describe('Reserved (security issue).'),
     limits: z.unknown().optional().describe('Reserved (query limits issue).'),
     gatewaySecret: z.unknown().optional().describe('Reserved: shared secret with the trusts (security issue).'),

@@ -12,6 +12,8 @@ export interface GatewayServices {
   registry: TrustRegistry;
   metrics: GatewayMetrics;
   log: Logger;
+  /** Headers the browser IDE starts with (the demo puts a development token here). */
+  ideHeaders?: Record<string, string>;
 }
 
 /** Per request: the services plus the request's loaders and its partial-result errors. */

@@ -20,6 +20,8 @@ export interface RunningGateway {
 export interface GatewayOptions {
   /** @default pino on stdout at the config's `logLevel` */
   logger?: Logger;
+  /** Headers the browser IDE starts with (e.g. a development bearer token). */
+  ideHeaders?: Record<string, string>;
 }
 
 /**
@@ -35,7 +37,14 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
     metrics.trustRequestSeconds.observe({ trust, outcome }, seconds),
   );
   await registry.start();
-  const server = createGatewayServer({ config: parsed, schema: attachResolvers(buildGatewaySchema()), registry, metrics, log });
+  const server = createGatewayServer({
+    config: parsed,
+    schema: attachResolvers(buildGatewaySchema()),
+    registry,
+    metrics,
+    log,
+    ...(options.ideHeaders ? { ideHeaders: options.ideHeaders } : {}),
+  });
   server.keepAliveTimeout = 5_000;
   try {
     await new Promise<void>((resolve, reject) => {

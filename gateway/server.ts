@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createYoga } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Logger } from 'pino';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './gateway-context.ts';
 import { useErrorMasking } from './use-error-masking.ts';
@@ -15,7 +16,15 @@ export function createGatewayServer(services: GatewayServices): Server {
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: services.schema,
     graphqlEndpoint: '/graphql',
-    graphiql: false,
+    // GraphiQL with its assets inlined from npm (works offline; no CDN).
+    graphiql: services.config.ide
+      ? {
+          title: 'Imaging network',
+          defaultQuery: DEFAULT_QUERY,
+          ...(services.ideHeaders ? { headers: JSON.stringify(services.ideHeaders, null, 2) } : {}),
+        }
+      : false,
+    renderGraphiQL,
     landingPage: false,
     // Masking is ours (use-error-masking): it knows the network's error codes.
     maskedErrors: false,
@@ -31,6 +40,26 @@ export function createGatewayServer(services: GatewayServices): Server {
     return void yoga(req as IncomingMessage, res as ServerResponse);
   });
 }
+
+const DEFAULT_QUERY = `# The newest studies across the network, with their current report and series.
+{
+  studies(first: 10) {
+    edges {
+      node {
+        id
+        trust { code name }
+        status
+        modalities
+        description
+        sortAt
+        report { status reportedAt }
+        series { modality instanceCount }
+      }
+    }
+    unavailableTrusts { code }
+  }
+}
+`;
 
 function readyz({ registry }: GatewayServices, res: ServerResponse): void {
   const trusts = registry.all().map((t) => ({ code: t.code, status: registry.status(t) }));

@@ -1,0 +1,109 @@
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { ErrorCode } from '../../schema/error-codes.ts';
+import { jsonErrorResponse } from './json-error-response.ts';
+import { measureOperation } from './query-measure.ts';
+
+export interface QueryLimits {
+  /** Deepest field nesting. @default 12 */
+  maxDepth?: number;
+  /** Aliased fields in one operation (alias bombs multiply work without growing the schema). @default 30 */
+  maxAliases?: number;
+  /** Estimated rows: `first` × the pages above it × trusts, summed (see query-measure.ts). @default 20000 */
+  maxCost?: number;
+  /** Operations in one batched (array) request. @default 5 */
+  maxBatch?: number;
+  /** Request body, bytes; larger → HTTP 413. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+  /** Fan-out width used by the cost: how many trusts a root list asks. @default 1 */
+  trusts?: number | (() => number);
+}
+
+/**
+ * Field selections with fragments expanded. Not a tuning knob: fragments spread twice inside
+ * fragments double at each level, so a short document can expand to millions of fields; no real
+ * query of the network schema comes near this.
+ */
+const FIELD_BUDGET = 5000;
+
+export const DEFAULT_LIMITS = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxBatch: 5, maxBodyBytes: 1024 * 1024 } as const;
+
+/**
+ * Built with yoga's createGraphQLError, so the error belongs to the graphql copy yoga runs on
+ * (yoga recognises GraphQL errors by `instanceof`; another copy's would be masked as unexpected).
+ */
+function tooComplex(message: string, status = 400) {
+  return createGraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status } } });
+}
+
+/**
+ * Refuses what would be expensive before any work: an oversized body (413, before parsing), a
+ * batch larger than `maxBatch`, and, before validation (graphql-js's OverlappingFieldsCanBeMerged
+ * is quadratic in aliases, so it must not see an alias bomb), depth and aliases. The cost needs
+ * the variables, so it is checked at execute, still before any resolver fans out. Validation
+ * results are cached per document by yoga; only the document-only limits are applied there.
+ */
+export function useLimits(options: QueryLimits = {}): Plugin {
+  const limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
+  const trusts = typeof options.trusts === 'function' ? options.trusts : () => (options.trusts as number | undefined) ?? 1;
+  const bodyTooLarge = () => jsonErrorResponse(413, `Request body larger than ${limits.maxBodyBytes} bytes`, ErrorCode.QUERY_TOO_COMPLEX);
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
+      const length = request.headers.get('content-length');
+      if (length !== null && Number(length) > limits.maxBodyBytes) return endResponse(bodyTooLarge());
+      if (requestParser && request.body) {
+        const parse = requestParser;
+        // Chunked bodies have no length: count while reading, stop at the limit.
+        setRequestParser(async (req) => {
+          if (!req.body) return parse(req);
+          const chunks: Uint8Array[] = [];
+          let size = 0;
+          const reader = req.body.getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            size += value.byteLength;
+            if (size > limits.maxBodyBytes) {
+              await reader.cancel();
+              return bodyTooLarge();
+            }
+            chunks.push(value);
+          }
+          return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: Buffer.concat(chunks) }));
+        });
+      }
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          if (Array.isArray(requestParserResult) && requestParserResult.length > limits.maxBatch) {
+            throw tooComplex(`Batch of ${requestParserResult.length} operations exceeds the limit of ${limits.maxBatch}`);
+          }
+        },
+      };
+    },
+    onValidate({ params, context, setResult }) {
+      const operationName = (context as { params?: { operationName?: string | null } }).params?.operationName ?? null;
+      const m = measureOperation(params.documentAST, { schema: params.schema, operationName, budget: FIELD_BUDGET });
+      if (m.fields > FIELD_BUDGET) setResult([tooComplex(`Query selects more than ${FIELD_BUDGET} fields (fragments expanded)`)]);
+      else if (m.depth > limits.maxDepth) setResult([tooComplex(`Query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`)]);
+      else if (m.aliases > limits.maxAliases) setResult([tooComplex(`Query has ${m.aliases} aliases; the limit is ${limits.maxAliases}`)]);
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const m = measureOperation(args.document, {
+        schema: args.schema,
+        operationName: args.operationName ?? null,
+        variables: args.variableValues ?? {},
+        trusts: trusts(),
+      });
+      if (m.cost !== null && m.cost > limits.maxCost) {
+        setResultAndStopExecution({ errors: [tooComplex(`Query cost ${m.cost} (pages × page size × trusts) exceeds the limit of ${limits.maxCost}`)] });
+      }
+    },
+  };
+}
+
+function definedOnly(options: QueryLimits): Partial<Record<keyof typeof DEFAULT_LIMITS, number>> {
+  const out: Partial<Record<keyof typeof DEFAULT_LIMITS, number>> = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof typeof DEFAULT_LIMITS)[]) {
+    if (typeof options[key] === 'number') out[key] = options[key];
+  }
+  return out;
+}
