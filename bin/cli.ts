@@ -17,6 +17,8 @@ Commands:
   hl7 failed --config FILE     list kept messages that could not be applied
   hl7 replay --config FILE [--id N]...
                                re-apply kept failed messages (after a fix)
+  audit --config FILE [--user SUB] [--patient NHSNUMBER] [--since TIME]
+                               print the audit log of patient-data access, one entry a line
   help                         this text
 
 Config files are JSON; a bad one stops the command with a message naming the key.`;
@@ -47,6 +49,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'send': {
         const { runSend } = await import('./send-command.ts');
         return await runSend(rest);
+      }
+      case 'audit': {
+        const { runAudit } = await import('./audit-command.ts');
+        return await runAudit(rest);
       }
       case 'hl7': {
         const { runHl7 } = await import('./hl7-command.ts');

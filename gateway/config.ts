@@ -5,7 +5,7 @@ import { TRUST_CODE_PATTERN } from '../schema/index.ts';
  * The gateway's configuration (JSON, validated at start). Minimal config (ARCHITECTURE.md):
  * `{"http":{"port":4000},"trusts":[{"code":"RXA","url":"http://127.0.0.1:4101/graphql"}]}`.
  * Unknown keys are refused so a typo never silently falls back to a default; `auth`, `limits`,
- * `gatewaySecret` and `capacity` are reserved for later issues and accepted as they are.
+ * `capacity` is reserved and accepted as it is.
  */
 const required = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
@@ -21,6 +21,7 @@ const trustSchema = z.strictObject({
     .url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? 'is required' : 'must be an http(s) URL') })
     .describe('The trust subgraph\'s GraphQL endpoint, e.g. `http://127.0.0.1:4101/graphql`.'),
   name: z.string().min(1, 'must not be empty').optional().describe('Display name. @default the trust\'s own `trusts` answer'),
+  gatewaySecret: z.string().min(16, 'must be at least 16 characters').optional().describe('HMAC secret shared with this trust. @default gatewaySecret'),
 });
 
 export const gatewayConfigSchema = z
@@ -63,10 +64,44 @@ export const gatewayConfigSchema = z
       .boolean()
       .default(true)
       .describe('Serve the GraphiQL IDE (assets bundled, no CDN) to browsers on `GET /graphql`. @default true'),
-    auth: z.unknown().optional().describe('Reserved (security issue).'),
-    limits: z.unknown().optional().describe('Reserved (query limits issue).'),
-    gatewaySecret: z.unknown().optional().describe('Reserved: shared secret with the trusts (security issue).'),
-    capacity: z.unknown().optional().describe('Reserved (capacity issue).'),
+    auth: z
+      .strictObject({
+        jwt: z
+          .strictObject({
+            jwksUrl: z.url({ protocol: /^https?$/ }).optional().describe('JWK Set URL (RS256/ES256; keys cached and rotated). Production.'),
+            secret: z.string().min(32, 'must be at least 32 characters').optional().describe('HS256 shared secret, for development.'),
+            issuer: z.string().min(1).describe('Required `iss` of tokens.'),
+            audience: z.string().min(1).describe('Required `aud` of tokens.'),
+            clockToleranceSec: int('a non-negative integer').min(0).default(30).describe('Clock skew allowed on exp/nbf, seconds. @default 30'),
+          }, required('an object'))
+          .refine((j) => (j.jwksUrl === undefined) !== (j.secret === undefined), { message: 'set exactly one of jwksUrl or secret' })
+          .describe('Bearer JWT verification (jose). Roles from the `roles` claim; the caller\'s trust from `trust`.'),
+      })
+      .optional()
+      .describe('Authentication. Without it the gateway serves loopback only and every caller has every role.'),
+    limits: z
+      .strictObject({
+        maxDepth: int('a positive integer').positive().default(12).describe('Deepest selection. @default 12'),
+        maxAliases: int('a positive integer').positive().default(30).describe('Most aliases in one operation. @default 30'),
+        maxCost: int('a positive integer').positive().default(20_000).describe('Largest estimated rows (fan-out width × page sizes). @default 20000'),
+        maxBatch: int('a positive integer').positive().default(5).describe('Most operations in one batched request. @default 5'),
+        maxBodyBytes: int('a positive integer').positive().default(1_048_576).describe('Largest request body, bytes. @default 1048576'),
+      })
+      .prefault({})
+      .describe('Query limits, refused with QUERY_TOO_COMPLEX (HTTP 413 for the body size).'),
+    introspection: z.boolean().default(true).describe('Allow schema introspection (the IDE needs it). @default true'),
+    audit: z
+      .strictObject({
+        sqlite: z.string().min(1).default('./data/gateway-audit.db').describe('Audit log database. @default ./data/gateway-audit.db'),
+      })
+      .prefault({})
+      .describe('Durable, append-only log of every access to patient data.'),
+    gatewaySecret: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe('HMAC secret for signing calls to trusts (each trust config has the same `gatewaySecret`); `trusts[].gatewaySecret` overrides it per trust.'),
+    capacity: z.unknown().optional().describe('Reserved.'),
   }, required('an object'));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -1,4 +1,4 @@
-import type { GatewayContext } from './gateway-context.ts';
+import { forwardedIdentity, type GatewayContext } from './gateway-context.ts';
 import type { ForwardedOperation } from './forward-selection.ts';
 import type { TrustResponse } from './trust-client.ts';
 import { TrustFailure } from './trust-failure.ts';
@@ -24,7 +24,7 @@ export async function fanOut(ctx: GatewayContext, targets: readonly TrustEntry[]
       }
       try {
         const op = build(trust);
-        return { trust, ok: true, response: await trust.client.request(op.query, op.variables) };
+        return { trust, ok: true, response: await trust.client.request(op.query, op.variables, { identity: forwardedIdentity(ctx, op.operationName) }) };
       } catch (err) {
         if (!(err instanceof TrustFailure)) throw err;
         noteFailure(ctx, err);

@@ -112,6 +112,8 @@ export function nonEmpty(selections: SelectionNode[]): SelectionNode[] {
 export interface ForwardedOperation {
   query: string;
   variables: Record<string, unknown>;
+  /** The client's operation name, for the trust's audit. */
+  operationName?: string;
 }
 
 /**
@@ -139,7 +141,8 @@ export function buildOperation(
     selectionSet: { kind: Kind.SELECTION_SET, selections: rootFields },
   };
   const doc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation] };
-  return { query: print(doc), variables };
+  const operationName = info.operation.name?.value;
+  return operationName ? { query: print(doc), variables, operationName } : { query: print(doc), variables };
 }
 
 function usedVariables(nodes: readonly FieldNode[]): Set<string> {

@@ -1,3 +1,5 @@
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { CallerIdentity } from '../schema/request-signature.ts';
 import type DataLoader from 'dataloader';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -14,14 +16,27 @@ export interface GatewayServices {
   log: Logger;
   /** Headers the browser IDE starts with (the demo puts a development token here). */
   ideHeaders?: Record<string, string>;
+  /** The durable audit log of patient-data access. */
+  audit?: AuditLog;
 }
 
 /** Per request: the services plus the request's loaders and its partial-result errors. */
 export interface GatewayContext extends GatewayServices {
+  /** The verified caller (use-jwt-auth); absent when authentication is off. */
+  caller?: CallerIdentity;
   /** Errors added to the response beside data (TRUST_UNAVAILABLE…); use-partial-errors appends them. */
   partialErrors: GraphQLError[];
   /** One DataLoader per trust per request: every key lookup to a trust in one `_entities` call. */
   entityLoaders: Map<string, DataLoader<unknown, unknown, string>>;
+}
+
+/**
+ * Who the gateway tells a trust is asking. With authentication on: the verified caller. Without
+ * (development, loopback only): a local caller with every role, as the gateway itself allows.
+ */
+export function forwardedIdentity(ctx: GatewayContext, operationName: string | undefined): CallerIdentity {
+  const base: CallerIdentity = ctx.caller ?? { sub: 'local-unauthenticated', roles: ['clinician', 'analyst'] };
+  return operationName ? { ...base, operationName } : base;
 }
 
 export function createRequestContext(services: GatewayServices): GatewayContext {

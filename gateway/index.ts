@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { parseGatewayConfig } from './config.ts';
@@ -6,6 +8,10 @@ import { attachResolvers } from './gateway-resolvers.ts';
 import { buildContractSchema, buildGatewaySchema } from './gateway-schema.ts';
 import { createGatewayServer } from './server.ts';
 import { TrustRegistry } from './trust-registry.ts';
+import { applyRolePolicy, callerRoles, readRolePolicy } from '../schema/role-policy.ts';
+import { networkSdl } from '../schema/index.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { assertLoopbackWhenUnauthenticated } from '../schema/loopback-guard.ts';
 
 export { parseGatewayConfig, ConfigError } from './config.ts';
 export type { GatewayConfig, TrustConfig } from './config.ts';
@@ -31,6 +37,11 @@ export interface GatewayOptions {
 export async function createGateway(config: unknown, options: GatewayOptions = {}): Promise<RunningGateway> {
   const parsed = parseGatewayConfig(config);
   const log = options.logger ?? pino({ level: parsed.logLevel, base: { service: 'gateway' } });
+  assertLoopbackWhenUnauthenticated(parsed.http.host, parsed.auth !== undefined, log);
+  mkdirSync(dirname(resolvePath(parsed.audit.sqlite)), { recursive: true });
+  const audit = AuditLog.open(parsed.audit.sqlite);
+  // Roles as the SDL declares them (@requiresScopes), enforced on the gateway's own resolvers.
+  const schema = applyRolePolicy(attachResolvers(buildGatewaySchema()), readRolePolicy(networkSdl), callerRoles(parsed.auth !== undefined));
   let registry: TrustRegistry | undefined;
   const metrics = new GatewayMetrics(() => registry?.all().map((t) => ({ trust: t.code, state: t.client.breaker.state })) ?? []);
   registry = new TrustRegistry(parsed, buildContractSchema(), log, (trust, outcome, seconds) =>
@@ -39,8 +50,9 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
   await registry.start();
   const server = createGatewayServer({
     config: parsed,
-    schema: attachResolvers(buildGatewaySchema()),
+    schema,
     registry,
+    audit,
     metrics,
     log,
     ...(options.ideHeaders ? { ideHeaders: options.ideHeaders } : {}),
@@ -53,6 +65,7 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
     });
   } catch (err) {
     registry.stop();
+    audit.close();
     throw err;
   }
   const { port } = server.address() as AddressInfo;
@@ -65,7 +78,10 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
     close: () =>
       new Promise<void>((resolve) => {
         reg.stop();
-        server.close(() => resolve());
+        server.close(() => {
+          audit.close();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };

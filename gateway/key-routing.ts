@@ -11,7 +11,7 @@ import { trustOfStudyId } from '../schema/index.ts';
 import { fromTrustError } from './client-safe-error.ts';
 import { noteFailure } from './fan-out.ts';
 import { HIDDEN_PREFIX, buildOperation, field, forwardedSelections, variable, variableDefinition } from './forward-selection.ts';
-import type { GatewayContext } from './gateway-context.ts';
+import { forwardedIdentity, type GatewayContext } from './gateway-context.ts';
 import { attachTrustErrors } from './trust-answer.ts';
 import { TrustFailure } from './trust-failure.ts';
 import type { TrustEntry } from './trust-registry.ts';
@@ -86,7 +86,7 @@ async function loadEntities(ctx: GatewayContext, trust: TrustEntry, keys: readon
   ctx.metrics.fanOutWidth.observe(1);
   try {
     const op = buildOperation(keys[0]!.info, rootFields, { definitions, values });
-    const response = await trust.client.request(op.query, op.variables);
+    const response = await trust.client.request(op.query, op.variables, { identity: forwardedIdentity(ctx, op.operationName) });
     const unplaced = attachTrustErrors(trust.code, response.data, response.errors);
     return keys.map((k) => {
       const alias = aliasOf.get(k.selectionKey)!;

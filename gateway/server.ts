@@ -7,6 +7,11 @@ import { useErrorMasking } from './use-error-masking.ts';
 import { useErrorMetrics } from './use-error-metrics.ts';
 import { useGraphqlEngine } from './use-graphql-engine.ts';
 import { usePartialErrors } from './use-partial-errors.ts';
+import { useLimits } from './security/use-limits.ts';
+import { useJwtAuth } from './security/use-jwt-auth.ts';
+import { createJwtVerifier } from './security/jwt-verifier.ts';
+import { useDisableIntrospection } from './security/use-disable-introspection.ts';
+import { useAudit } from '../audit/use-audit.ts';
 
 /**
  * The gateway's HTTP surface: GraphQL on `/graphql` (POST and GET, graphql-yoga), `/healthz`
@@ -30,7 +35,19 @@ export function createGatewayServer(services: GatewayServices): Server {
     maskedErrors: false,
     logging: yogaLogging(services.log),
     context: () => createRequestContext(services),
-    plugins: [useGraphqlEngine(), usePartialErrors(), useErrorMasking(services.log), useErrorMetrics(services.metrics)],
+    plugins: [
+      useGraphqlEngine(),
+      // Refuse what is too big before anything is parsed or fanned out.
+      useLimits({ ...services.config.limits, trusts: () => services.registry.all().length }),
+      ...(services.config.auth
+        ? [useJwtAuth({ verify: createJwtVerifier(services.config.auth.jwt), onRefused: (reason) => services.log.info({ reason }, 'request refused: authentication') })]
+        : []),
+      ...(services.config.introspection ? [] : [useDisableIntrospection()]),
+      ...(services.audit ? [useAudit({ log: services.audit, where: 'gateway', logger: services.log })] : []),
+      usePartialErrors(),
+      useErrorMasking(services.log),
+      useErrorMetrics(services.metrics),
+    ],
   });
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

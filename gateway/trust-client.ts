@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { CircuitBreaker } from './circuit-breaker.ts';
+import { signRequest, type CallerIdentity } from '../schema/request-signature.ts';
 import { TrustFailure, type TrustFailureKind } from './trust-failure.ts';
 
 /** A GraphQL response from a trust: `data` may be partial, `errors` located by the trust's path. */
@@ -20,11 +21,15 @@ export interface TrustClientOptions {
   timeoutMs: number;
   breaker: CircuitBreaker;
   observe?: TrustCallObserver;
+  /** HMAC secret shared with the trust: every call is signed (schema/request-signature.ts). */
+  secret?: string;
 }
 
 export interface TrustRequestOptions {
   /** Contract checks bypass the breaker: they probe, and must not keep a dead trust's circuit open. */
   bypassBreaker?: boolean;
+  /** The caller the gateway vouches for, signed into the request for the trust's role checks and audit. */
+  identity?: CallerIdentity;
 }
 
 /**
@@ -56,10 +61,10 @@ export class TrustClient {
     try {
       let response: TrustResponse;
       try {
-        response = await this.post(query, variables, signal);
+        response = await this.post(query, variables, signal, opts.identity);
       } catch (err) {
         if (!(err instanceof TrustFailure) || err.kind !== 'reset') throw err;
-        response = await this.post(query, variables, signal);
+        response = await this.post(query, variables, signal, opts.identity);
       }
       if (!opts.bypassBreaker) breaker.success();
       observe?.(code, 'ok', (performance.now() - started) / 1000);
@@ -72,15 +77,18 @@ export class TrustClient {
     }
   }
 
-  private async post(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<TrustResponse> {
-    const { code, url } = this.options;
+  private async post(query: string, variables: Record<string, unknown>, signal: AbortSignal, identity: CallerIdentity | undefined): Promise<TrustResponse> {
+    const { code, url, secret } = this.options;
+    const payload = JSON.stringify({ query, variables });
+    // Signed at send time (a retry re-signs: the trust refuses an exact replay).
+    const signature = secret ? signRequest({ body: payload, secret, ...(identity ? { identity } : {}) }) : {};
     let res: Response;
     let text: string;
     try {
       res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-        body: JSON.stringify({ query, variables }),
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...signature },
+        body: payload,
         signal,
       });
       text = await res.text();

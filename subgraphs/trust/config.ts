@@ -37,6 +37,19 @@ export const trustConfigSchema = z
           .positive()
           .default(300_000)
           .describe('An idle connection is closed after this long. @default 300000'),
+        allowedSenders: z
+          .array(
+            z.strictObject({
+              application: z.string().min(1).optional().describe('MSH-3.1 sending application.'),
+              facility: z.string().min(1).optional().describe('MSH-4.1 sending facility.'),
+            }),
+          )
+          .optional()
+          .describe('When set, only these senders are applied; others get AR and are kept.'),
+        allowedAddresses: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('When set, only connections from these source addresses are accepted; others get AR and are kept.'),
       })
       .describe('The RIS interface (HL7 v2 over MLLP).'),
     pacs: z
@@ -114,8 +127,17 @@ export const trustConfigSchema = z
       })
       .prefault({})
       .describe('Scanner capacity of the trust.'),
-    gatewaySecret: z.unknown().optional().describe('Reserved: shared secret with the gateway (security issue).'),
-    auth: z.unknown().optional().describe('Reserved (security issue).'),
+    gatewaySecret: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe('HMAC secret shared with the gateway: unsigned or stale requests to `/graphql` get 401. Without it the trust serves loopback only.'),
+    audit: z
+      .strictObject({
+        sqlite: z.string().min(1).optional().describe('Audit log database. @default <store.sqlite>.audit.db'),
+      })
+      .prefault({})
+      .describe('Durable, append-only log of every access to patient data.'),
   })
   .strict();
 

@@ -11,6 +11,12 @@ import { DicomWebClient } from './pacs/dicomweb-client.ts';
 import { openTrustStore } from './store/trust-store.ts';
 import { createRisIngest } from './ris/ris-ingest.ts';
 import { startMllpListener } from './ris/mllp/mllp-listener.ts';
+import { applyRolePolicy, callerRoles, readRolePolicy } from '../../schema/role-policy.ts';
+import { networkSdl } from '../../schema/index.ts';
+import { useGatewaySignature } from './security/use-gateway-signature.ts';
+import { AuditLog } from '../../audit/audit-log.ts';
+import { useAudit } from '../../audit/use-audit.ts';
+import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
 
 export interface RunningTrust {
   /** GraphQL endpoint, e.g. `http://127.0.0.1:4101/graphql`. */
@@ -26,8 +32,11 @@ export interface RunningTrust {
  */
 export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {}): Promise<RunningTrust> {
   const log = opts.log ?? pino({ level: config.logLevel, base: { trust: config.code } });
+  const signed = config.gatewaySecret !== undefined;
+  assertLoopbackWhenUnauthenticated(config.http.host, signed, log);
   mkdirSync(dirname(config.store.sqlite), { recursive: true });
   const store = openTrustStore(config.store.sqlite);
+  const audit = AuditLog.open(config.audit.sqlite ?? `${config.store.sqlite}.audit.db`);
   const pacsOptions: ConstructorParameters<typeof DicomWebClient>[0] = {
     baseUrl: config.pacs.dicomweb,
     timeoutMs: config.pacs.timeoutMs,
@@ -41,6 +50,8 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     store,
     accessionNumber: config.hl7.accessionNumber,
     timezone: config.hl7.timezone,
+    ...(config.mllp.allowedSenders ? { allowedSenders: config.mllp.allowedSenders } : {}),
+    ...(config.mllp.allowedAddresses ? { allowedAddresses: config.mllp.allowedAddresses } : {}),
     logger: log,
   });
   const mllp = await startMllpListener({
@@ -52,7 +63,9 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     logger: log,
   });
 
-  const schema = buildTrustSchema();
+  // The same role policy as the gateway (the SDL's @requiresScopes), enforced again here on the
+  // caller the gateway signed into the request.
+  const schema = applyRolePolicy(buildTrustSchema(), readRolePolicy(networkSdl), callerRoles(signed));
   const yoga = createYoga<object, TrustContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -60,7 +73,13 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     graphiql: false,
     logging: false,
     context: () => createTrustContext({ config, store, pacs, log }),
-    plugins: [usePartialErrors()],
+    plugins: [
+      ...(config.gatewaySecret
+        ? [useGatewaySignature({ secret: config.gatewaySecret, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
+        : []),
+      useAudit({ log: audit, where: config.code, logger: log }),
+      usePartialErrors(),
+    ],
   });
 
   let ready = false;
@@ -88,6 +107,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
       await mllp.close();
       await closeServer(server);
       store.close();
+      audit.close();
     },
   };
 }

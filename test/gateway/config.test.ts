@@ -24,8 +24,27 @@ describe('parseGatewayConfig', () => {
     });
   });
 
-  it('accepts the reserved top-level keys', () => {
-    expect(() => parseGatewayConfig({ ...minimal, auth: {}, limits: {}, gatewaySecret: 'x', logLevel: 'warn', capacity: {} })).not.toThrow();
+  it('accepts the security keys, with defaults for limits and audit', () => {
+    const c = parseGatewayConfig({
+      ...minimal,
+      auth: { jwt: { secret: 'x'.repeat(32), issuer: 'iss', audience: 'aud' } },
+      limits: { maxDepth: 8 },
+      gatewaySecret: 's'.repeat(16),
+      logLevel: 'warn',
+      introspection: false,
+    });
+    expect(c.limits).toEqual({ maxDepth: 8, maxAliases: 30, maxCost: 20000, maxBatch: 5, maxBodyBytes: 1048576 });
+    expect(c.audit.sqlite).toBe('./data/gateway-audit.db');
+    expect(c.auth?.jwt.clockToleranceSec).toBe(30);
+  });
+
+  it.each([
+    [{ auth: {} }, 'auth.jwt: is required'],
+    [{ auth: { jwt: { issuer: 'i', audience: 'a' } } }, 'auth.jwt: set exactly one of jwksUrl or secret'],
+    [{ auth: { jwt: { secret: 'short', issuer: 'i', audience: 'a' } } }, 'auth.jwt.secret: must be at least 32 characters'],
+    [{ gatewaySecret: 'x' }, 'gatewaySecret: must be at least 16 characters'],
+  ])('names the wrong security key', (extra, message) => {
+    expect(() => parseGatewayConfig({ ...minimal, ...extra })).toThrow(message);
   });
 
   it.each([

@@ -34,6 +34,8 @@ export interface RisIngestOptions {
   timezone?: string;
   /** When given, messages from anyone else are answered AR and kept. @default everyone */
   allowedSenders?: readonly AllowedSender[];
+  /** When given, messages from other source addresses are answered AR and kept. @default any */
+  allowedAddresses?: readonly string[];
   logger: IngestLogger;
 }
 
@@ -95,6 +97,13 @@ export function createRisIngest(opts: RisIngestOptions): RisIngest {
       const reason = error instanceof Error ? error.message : String(error);
       return { text, rejection: { ackCode: 'AR', errCode: code, reason: `unparseable: ${reason}`, location: error instanceof Hl7ParseError ? error.location ?? null : null } };
     }
+  }
+
+  /** Source-address allow-list; IPv4-mapped IPv6 (`::ffff:10.0.0.1`) matches its IPv4 form. */
+  function addressAllowed(remoteAddress: string): boolean {
+    if (!opts.allowedAddresses) return true;
+    const bare = remoteAddress.replace(/^::ffff:/, '');
+    return opts.allowedAddresses.some((a) => a === remoteAddress || a === bare);
   }
 
   function senderAllowed(message: Hl7Message): boolean {
@@ -212,7 +221,9 @@ export function createRisIngest(opts: RisIngestOptions): RisIngest {
       }
       const { message, key } = parsed;
       let mapped: MappedMessage | Rejection;
-      if (!senderAllowed(message)) {
+      if (!addressAllowed(frame.remoteAddress)) {
+        mapped = { ackCode: 'AR', errCode: 207, reason: 'the source address is not allowed to send to this interface', location: null };
+      } else if (!senderAllowed(message)) {
         mapped = { ackCode: 'AR', errCode: 207, reason: 'sending application/facility is not allowed', location: 'MSH-3' };
       } else {
         try {

@@ -1,0 +1,204 @@
+import {
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLAbstractType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { checkNhsNumber } from '../schema/nhs-number.ts';
+import { trustOfStudyId } from '../schema/study-id.ts';
+
+/** One study or patient a response disclosed. */
+export interface PatientDataAccess {
+  studyId: string | null;
+  nhsNumber: string | null;
+  /** The trust whose data it is, when known. */
+  trust: string | null;
+}
+
+export interface AccessInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Readonly<Record<string, unknown>>;
+  data: unknown;
+  /** The trust a subgraph serves: every row it returns is its own. */
+  defaultTrust?: string;
+}
+
+interface Scope {
+  trust: string | null;
+  nhsNumber: string | null;
+  /** The record that a Patient.nhsNumber below completes. */
+  record: PatientDataAccess | null;
+}
+
+/**
+ * Which patients and studies a response disclosed, read from the response data walked together
+ * with the operation (so aliases are followed: the data is keyed by response key, the rule by
+ * field name, as in GraphQL spec §6.3.2 CollectFields). A Study is recorded by its `id`, with its
+ * patient's NHS number when the response or the arguments (`patient(nhsNumber:)`,
+ * `studies(filter: {nhsNumber})`) tie it to one; a Patient by NHS number. Studies whose `id` was
+ * not selected are recorded only when their patient is known.
+ */
+export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const def of input.document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    else if (def.kind === Kind.OPERATION_DEFINITION && (!input.operationName || def.name?.value === input.operationName)) operation ??= def;
+  }
+  const found = new Map<string, PatientDataAccess>();
+  const records: PatientDataAccess[] = [];
+  const root = input.schema.getQueryType();
+  if (!operation || operation.operation !== 'query' || !root) return [];
+
+  const fieldsOf = (set: SelectionSetNode, type: GraphQLObjectType, out: FieldNode[] = []): FieldNode[] => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) out.push(s);
+      else {
+        const condition = s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : fragments.get(s.name.value)?.typeCondition.name.value;
+        const body = s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)?.selectionSet;
+        if (body && applies(condition, type)) fieldsOf(body, type, out);
+      }
+    }
+    return out;
+  };
+
+  const applies = (condition: string | undefined, type: GraphQLObjectType): boolean => {
+    if (!condition || condition === type.name) return true;
+    const target = input.schema.getType(condition);
+    return target !== undefined && isAbstractType(target) && input.schema.isSubType(target, type);
+  };
+
+  const walkValue = (value: unknown, type: GraphQLNamedType, set: SelectionSetNode | undefined, scope: Scope): void => {
+    if (value === null || value === undefined || !set) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walkValue(item, type, set, scope);
+      return;
+    }
+    if (typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    let concrete: GraphQLObjectType | undefined;
+    if (isObjectType(type)) concrete = type;
+    else if (isAbstractType(type)) {
+      const typename = typenameOf(set, record);
+      const t = typeof typename === 'string' ? input.schema.getType(typename) : undefined;
+      if (isObjectType(t)) concrete = t;
+      else {
+        // No __typename selected: when the selection names exactly one possible type, it is that.
+        const named = input.schema.getPossibleTypes(type).filter((p) => set.selections.some((s) => s.kind === Kind.INLINE_FRAGMENT && s.typeCondition?.name.value === p.name));
+        if (named.length === 1) concrete = named[0];
+      }
+    }
+    if (!concrete) return;
+    walkObject(record, concrete, set, scope);
+  };
+
+  const walkObject = (value: Record<string, unknown>, type: GraphQLObjectType, set: SelectionSetNode, outer: Scope): void => {
+    const fields = fieldsOf(set, type);
+    const read = (name: string): unknown => {
+      const node = fields.find((f) => f.name.value === name);
+      return node ? value[node.alias?.value ?? node.name.value] : undefined;
+    };
+    let scope = outer;
+    if (type.name === 'Study') {
+      const id = read('id');
+      const studyId = typeof id === 'string' ? id : null;
+      const record: PatientDataAccess = { studyId, nhsNumber: outer.nhsNumber, trust: (studyId && trustOfStudyId(studyId)) || outer.trust };
+      records.push(record);
+      scope = { trust: record.trust, nhsNumber: outer.nhsNumber, record };
+    } else if (type.name === 'Patient') {
+      const record: PatientDataAccess = outer.record ?? { studyId: null, nhsNumber: outer.nhsNumber, trust: outer.trust };
+      if (!outer.record) records.push(record);
+      const nhs = normalise(read('nhsNumber'));
+      if (nhs) record.nhsNumber = nhs;
+      scope = { ...outer, record, nhsNumber: record.nhsNumber };
+    } else if (type.name === 'PatientIdentifier' && outer.record && !outer.record.nhsNumber) {
+      const kind = read('type');
+      const nhs = normalise(read('value'));
+      if (nhs && (kind === 'NHS_NUMBER' || kind === undefined)) outer.record.nhsNumber = nhs;
+    }
+    for (const field of fields) {
+      const def = type.getFields()[field.name.value];
+      if (!def || !field.selectionSet) continue;
+      let inner = scope;
+      if (type === root) {
+        const args = argumentsOf(field, input.variables);
+        const filter = args.filter as Record<string, unknown> | undefined;
+        const nhs = normalise(field.name.value === 'patient' ? args.nhsNumber : field.name.value === 'studies' ? filter?.nhsNumber : undefined);
+        if (nhs) inner = { ...scope, nhsNumber: nhs };
+      }
+      walkValue(value[field.alias?.value ?? field.name.value], getNamedType(def.type), field.selectionSet, inner);
+    }
+  };
+
+  walkValue(input.data, root, operation.selectionSet, { trust: input.defaultTrust ?? null, nhsNumber: null, record: null });
+  for (const r of records) {
+    if (!r.studyId && !r.nhsNumber) continue;
+    const key = `${r.studyId}|${r.nhsNumber}|${r.trust}`;
+    if (!found.has(key)) found.set(key, { ...r });
+  }
+  return [...found.values()];
+}
+
+function normalise(value: unknown): string | null {
+  return typeof value === 'string' ? checkNhsNumber(value).value ?? null : null;
+}
+
+function typenameOf(set: SelectionSetNode, value: Record<string, unknown>): unknown {
+  const node = set.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '__typename');
+  return value[node?.alias?.value ?? '__typename'];
+}
+
+/** Literal and variable arguments of a root field (enough for `nhsNumber` and `filter`). */
+function argumentsOf(field: FieldNode, variables: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const arg of field.arguments ?? []) out[arg.name.value] = literal(arg.value, variables);
+  return out;
+}
+
+function literal(node: import('graphql').ValueNode, variables: Readonly<Record<string, unknown>>): unknown {
+  switch (node.kind) {
+    case Kind.VARIABLE:
+      return variables[node.name.value];
+    case Kind.STRING:
+      return node.value;
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(f.value, variables)]));
+    case Kind.LIST:
+      return node.values.map((v) => literal(v, variables));
+    default:
+      return undefined;
+  }
+}
+
+/*
+ * graphql-js's isObjectType & co. are `instanceof` checks, which fail when the schema comes from
+ * another loaded copy of graphql (a trust's @apollo/subgraph schema under a bundler); a type's
+ * `Symbol.toStringTag` names its class in any copy.
+ */
+function tagOf(type: unknown): string | undefined {
+  return type == null ? undefined : (type as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
+}
+
+function isObjectType(type: unknown): type is GraphQLObjectType {
+  return tagOf(type) === 'GraphQLObjectType';
+}
+
+function isAbstractType(type: unknown): type is GraphQLAbstractType {
+  const tag = tagOf(type);
+  return tag === 'GraphQLInterfaceType' || tag === 'GraphQLUnionType';
+}
+
+function getNamedType(type: GraphQLOutputType): GraphQLNamedType {
+  let t: GraphQLOutputType = type;
+  while ('ofType' in t && t.ofType) t = t.ofType as GraphQLOutputType;
+  return t as GraphQLNamedType;
+}

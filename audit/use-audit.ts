@@ -1,0 +1,78 @@
+import { Kind, type DocumentNode, type ExecutionResult } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { ErrorCode } from '../schema/error-codes.ts';
+import type { CallerIdentity } from '../schema/request-signature.ts';
+import type { AuditEntry, AuditLog } from './audit-log.ts';
+import { patientDataAccesses } from './patient-data-accesses.ts';
+
+/** What a failed audit write is told; never patient data. */
+export interface AuditFailureLogger {
+  error(obj: object, msg?: string): void;
+}
+
+export interface AuditOptions {
+  log: AuditLog;
+  /** `gateway`, or the trust code of a subgraph (then every row it returns is that trust's). */
+  where: string;
+  /** The caller. @default context.caller (set by useJwtAuth / useGatewaySignature) */
+  caller?: (context: unknown) => CallerIdentity | undefined;
+  logger?: AuditFailureLogger;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+/**
+ * Records every patient and study a response discloses (audit/patient-data-accesses.ts), after
+ * execution and before the response leaves. No audit, no data: when the entry cannot be written
+ * the response is replaced by an INTERNAL_SERVER_ERROR, so nothing is disclosed unrecorded.
+ */
+export function useAudit(options: AuditOptions): Plugin {
+  const callerOf = options.caller ?? ((context: unknown) => (context as { caller?: CallerIdentity }).caller);
+  const now = options.now ?? (() => new Date());
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in Object(result)) return;
+          const r = result as ExecutionResult;
+          if (!r.data) return;
+          const accesses = patientDataAccesses({
+            schema: args.schema,
+            document: args.document,
+            operationName: args.operationName ?? null,
+            variables: args.variableValues ?? {},
+            data: r.data,
+            ...(options.where === 'gateway' ? {} : { defaultTrust: options.where }),
+          });
+          if (accesses.length === 0) return;
+          const caller = callerOf(args.contextValue);
+          const at = now().toISOString();
+          const operationName = caller?.operationName ?? args.operationName ?? operationNameOf(args.document);
+          const entries: AuditEntry[] = accesses.map((a) => ({
+            at,
+            where: options.where,
+            sub: caller?.sub ?? null,
+            roles: caller?.roles ?? [],
+            callerTrust: caller?.trust ?? null,
+            operationName,
+            studyId: a.studyId,
+            nhsNumber: a.nhsNumber,
+            dataTrust: a.trust,
+          }));
+          try {
+            options.log.record(entries);
+          } catch (err) {
+            options.logger?.error({ kind: (err as Error)?.name, entries: entries.length }, 'audit write failed: response withheld');
+            // yoga's createGraphQLError: an error of the graphql copy yoga runs on, so it is not re-masked.
+            setResult({ data: null, errors: [createGraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
+          }
+        },
+      };
+    },
+  };
+}
+
+function operationNameOf(document: DocumentNode): string | null {
+  const ops = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return ops.length === 1 && ops[0]!.kind === Kind.OPERATION_DEFINITION ? ops[0]!.name?.value ?? null : null;
+}

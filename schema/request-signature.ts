@@ -1,0 +1,163 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Gateway → trust request signing. The gateway has verified the caller's token; it tells the trust
+ * who is asking (for the trust's own role checks and audit) in a header the trust can trust
+ * because it is covered by an HMAC-SHA256 (RFC 2104) under a secret only the two share:
+ *
+ *   signature = base64url(HMAC-SHA256(secret, timestamp + "\n" + identity + "\n" + body))
+ *
+ * `timestamp` is milliseconds since the epoch; a request outside `windowMs` of the trust's clock
+ * (either way: clocks drift) is refused, and a replay cache refuses the same signature twice
+ * inside the window. The body is signed as sent, so only POST bodies carry a query.
+ */
+
+export const TIMESTAMP_HEADER = 'x-imaging-network-timestamp';
+export const IDENTITY_HEADER = 'x-imaging-network-identity';
+export const SIGNATURE_HEADER = 'x-imaging-network-signature';
+
+/** @default 60000 */
+export const DEFAULT_SIGNATURE_WINDOW_MS = 60_000;
+
+/** Who is asking, as the gateway verified it. */
+export interface CallerIdentity {
+  /** The token's subject (`sub`). */
+  sub: string;
+  /** Roles from the token's `roles` claim. */
+  roles: string[];
+  /** The caller's own trust (ODS code), from the token's `trust` claim. */
+  trust?: string;
+  /** The client's operation name, for the audit. */
+  operationName?: string;
+}
+
+export interface SignRequestInput {
+  body: string;
+  secret: string;
+  /** @default Date.now() */
+  now?: number;
+  /** Absent: no caller (the gateway runs without authentication). */
+  identity?: CallerIdentity;
+}
+
+export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+
+export interface VerifyRequestInput {
+  headers: HeaderSource;
+  body: string;
+  secret: string;
+  /** @default Date.now() */
+  now?: number;
+  /** @default 60000 */
+  windowMs?: number;
+  /** Signatures already seen; without it only the window limits replays. */
+  seen?: ReplayCache;
+}
+
+export type VerifyResult = { ok: true; identity: CallerIdentity | undefined } | { ok: false; reason: string };
+
+function mac(secret: string, timestamp: string, identity: string, body: string): Buffer {
+  return createHmac('sha256', secret).update(`${timestamp}\n${identity}\n${body}`, 'utf8').digest();
+}
+
+/** The three headers for a request with `body`. */
+export function signRequest({ body, secret, now = Date.now(), identity }: SignRequestInput): Record<string, string> {
+  if (secret === '') throw new Error('signRequest: the secret is empty');
+  const timestamp = String(Math.trunc(now));
+  const encoded = identity ? Buffer.from(JSON.stringify(identity), 'utf8').toString('base64url') : '';
+  return {
+    [TIMESTAMP_HEADER]: timestamp,
+    [IDENTITY_HEADER]: encoded,
+    [SIGNATURE_HEADER]: mac(secret, timestamp, encoded, body).toString('base64url'),
+  };
+}
+
+function header(headers: HeaderSource, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? undefined : value;
+}
+
+/**
+ * The checks that need no body: headers present, timestamp inside the window. A server runs them
+ * before reading the body, so an unsigned caller cannot make it buffer anything.
+ */
+export function precheckRequest(headers: HeaderSource, now = Date.now(), windowMs = DEFAULT_SIGNATURE_WINDOW_MS): string | undefined {
+  const timestamp = header(headers, TIMESTAMP_HEADER);
+  if (header(headers, SIGNATURE_HEADER) === undefined || timestamp === undefined || header(headers, IDENTITY_HEADER) === undefined) {
+    return 'request is not signed';
+  }
+  if (!/^\d{1,15}$/.test(timestamp)) return 'signature timestamp is malformed';
+  if (Math.abs(now - Number(timestamp)) > windowMs) return 'signature timestamp is outside the window';
+  return undefined;
+}
+
+/** Verifies a signed request in constant time; the identity is trusted only when `ok`. */
+export function verifyRequest({ headers, body, secret, now = Date.now(), windowMs = DEFAULT_SIGNATURE_WINDOW_MS, seen }: VerifyRequestInput): VerifyResult {
+  if (secret === '') return { ok: false, reason: 'no secret configured' };
+  const problem = precheckRequest(headers, now, windowMs);
+  if (problem) return { ok: false, reason: problem };
+  const timestamp = header(headers, TIMESTAMP_HEADER)!;
+  const encoded = header(headers, IDENTITY_HEADER)!;
+  const given = Buffer.from(header(headers, SIGNATURE_HEADER)!, 'base64url');
+  const expected = mac(secret, timestamp, encoded, body);
+  // timingSafeEqual needs equal lengths; the length of a valid MAC is public (32 bytes).
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
+  if (seen && !seen.remember(expected.toString('base64url'), Number(timestamp), now)) {
+    return { ok: false, reason: 'request was replayed' };
+  }
+  if (encoded === '') return { ok: true, identity: undefined };
+  const identity = decodeIdentity(encoded);
+  return identity ? { ok: true, identity } : { ok: false, reason: 'identity header is malformed' };
+}
+
+function decodeIdentity(encoded: string): CallerIdentity | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { sub, roles, trust, operationName } = value as Record<string, unknown>;
+  if (typeof sub !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) return undefined;
+  if (trust !== undefined && typeof trust !== 'string') return undefined;
+  if (operationName !== undefined && typeof operationName !== 'string') return undefined;
+  return {
+    sub,
+    roles: roles as string[],
+    ...(trust !== undefined ? { trust } : {}),
+    ...(operationName !== undefined ? { operationName } : {}),
+  };
+}
+
+/**
+ * Signatures seen inside the window. An entry can be forgotten once its timestamp has left the
+ * window: the window check refuses that request anyway. So memory is bounded by the request rate
+ * times the window.
+ */
+export class ReplayCache {
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly windowMs = DEFAULT_SIGNATURE_WINDOW_MS) {}
+
+  /** Records `signature`; false when it was already seen (a replay). */
+  remember(signature: string, timestamp: number, now: number): boolean {
+    this.prune(now);
+    if (this.expiries.has(signature)) return false;
+    this.expiries.set(signature, timestamp + this.windowMs);
+    return true;
+  }
+
+  get size(): number {
+    return this.expiries.size;
+  }
+
+  private prune(now: number): void {
+    // Insertion order is close to timestamp order, so stop at the first live entry.
+    for (const [signature, expiry] of this.expiries) {
+      if (expiry >= now) break;
+      this.expiries.delete(signature);
+    }
+  }
+}
