@@ -18,13 +18,13 @@ export function demoBanner(info: {
     '',
   ];
   if (info.tokens) {
-    lines.push('Development tokens (Authorization: Bearer …):');
-    for (const [role, token] of Object.entries(info.tokens)) lines.push(`  ${role}: ${token}`);
+    lines.push('Development tokens (Authorization: Bearer …; valid 30 days, this data folder only):');
+    for (const [role, token] of Object.entries(info.tokens)) lines.push(`  ${role.toUpperCase()}_TOKEN=${token}`);
     lines.push('');
   }
   lines.push(
-    'Try:',
-    `  curl -s ${info.gatewayUrl} -H 'content-type: application/json' \\`,
+    'Try (the browser IDE already sends the clinician token):',
+    `  curl -s ${info.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $CLINICIAN_TOKEN" \\`,
     `    -d '{"query":"{ studies(first: 5) { edges { node { id trust { code } status modalities description report { status } series { modality instanceCount } } } unavailableTrusts { code } } }"}'`,
     '',
     '  The network backlog by trust and modality:',

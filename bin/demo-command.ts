@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { SignJWT } from 'jose';
 import { parseTrustConfig } from '../subgraphs/trust/config.ts';
 import { startTrust, type RunningTrust } from '../subgraphs/trust/trust-server.ts';
 import { MllpClient } from '../subgraphs/trust/ris/mllp/mllp-client.ts';
@@ -30,6 +32,24 @@ interface DemoState {
   /** When the history ends; fixed at the first run so later runs regenerate the same world. */
   anchor: string;
   seed: number;
+  /** Development secrets, made at the first run: HS256 token key and the gateway↔trust HMAC key. */
+  jwtSecret: string;
+  gatewaySecret: string;
+}
+
+const DEMO_ISSUER = 'imaging-network-demo';
+const DEMO_AUDIENCE = 'imaging-network';
+
+/** A development token for one role, valid for 30 days. */
+async function devToken(secret: string, role: string): Promise<string> {
+  return new SignJWT({ roles: [role], trust: 'RXA' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(`demo-${role}`)
+    .setIssuer(DEMO_ISSUER)
+    .setAudience(DEMO_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('30d')
+    .sign(new TextEncoder().encode(secret));
 }
 
 function intFlag(value: string | undefined, name: string, def: number, min = 0): number {
@@ -65,9 +85,13 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
   if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const stateFile = join(dataDir, 'demo-state.json');
-  const state: DemoState = existsSync(stateFile)
-    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState)
-    : { anchor: new Date().toISOString(), seed: intFlag(values.seed, 'seed', 42) };
+  const saved = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as Partial<DemoState>) : {};
+  const state: DemoState = {
+    anchor: saved.anchor ?? new Date().toISOString(),
+    seed: saved.seed ?? intFlag(values.seed, 'seed', 42),
+    jwtSecret: saved.jwtSecret ?? randomBytes(32).toString('base64url'),
+    gatewaySecret: saved.gatewaySecret ?? randomBytes(32).toString('base64url'),
+  };
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
   const started = Date.now();
   const log = pino({ level: 'warn' });
@@ -91,6 +115,8 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         pacs: { dicomweb: pacs.url },
         store: { sqlite: join(dataDir, `${profile.code}.db`) },
         hl7: { timezone: profile.timezone },
+        gatewaySecret: state.gatewaySecret,
+        audit: { sqlite: join(dataDir, `${profile.code}-audit.db`) },
         logLevel: 'warn',
       });
       const trust = await startTrust(config, { log: log.child({ trust: profile.code }) });
@@ -121,9 +147,13 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
     const gatewayConfig = parseGatewayConfig({
       http: { port: gatewayPort },
       trusts: trusts.map((t) => ({ code: t.code, name: t.name, url: t.trust.url })),
+      gatewaySecret: state.gatewaySecret,
+      auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE } },
+      audit: { sqlite: join(dataDir, 'gateway-audit.db') },
       logLevel: 'warn',
     });
-    const gateway = await createGateway(gatewayConfig);
+    const tokens = { clinician: await devToken(state.jwtSecret, 'clinician'), analyst: await devToken(state.jwtSecret, 'analyst') };
+    const gateway = await createGateway(gatewayConfig, { ideHeaders: { Authorization: `Bearer ${tokens.clinician}` } });
     closers.push(() => gateway.close());
 
     // The live trickle: new orders, schedules, exams and reports as the day goes on.
@@ -149,7 +179,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         dataDir,
         seconds: (Date.now() - started) / 1000,
         messages: total,
-        tokens: 'tokens' in gateway ? (gateway as { tokens?: Record<string, string> }).tokens : undefined,
+        tokens,
       }),
     );
   } catch (err) {

@@ -58,9 +58,9 @@ export function createGatewayServer(services: GatewayServices): Server {
   });
 }
 
-const DEFAULT_QUERY = `# The newest studies across the network, with their current report and series.
+const DEFAULT_QUERY = `# The newest performed studies across the network, with their current report and series.
 {
-  studies(first: 10) {
+  studies(first: 10, filter: { statuses: [COMPLETED, PRELIMINARY, FINAL, AMENDED] }) {
     edges {
       node {
         id

@@ -29,12 +29,16 @@ describe('imaging-network demo', () => {
   let demo: RunningChild;
   let url: string;
   let trustUrls: string[];
+  let clinician: string;
+  let analyst: string;
 
   beforeAll(async () => {
     const data = mkdtempSync(join(tmpdir(), 'demo-'));
     demo = runCli(['demo', '--data', data, '--fresh', '--port', '0', '--days', '4', '--per-day', '12', '--rate', '60']);
     url = (await waitForLine(demo, /Gateway \(GraphQL, browser IDE\): (\S+)/, 120_000))[1]!;
     trustUrls = [...demo.output().matchAll(/Trust R\w\w: (\S+)/g)].map((m) => m[1]!);
+    clinician = /CLINICIAN_TOKEN=(\S+)/.exec(demo.output())![1]!;
+    analyst = /ANALYST_TOKEN=(\S+)/.exec(demo.output())![1]!;
   }, 150_000);
 
   afterAll(async () => {
@@ -45,10 +49,26 @@ describe('imaging-network demo', () => {
     const res = await gql<{ studies: { edges: Array<{ node: { trust: { code: string }; report: { status: string } | null; series: unknown[] } }> } }>(
       url,
       '{ studies(first: 200, filter: { statuses: [FINAL, AMENDED] }) { edges { node { trust { code } report { status } series { modality } } } } }',
+      undefined,
+      { authorization: `Bearer ${clinician}` },
     );
     expect(res.errors).toBeUndefined();
     const full = res.data!.studies.edges.filter((e) => e.node.report && e.node.series.length > 0);
     expect(new Set(full.map((e) => e.node.trust.code))).toEqual(new Set(['RXA', 'RH8', 'RTH']));
+  });
+
+  it('refuses callers without a token and gives the analyst token capacity but no identifiers', async () => {
+    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ trusts { code } }"}' });
+    expect(anonymous.status).toBe(401);
+    const res = await gql<{ capacity: { total: { requested: number } }; studies: { edges: Array<{ node: { patient: { nhsNumber: string | null } } }> } }>(
+      url,
+      '{ capacity { total { requested } } studies(first: 3) { edges { node { patient { nhsNumber } } } } }',
+      undefined,
+      { authorization: `Bearer ${analyst}` },
+    );
+    expect(res.data!.capacity.total.requested).toBeGreaterThan(0);
+    expect(res.data!.studies.edges.every((e) => e.node.patient.nhsNumber === null)).toBe(true);
+    expect(res.errors?.every((e) => e.extensions?.['code'] === 'FORBIDDEN')).toBe(true);
   });
 
   it.skipIf(!CHROMIUM)('runs a query in the browser IDE (headless Chromium)', async () => {
