@@ -8,6 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator } from '../../simulator/index.ts';
+import { resolveHistory } from '../../simulator/generate-history.ts';
+import type { StudyPlan } from '../../simulator/study-plan.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { compareStudyOrder, sortMillis } from '../../schema/study-order.ts';
 import { freePort } from '../helpers/orthanc.ts';
@@ -15,6 +17,33 @@ import { NHS, orm } from '../fixtures/ris/hl7-fixtures.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 
 const NOW = '2026-04-10T12:00:00Z';
+const HISTORY = { seed: 11, days: 10, studiesPerDay: 8, now: NOW };
+
+/** When the shared patient's extra order (beforeAll) was requested at each trust: ORC-9, London time. */
+function sharedOrderAt(code: string): number {
+  const day = 1 + BUILT_IN_PROFILES.findIndex((p) => p.code === code);
+  return Date.parse(`2026-04-0${day}T09:00:00+01:00`);
+}
+
+/** The study status the simulator's plan implies at `now` (the README's status table). */
+function planStatus(plan: StudyPlan, now: number): string {
+  if (plan.cancelledAt !== undefined && plan.cancelledAt <= now) return 'CANCELLED';
+  const reports = plan.reports.filter((r) => r.at <= now);
+  if (reports.length) {
+    let finals = 0;
+    let status = 'PRELIMINARY';
+    for (const r of reports) {
+      if (r.status === 'C' || (r.status === 'F' && finals > 0)) status = 'AMENDED';
+      else if (r.status === 'F') status = 'FINAL';
+      if (r.status !== 'P') finals++;
+    }
+    return status;
+  }
+  if (plan.completedAt !== undefined && plan.completedAt <= now) return 'COMPLETED';
+  if (plan.startedAt !== undefined && plan.startedAt <= now) return 'IN_PROGRESS';
+  if (plan.bookedAt !== undefined && plan.bookedAt <= now) return 'SCHEDULED';
+  return 'REQUESTED';
+}
 const TIMEOUT_MS = 1500;
 
 interface Row {
@@ -58,7 +87,7 @@ describe('the network: three trust processes and the gateway over real HTTP', ()
     const dir = mkdtempSync(join(tmpdir(), 'network-'));
     await Promise.all(
       BUILT_IN_PROFILES.map(async (profile) => {
-        const history = generateHistory(profile, { seed: 11, days: 10, studiesPerDay: 8, now: NOW });
+        const history = generateHistory(profile, HISTORY);
         const pacs = await startDicomwebSimulator({ port: 0, studies: () => history.studies });
         const httpPort = await freePort();
         const mllpPort = await freePort();
@@ -191,6 +220,37 @@ describe('the network: three trust processes and the gateway over real HTTP', ()
     expect(net.data!.capacity.total.requested).toBe(requested);
     expect(net.data!.capacity.total.unreported).toBe(unreported);
     expect(net.data!.capacity.total.performedToReported.count).toBe(net.data!.capacity.total.reported);
+  });
+
+  it('counts backlog per trust and for the network as the simulator planned it', async () => {
+    const from = '2026-04-03T00:00:00Z';
+    const q = `{ capacity(groupBy: [TRUST], filter: { from: "${from}", to: "${NOW}" }) { rows { trust { code } requested reported unreported oldestUnreportedAt waitingOver6Weeks } total { requested reported unreported waitingOver6Weeks } } }`;
+    type Row = { trust: { code: string }; requested: number; reported: number; unreported: number; oldestUnreportedAt: string | null; waitingOver6Weeks: number };
+    const res = await gql<{ capacity: { rows: Row[]; total: Omit<Row, 'trust' | 'oldestUnreportedAt'> } }>(gatewayUrl, q);
+    expect(res.errors).toBeUndefined();
+    const now = Date.parse(NOW);
+    const inWindow = (t: number | undefined) => t !== undefined && t >= Date.parse(from) && t <= now;
+    const total = { requested: 0, reported: 0, unreported: 0, waitingOver6Weeks: 0 };
+    for (const profile of BUILT_IN_PROFILES) {
+      // The trust also has the one shared order added in beforeAll (requested 2026-04-0N, waiting).
+      const plans = resolveHistory(profile, HISTORY).plans.filter((p) => p.requestedAt <= now);
+      const firstFinal = (p: StudyPlan) => (p.reports.find((r) => r.status === 'F' && r.at <= now) ?? p.reports.find((r) => r.status === 'C' && r.at <= now))?.at;
+      const unreported = plans.filter((p) => ['COMPLETED', 'PRELIMINARY'].includes(planStatus(p, now)));
+      const expected = {
+        requested: plans.filter((p) => inWindow(p.requestedAt)).length + (inWindow(sharedOrderAt(profile.code)) ? 1 : 0),
+        reported: plans.filter((p) => inWindow(firstFinal(p))).length,
+        unreported: unreported.length,
+        // Real time is months after NOW: every order still waiting has waited over 6 weeks.
+        waitingOver6Weeks: plans.filter((p) => ['REQUESTED', 'SCHEDULED'].includes(planStatus(p, now))).length + 1,
+      };
+      const row = res.data!.capacity.rows.find((r) => r.trust.code === profile.code)!;
+      expect({ requested: row.requested, reported: row.reported, unreported: row.unreported, waitingOver6Weeks: row.waitingOver6Weeks }, profile.code).toEqual(expected);
+      // HL7 DTM carries whole seconds here: compare at that precision.
+      const oldest = Math.floor(Math.min(...unreported.map((p) => p.startedAt!)) / 1000) * 1000;
+      expect(row.oldestUnreportedAt === null ? null : Date.parse(row.oldestUnreportedAt), profile.code).toBe(unreported.length ? oldest : null);
+      for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += expected[k];
+    }
+    expect(res.data!.capacity.total).toEqual(total);
   });
 
   it('names a stalled trust and returns the others within its deadline', async () => {
