@@ -32,7 +32,7 @@ export function useAudit(options: AuditOptions): Plugin {
   return {
     onExecute({ args }) {
       return {
-        onExecuteDone({ result, setResult }) {
+        async onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in Object(result)) return;
           const r = result as ExecutionResult;
           if (!r.data) return;
@@ -60,7 +60,7 @@ export function useAudit(options: AuditOptions): Plugin {
             dataTrust: a.trust,
           }));
           try {
-            options.log.record(entries);
+            await options.log.append(entries);
           } catch (err) {
             options.logger?.error({ kind: (err as Error)?.name, entries: entries.length }, 'audit write failed: response withheld');
             // yoga's createGraphQLError: an error of the graphql copy yoga runs on, so it is not re-masked.
