@@ -125,24 +125,51 @@ export function buildOperation(
   rootFields: readonly FieldNode[],
   own: { definitions: readonly VariableDefinitionNode[]; values: Record<string, unknown> } = { definitions: [], values: {} },
 ): ForwardedOperation {
-  const used = usedVariables(rootFields);
-  const ownNames = new Set(own.definitions.map((d) => d.variable.name.value));
-  const clientDefs = (info.operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value) && !ownNames.has(d.variable.name.value));
+  const shape = operationShape(info, rootFields, own.definitions);
   const variables: Record<string, unknown> = {};
-  for (const d of clientDefs) {
-    const value = info.variableValues[d.variable.name.value];
-    if (value !== undefined) variables[d.variable.name.value] = value;
+  for (const name of shape.clientVariables) {
+    const value = info.variableValues[name];
+    if (value !== undefined) variables[name] = value;
   }
   Object.assign(variables, own.values);
+  const operationName = info.operation.name?.value;
+  return operationName ? { query: shape.query, variables, operationName } : { query: shape.query, variables };
+}
+
+interface OperationShape {
+  query: string;
+  clientVariables: string[];
+  definitions: readonly VariableDefinitionNode[];
+  operation: OperationDefinitionNode;
+}
+
+/**
+ * The printed query is the same for every trust of one fan-out (only variable values differ), so
+ * it is printed once per root field and reused: printing is a visible cost at 16 trusts.
+ */
+const shapes = new WeakMap<FieldNode, OperationShape>();
+
+function operationShape(
+  info: Pick<GraphQLResolveInfo, 'operation'>,
+  rootFields: readonly FieldNode[],
+  ownDefinitions: readonly VariableDefinitionNode[],
+): OperationShape {
+  const key = rootFields.length === 1 ? rootFields[0]! : undefined;
+  const cached = key ? shapes.get(key) : undefined;
+  if (cached && cached.definitions === ownDefinitions && cached.operation === info.operation) return cached;
+  const used = usedVariables(rootFields);
+  const ownNames = new Set(ownDefinitions.map((d) => d.variable.name.value));
+  const clientDefs = (info.operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value) && !ownNames.has(d.variable.name.value));
   const operation: OperationDefinitionNode = {
     kind: Kind.OPERATION_DEFINITION,
     operation: OperationTypeNode.QUERY,
-    variableDefinitions: [...clientDefs, ...own.definitions],
+    variableDefinitions: [...clientDefs, ...ownDefinitions],
     selectionSet: { kind: Kind.SELECTION_SET, selections: rootFields },
   };
   const doc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation] };
-  const operationName = info.operation.name?.value;
-  return operationName ? { query: print(doc), variables, operationName } : { query: print(doc), variables };
+  const shape = { query: print(doc), clientVariables: clientDefs.map((d) => d.variable.name.value), definitions: ownDefinitions, operation: info.operation };
+  if (key) shapes.set(key, shape);
+  return shape;
 }
 
 function usedVariables(nodes: readonly FieldNode[]): Set<string> {

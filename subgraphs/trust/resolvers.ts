@@ -29,7 +29,7 @@ async function studyConnection(
 ): Promise<Connection> {
   const n = requireFirst(first, ctx.config.maxPageSize);
   const cursor = after != null ? decodeTrustCursor(after) : undefined;
-  const result = await searchStudies(ctx.config.code, ctx.store, (s) => ctx.pacs.searchStudies(s), query);
+  const result = await searchStudies(ctx.config.code, ctx.store, ctx.searchPacs, query);
   if (result.pacsError !== undefined) reportPacsUnavailable(ctx, info, result.pacsError);
   return { ...pageStudies(result.studies, n, cursor), unavailableTrusts: [] };
 }
@@ -39,7 +39,7 @@ async function studyById(ctx: TrustContext, info: GraphQLResolveInfo, id: string
   const key = decodeStudyId(id);
   if (!key || key.trust !== ctx.config.code) return null;
   if (key.kind === 'accession') {
-    const result = await searchStudies(ctx.config.code, ctx.store, (s) => ctx.pacs.searchStudies(s), {
+    const result = await searchStudies(ctx.config.code, ctx.store, ctx.searchPacs, {
       accessionNumber: key.value,
     });
     if (result.pacsError !== undefined) reportPacsUnavailable(ctx, info, result.pacsError);

@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { TrustConfig } from './config.ts';
 import type { RisPatientRow, RisReportRow, TrustReadModel } from './store/read-model.ts';
-import type { DicomWebClient } from './pacs/dicomweb-client.ts';
+import type { DicomWebClient, StudySearch } from './pacs/dicomweb-client.ts';
+import type { PacsStudy } from './pacs/study-mapping.ts';
 import { createPacsLoaders } from './pacs/pacs-loaders.ts';
 import type { PartialErrorSink } from './partial-errors.ts';
 
@@ -11,6 +12,8 @@ export interface TrustContext extends PartialErrorSink {
   config: TrustConfig;
   store: TrustReadModel;
   pacs: DicomWebClient;
+  /** QIDO-RS study search, shared among identical searches in flight (pacs/in-flight-searches.ts). */
+  searchPacs: (search: StudySearch) => Promise<PacsStudy[]>;
   log: Logger;
   pacsLoaders: ReturnType<typeof createPacsLoaders>;
   /** RIS patients by internal id: one store call per request, however many studies. */
@@ -19,7 +22,13 @@ export interface TrustContext extends PartialErrorSink {
   reports: DataLoader<string, RisReportRow[]>;
 }
 
-export function createTrustContext(base: { config: TrustConfig; store: TrustReadModel; pacs: DicomWebClient; log: Logger }): TrustContext {
+export function createTrustContext(base: {
+  config: TrustConfig;
+  store: TrustReadModel;
+  pacs: DicomWebClient;
+  searchPacs: (search: StudySearch) => Promise<PacsStudy[]>;
+  log: Logger;
+}): TrustContext {
   const { store } = base;
   return {
     ...base,

@@ -8,6 +8,7 @@ import { createTrustContext, type TrustContext } from './trust-context.ts';
 import { usePartialErrors } from './partial-errors.ts';
 import { closeServer, listen, sendJson } from './http-server.ts';
 import { DicomWebClient } from './pacs/dicomweb-client.ts';
+import { coalesceSearches } from './pacs/in-flight-searches.ts';
 import { openTrustStore } from './store/trust-store.ts';
 import { createRisIngest } from './ris/ris-ingest.ts';
 import { startMllpListener } from './ris/mllp/mllp-listener.ts';
@@ -45,6 +46,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   };
   if (config.pacs.auth) pacsOptions.auth = config.pacs.auth;
   const pacs = new DicomWebClient(pacsOptions);
+  const searchPacs = coalesceSearches((search) => pacs.searchStudies(search));
 
   const ingest = createRisIngest({
     store,
@@ -72,7 +74,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     landingPage: false,
     graphiql: false,
     logging: false,
-    context: () => createTrustContext({ config, store, pacs, log }),
+    context: () => createTrustContext({ config, store, pacs, searchPacs, log }),
     plugins: [
       ...(config.gatewaySecret
         ? [useGatewaySignature({ secret: config.gatewaySecret, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]

@@ -18,11 +18,22 @@ import { followSurvivorChain } from './survivor-chain.ts';
  */
 export class SqliteReadModel implements TrustReadModel {
   readonly #db: Database;
+  /** Prepared statements of the dynamic queries, by SQL (a handful of shapes: IN-lists are chunked). */
+  readonly #statements = new Map<string, Statement>();
   readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
   readonly #patient: Statement<[number], PatientColumns>;
   readonly #mrnsOf: Statement<[number], { value: string }>;
   readonly #byMrn: Statement<[string], { patient_id: number }>;
   readonly #byNhs: Statement<[string], { id: number }>;
+
+  #statement(sql: string): Statement {
+    let st = this.#statements.get(sql);
+    if (!st) {
+      st = this.#db.prepare(sql);
+      if (this.#statements.size < 256) this.#statements.set(sql, st);
+    }
+    return st;
+  }
 
   constructor(db: Database) {
     this.#db = db;
@@ -61,15 +72,13 @@ export class SqliteReadModel implements TrustReadModel {
       params.push(this.survivorOf(query.patientId));
     }
     const sql = `SELECT * FROM orders${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY accession_number`;
-    return (this.#db.prepare(sql).all(...params) as OrderColumns[]).map(toOrderRow);
+    return (this.#statement(sql).all(...params) as OrderColumns[]).map(toOrderRow);
   }
 
   ordersByAccession(accessionNumbers: readonly string[]): Map<string, RisOrderRow> {
     const out = new Map<string, RisOrderRow>();
     for (const part of chunks([...new Set(accessionNumbers)])) {
-      const rows = this.#db
-        .prepare(`SELECT * FROM orders WHERE accession_number IN (${part.map(() => '?').join(',')})`)
-        .all(...part) as OrderColumns[];
+      const rows = this.#statement(`SELECT * FROM orders WHERE accession_number IN (${part.map(() => '?').join(',')})`).all(...part) as OrderColumns[];
       for (const row of rows) out.set(row.accession_number, toOrderRow(row));
     }
     return out;
@@ -97,8 +106,7 @@ export class SqliteReadModel implements TrustReadModel {
   reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]> {
     const out = new Map<string, RisReportRow[]>();
     for (const part of chunks([...new Set(accessionNumbers)])) {
-      const rows = this.#db
-        .prepare(
+      const rows = this.#statement(
           `SELECT * FROM reports WHERE accession_number IN (${part.map(() => '?').join(',')})
             ORDER BY accession_number, version`,
         )

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { builtInProfile, generateHistory } from '../../simulator/index.ts';
+import { formatAckCounts } from '../ack-code.ts';
+import { startChildServer } from '../child-server.ts';
+import { partitionByPatient } from '../hl7-partition.ts';
+import { markdownTable } from '../markdown-table.ts';
+import { sendOverMllp, type IngestRun } from '../mllp-ingest-load.ts';
+import { progress } from '../progress.ts';
+import { formatSpread, percentileOfSorted, spreadOf } from '../stats.ts';
+import type { SectionContext, SectionReport } from './section-report.ts';
+
+/** Connection counts compared. */
+export const INGEST_CONNECTIONS = [1, 8] as const;
+/** The issue's target on one connection, messages per second, durable. */
+export const INGEST_TARGET_PER_SECOND = 2_000;
+/** The simulator's RXA profile sends about 5 messages per study at 40 studies a day. */
+const STUDIES_PER_DAY = 40;
+const MESSAGES_PER_DAY_ESTIMATE = 180;
+
+/**
+ * Issue #8, part 4: simulator HL7 (ADT/ORM/ORU as the RXA profile sends them) over one MLLP
+ * connection and over eight, each into a fresh real trust (own process, SQLite on disk in a temp
+ * dir, WAL with synchronous=FULL), ACK after durable commit.
+ */
+export async function runIngest(ctx: SectionContext): Promise<SectionReport> {
+  const wanted = ctx.durations.ingestMessages;
+  const profile = builtInProfile('RXA')!;
+  const days = Math.ceil(wanted / MESSAGES_PER_DAY_ESTIMATE) + 2;
+  progress(`ingest: generating ${wanted} HL7 messages (simulator ${profile.code}, ${days} days × ${STUDIES_PER_DAY} studies/day)`);
+  const history = generateHistory(profile, { seed: 11, days, studiesPerDay: STUDIES_PER_DAY, now: ctx.now });
+  const messages = history.messages.slice(0, wanted);
+  if (messages.length < wanted) throw new Error(`the simulator produced ${messages.length} messages, fewer than ${wanted}`);
+  const mix = new Map<string, number>();
+  for (const m of messages) mix.set(m.type, (mix.get(m.type) ?? 0) + 1);
+  const texts = messages.map((m) => m.hl7);
+
+  const runs: Array<{ connections: number; run: IngestRun }> = [];
+  for (const connections of INGEST_CONNECTIONS) {
+    const config = {
+      code: profile.code,
+      name: profile.name,
+      http: { port: 0 },
+      mllp: { port: 0 },
+      // Never called during ingest; the config requires a PACS.
+      pacs: { dicomweb: 'http://127.0.0.1:9/dicom-web' },
+      store: { sqlite: join(ctx.tmpDir, `ingest-${connections}`, `${profile.code}.db`) },
+      logLevel: 'warn',
+    };
+    const trust = await startChildServer<{ url: string; mllpPort: number }>(`ingest trust (${connections})`, './servers/trust-process.ts', { config });
+    try {
+      progress(`ingest: ${messages.length} messages over ${connections} connection(s), at most ${ctx.durations.ingestMaxSeconds} s`);
+      const run = await sendOverMllp(trust.ready.mllpPort, partitionByPatient(texts, connections), ctx.durations.ingestMaxSeconds);
+      progress(`  ${run.acked} ACKed in ${run.seconds.toFixed(1)} s: ${(run.acked / run.seconds).toFixed(0)} msg/s, p99 ACK ${percentileOfSorted(run.ackLatenciesMs, 99).toFixed(2)} ms; ${formatAckCounts(run.ackCodes)}`);
+      runs.push({ connections, run });
+    } finally {
+      await trust.stop();
+    }
+  }
+
+  const rows = runs.map(({ connections, run }) => [
+    String(connections),
+    `${run.acked} of ${run.planned}${run.acked < run.planned ? ' (time cap)' : ''}`,
+    run.seconds.toFixed(1),
+    (run.acked / run.seconds).toFixed(0),
+    formatSpread(spreadOf(run.thirdsPerSecond), 0),
+    percentileOfSorted(run.ackLatenciesMs, 50).toFixed(2),
+    percentileOfSorted(run.ackLatenciesMs, 99).toFixed(2),
+    formatAckCounts(run.ackCodes),
+  ]);
+  const one = runs.find((r) => r.connections === 1)!.run;
+  const oneRate = one.acked / one.seconds;
+  const notes = [
+    `Messages: the simulator's ${profile.code} profile (HL7 v${profile.dialect.version}, ${profile.dialect.orders}), first ${messages.length} of ${days} days × ${STUDIES_PER_DAY} studies/day: ${[...mix].map(([t, n]) => `${t} ${n}`).join(', ')}.`,
+    'Each variant into a fresh trust process (SQLite on disk in a temp dir, WAL, synchronous=FULL); the sender (bench process, `subgraphs/trust/ris/mllp/mllp-client.ts`) waits for each ACK before the next message on that connection (original mode). Eight connections: the stream split by patient (PID-3), so no patient\'s messages reorder.',
+    `Time cap per variant: ${ctx.durations.ingestMaxSeconds} s; "ACKed" says how many of the planned messages fit. msg/s over the whole run; "thirds" = msg/s in each third of the run, median (min–max). AE/AR ACKs are durable too (the message is kept for replay) and count.`,
+  ];
+  return {
+    name: 'ingest',
+    title: 'HL7 ingest (issue #8 part 4)',
+    body: `${markdownTable(['connections', 'ACKed', 'seconds', 'msg/s', 'msg/s by thirds', 'p50 ACK ms', 'p99 ACK ms', 'ACK codes'], rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`,
+    targets: [{ target: `ingest ≥ ${INGEST_TARGET_PER_SECOND} msg/s durable on one connection`, measured: `${oneRate.toFixed(0)} msg/s (${one.acked} messages, p99 ACK ${percentileOfSorted(one.ackLatenciesMs, 99).toFixed(2)} ms)`, met: oneRate >= INGEST_TARGET_PER_SECOND }],
+  };
+}
