@@ -6,6 +6,8 @@ export function demoBanner(info: {
   seconds: number;
   messages: number;
   tokens: Record<string, string> | undefined;
+  /** What the PACS line says; the simulator's wording when absent. */
+  pacs?: string;
 }): string {
   const lines = [
     '',
@@ -13,7 +15,7 @@ export function demoBanner(info: {
     '',
     `  Gateway (GraphQL, browser IDE): ${info.gatewayUrl}`,
     ...info.trusts.map((t) => `  Trust ${t.code}: ${t.url}  MLLP 127.0.0.1:${t.mllpPort}`),
-    `  PACS: built-in DICOMweb simulator per trust (not a real PACS)`,
+    `  PACS: ${info.pacs ?? 'built-in DICOMweb simulator per trust (not a real PACS)'}`,
     `  Data: ${info.dataDir} (kept between runs; --fresh starts over)`,
     '',
   ];

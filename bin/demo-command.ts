@@ -15,18 +15,35 @@ import {
   type SimMessage,
   type SimStudy,
 } from '../simulator/index.ts';
+import { orthancInstalled, startOrthancPacs, type OrthancPacs } from '../simulator/orthanc-pacs.ts';
 import { createGateway, parseGatewayConfig } from '../gateway/index.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { demoBanner } from './demo-banner.ts';
 
 const USAGE = `Usage: imaging-network demo [--data DIR] [--fresh] [--seed N] [--days N] [--per-day N] [--rate PER_MIN] [--port PORT]
+                          [--pacs auto|orthanc|simulator]
 
 Starts three simulated trusts (RXA, RH8, RTH: different HL7 dialects) and the gateway, with no
 external service: each trust's RIS is fed over real MLLP by the simulator (a back-fill of --days
-of history (default 14 days, --per-day 25 studies a day per trust), then a live trickle of --rate messages a minute), each trust's PACS is the built-in
-DICOMweb simulator. Stores live in --data (default ./data/demo), kept between runs unless
---fresh. Gateway on --port (default 4000), trusts on 4101-4103, MLLP on 2575-2577;
---port 0 picks free ports for everything (the banner prints them).`;
+of history (default 14 days, --per-day 25 studies a day per trust), then a live trickle of --rate messages a minute). Each trust's PACS
+(--pacs): \`auto\` (default) a real Orthanc per trust when Orthanc and its DICOMweb plugin are
+installed, seeded with one instance per series, else the built-in DICOMweb simulator;
+\`orthanc\` insists on Orthanc; \`simulator\` always uses the simulator. Stores live in --data
+(default ./data/demo), kept between runs unless --fresh. Gateway on --port (default 4000), trusts
+on 4101-4103, MLLP on 2575-2577; --port 0 picks free ports for everything (the banner prints them).`;
+
+type PacsChoice = 'auto' | 'orthanc' | 'simulator';
+
+/** Which PACS the demo's trusts get: `--pacs orthanc` without Orthanc installed is an error. */
+function choosePacs(value: string | undefined): 'orthanc' | 'simulator' {
+  const choice = (value ?? 'auto') as PacsChoice;
+  if (!['auto', 'orthanc', 'simulator'].includes(choice)) throw new Error(`--pacs must be auto, orthanc or simulator, got ${JSON.stringify(value)}`);
+  if (choice === 'orthanc' && !orthancInstalled()) {
+    throw new Error('--pacs orthanc: Orthanc is not installed (needs the Orthanc binary and its DICOMweb plugin: apt-get install orthanc orthanc-dicomweb); use --pacs simulator');
+  }
+  if (choice === 'auto') return orthancInstalled() ? 'orthanc' : 'simulator';
+  return choice;
+}
 
 interface DemoState {
   /** When the history ends; fixed at the first run so later runs regenerate the same world. */
@@ -59,6 +76,38 @@ function intFlag(value: string | undefined, name: string, def: number, min = 0):
   return n;
 }
 
+/**
+ * One real Orthanc per trust, storage in `DATA/orthanc-CODE` (kept between runs), all seeded at
+ * once under one progress bar. If one fails to start, the others are stopped.
+ */
+async function startDemoOrthancs(dataDir: string, worlds: readonly (readonly SimStudy[])[]): Promise<OrthancPacs[]> {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const done = worlds.map(() => 0);
+  const progress = createProgressBar(sum(worlds.map((w) => w.reduce((n, s) => n + s.series.length, 0))), 'PACS (Orthanc): series stored');
+  const started = await Promise.allSettled(
+    worlds.map((studies, i) => {
+      const code = BUILT_IN_PROFILES[i]!.code;
+      return startOrthancPacs({
+        storageDir: join(dataDir, `orthanc-${code}`),
+        studies,
+        name: `imaging-network-demo-${code}`,
+        onProgress: (n) => {
+          done[i] = n;
+          progress.update(sum(done));
+        },
+      });
+    }),
+  );
+  progress.done();
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const running = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (failed) {
+    await Promise.all(running.map((o) => o.close()));
+    throw failed.reason;
+  }
+  return running;
+}
+
 export async function runDemo(args: string[]): Promise<number | undefined> {
   const { values } = parseArgs({
     args,
@@ -70,6 +119,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       'per-day': { type: 'string' },
       rate: { type: 'string' },
       port: { type: 'string' },
+      pacs: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -82,6 +132,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
   const perDay = intFlag(values['per-day'], 'per-day', 25, 1);
   const rate = intFlag(values.rate, 'rate', 6);
   const gatewayPort = intFlag(values.port, 'port', 4000);
+  const pacsKind = choosePacs(values.pacs);
   if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const stateFile = join(dataDir, 'demo-state.json');
@@ -101,18 +152,30 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
-    const trusts: Array<{ code: string; name: string; trust: RunningTrust; client: MllpClient; studies: SimStudy[]; history: SimMessage[] }> = [];
+    const histories = BUILT_IN_PROFILES.map((profile) => generateHistory(profile, { seed: state.seed, days, studiesPerDay: perDay, now: state.anchor }));
+    // Real Orthancs are started and seeded all at once (each its own process), before the trusts.
+    const seedStarted = Date.now();
+    const orthancs = pacsKind === 'orthanc' ? await startDemoOrthancs(dataDir, histories.map((h) => h.studies)) : undefined;
+    const seedMs = Date.now() - seedStarted;
+    if (orthancs) closers.push(() => Promise.all(orthancs.map((o) => o.close())).then(() => undefined));
+    const trusts: Array<{ code: string; name: string; trust: RunningTrust; client: MllpClient; studies: SimStudy[]; history: SimMessage[]; addStudies?: (s: readonly SimStudy[]) => Promise<void> }> = [];
     for (const [i, profile] of BUILT_IN_PROFILES.entries()) {
-      const history = generateHistory(profile, { seed: state.seed, days, studiesPerDay: perDay, now: state.anchor });
+      const history = histories[i]!;
       const studies: SimStudy[] = [...history.studies];
-      const pacs = await startDicomwebSimulator({ port: 0, studies: () => studies });
-      closers.push(() => pacs.close());
+      const orthanc = orthancs?.[i];
+      let pacsUrl: string;
+      if (orthanc) pacsUrl = orthanc.dicomweb;
+      else {
+        const simulator = await startDicomwebSimulator({ port: 0, studies: () => studies });
+        closers.push(() => simulator.close());
+        pacsUrl = simulator.url;
+      }
       const config = parseTrustConfig({
         code: profile.code,
         name: profile.name,
         http: { port: gatewayPort === 0 ? 0 : 4101 + i },
         mllp: { port: gatewayPort === 0 ? 0 : 2575 + i },
-        pacs: { dicomweb: pacs.url },
+        pacs: { dicomweb: pacsUrl },
         store: { sqlite: join(dataDir, `${profile.code}.db`) },
         hl7: { timezone: profile.timezone },
         gatewaySecret: state.gatewaySecret,
@@ -123,7 +186,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       closers.push(() => trust.close());
       const client = new MllpClient('127.0.0.1', trust.mllpPort, { timeoutMs: 30_000 });
       closers.push(() => client.close());
-      trusts.push({ code: profile.code, name: profile.name, trust, client, studies, history: history.messages });
+      trusts.push({ code: profile.code, name: profile.name, trust, client, studies, history: history.messages, ...(orthanc ? { addStudies: orthanc.addStudies } : {}) });
     }
 
     // Back-fill: every trust in parallel, over real MLLP. Re-sent history after a restart is
@@ -164,6 +227,11 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       let queue: Promise<unknown> = Promise.resolve();
       const stop = feed.start((batch) => {
         t.studies.push(...batch.studies);
+        // Orthanc holds what was uploaded: a study the feed performs is stored before its HL7 goes.
+        if (t.addStudies && batch.studies.length > 0) {
+          const add = t.addStudies;
+          queue = queue.then(() => add(batch.studies)).catch((err: unknown) => log.warn({ err: String(err) }, 'Orthanc refused a live study'));
+        }
         for (const m of batch.messages) queue = queue.then(() => t.client.send(m.hl7)).catch(() => undefined);
       });
       closers.push(async () => {
@@ -180,6 +248,12 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         seconds: (Date.now() - started) / 1000,
         messages: total,
         tokens,
+        pacs: orthancs
+          ? [
+              `a real Orthanc per trust, seeded in ${(seedMs / 1000).toFixed(1)} s with 1 instance per series (header-only: instance counts are 1 per series)`,
+              ...trusts.map((t, i) => `    ${t.code}: ${orthancs[i]!.dicomweb}  (storage ${join(dataDir, `orthanc-${t.code}`)})`),
+            ].join('\n')
+          : 'built-in DICOMweb simulator per trust (not a real PACS)',
       }),
     );
   } catch (err) {

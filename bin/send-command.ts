@@ -4,12 +4,13 @@ import { MllpClient } from '../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { splitHl7Messages, summariseAck } from './hl7-file.ts';
 import { createProgressBar } from './progress-bar.ts';
 
-const USAGE = `Usage: imaging-network send HOST:PORT FILE... [--quiet] [--timeout MS]
+const USAGE = `Usage: imaging-network send HOST:PORT FILE... [--quiet] [--timeout MS] [--tls [--ca FILE] [--cert FILE --key FILE]]
 
 Sends each HL7 v2 message in the files over MLLP (one connection, in order) and prints each ACK:
   FILE#N  CODE  CONTROL-ID  TEXT
 A file may hold several messages (each starts with MSH). Exit code 0 when every ACK is AA/CA,
-1 otherwise. A progress bar shows on stderr for batches of more than 100 messages.`;
+1 otherwise. A progress bar shows on stderr for batches of more than 100 messages. --tls sends
+over TLS (--ca to trust a private CA, --cert/--key for mutual TLS).`;
 
 export function parseHostPort(value: string): { host: string; port: number } {
   const m = /^(.*):(\d{1,5})$/.exec(value);
@@ -21,7 +22,15 @@ export async function runSend(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { quiet: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      quiet: { type: 'boolean' },
+      timeout: { type: 'string' },
+      tls: { type: 'boolean' },
+      ca: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -38,7 +47,15 @@ export async function runSend(args: string[]): Promise<number> {
     const messages = splitHl7Messages(readFileSync(file, 'latin1'));
     messages.forEach((text, i) => batch.push({ label: messages.length > 1 ? `${file}#${i + 1}` : file, text }));
   }
-  const client = new MllpClient(host, port, { timeoutMs });
+  if ((values.ca || values.cert || values.key) && !values.tls) throw new Error('--ca, --cert and --key go with --tls');
+  if (Boolean(values.cert) !== Boolean(values.key)) throw new Error('--cert and --key go together');
+  const tls = values.tls
+    ? {
+        ...(values.ca ? { ca: readFileSync(values.ca) } : {}),
+        ...(values.cert && values.key ? { cert: readFileSync(values.cert), key: readFileSync(values.key) } : {}),
+      }
+    : undefined;
+  const client = new MllpClient(host, port, { timeoutMs, ...(tls ? { tls } : {}) });
   const progress = batch.length > 100 ? createProgressBar(batch.length, 'sent') : undefined;
   const counts = new Map<string, number>();
   let failed = 0;

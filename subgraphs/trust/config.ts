@@ -46,6 +46,14 @@ export const trustConfigSchema = z
           )
           .optional()
           .describe('When set, only these senders are applied; others get AR and are kept.'),
+        tls: z
+          .strictObject({
+            cert: z.string().min(1).describe('PEM certificate file of this listener.'),
+            key: z.string().min(1).describe('PEM private key file.'),
+            ca: z.string().min(1).optional().describe('PEM CA file: senders must present a certificate it signed (mutual TLS).'),
+          })
+          .optional()
+          .describe('MLLP over TLS. @default plain TCP'),
         allowedAddresses: z
           .array(z.string().min(1))
           .optional()

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createYoga } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
@@ -18,6 +18,22 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+
+/** Reads the PEM files of `mllp.tls`; with a CA, senders must present a certificate (mutual TLS). */
+function mllpTlsOptions(t: NonNullable<TrustConfig['mllp']['tls']>) {
+  const read = (file: string, key: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`mllp.tls.${key}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  return {
+    cert: read(t.cert, 'cert'),
+    key: read(t.key, 'key'),
+    ...(t.ca ? { ca: read(t.ca, 'ca'), requestCert: true, rejectUnauthorized: true } : {}),
+  };
+}
 
 export interface RunningTrust {
   /** GraphQL endpoint, e.g. `http://127.0.0.1:4101/graphql`. */
@@ -61,6 +77,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     port: config.mllp.port,
     maxFrameBytes: config.mllp.maxFrameBytes,
     idleTimeoutMs: config.mllp.idleTimeoutMs,
+    ...(config.mllp.tls ? { tls: mllpTlsOptions(config.mllp.tls) } : {}),
     handler: (frame) => ingest.handle(frame),
     logger: log,
   });

@@ -289,5 +289,13 @@ describe('the network: three trust processes and the gateway over real HTTP', ()
     expect(body.errors.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'TRUST_UNAVAILABLE', trust: killed.code })]);
     expect(body.data.studies.edges.length).toBe(50);
     expect(body.data.studies.edges.some((e) => e.node.trust.code === killed.code)).toBe(false);
+
+    const cap = await gql<{ capacity: { rows: Array<{ trust: { code: string } }>; unavailableTrusts: Array<{ code: string }> } }>(
+      gatewayUrl,
+      '{ capacity(groupBy: [TRUST]) { rows { trust { code } } unavailableTrusts { code } } }',
+    );
+    expect(cap.data!.capacity.unavailableTrusts).toEqual([{ code: killed.code }]);
+    expect(cap.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'TRUST_UNAVAILABLE', trust: killed.code })]);
+    expect(cap.data!.capacity.rows.some((r) => r.trust.code === killed.code)).toBe(false);
   });
 });

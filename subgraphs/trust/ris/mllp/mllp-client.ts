@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeHl7Bytes, encodeHl7Text } from '../hl7/charset.ts';
 import { frameMllp } from './mllp-bytes.ts';
 import { MllpFramer } from './mllp-framer.ts';
@@ -8,6 +9,8 @@ export interface MllpClientOptions {
   timeoutMs?: number;
   /** Largest ACK accepted. @default 16 MiB */
   maxFrameBytes?: number;
+  /** Connect over TLS with these options (`ca` to trust a private CA; `cert`/`key` for mutual TLS). */
+  tls?: tls.ConnectionOptions;
 }
 
 interface Waiter {
@@ -29,6 +32,7 @@ export class MllpClient {
   readonly port: number;
   readonly #timeoutMs: number;
   readonly #maxFrameBytes: number;
+  readonly #tls: tls.ConnectionOptions | undefined;
   #socket: net.Socket | undefined;
   #connecting: Promise<void> | undefined;
   #framer = new MllpFramer();
@@ -40,6 +44,7 @@ export class MllpClient {
     this.port = port;
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.#maxFrameBytes = opts.maxFrameBytes ?? 16 * 1024 * 1024;
+    this.#tls = opts.tls;
   }
 
   /** Opens the connection (a no-op when open). */
@@ -100,13 +105,14 @@ export class MllpClient {
 
   #open(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const socket = net.connect({ host: this.host, port: this.port });
+      const secure = this.#tls;
+      const socket = secure ? tls.connect({ host: this.host, port: this.port, ...(net.isIP(this.host) ? {} : { servername: this.host }), ...secure }) : net.connect({ host: this.host, port: this.port });
       this.#framer = new MllpFramer({ maxFrameBytes: this.#maxFrameBytes });
       const timer = setTimeout(() => {
         socket.destroy(new Error(`could not connect to ${this.host}:${this.port} within ${this.#timeoutMs} ms`));
       }, this.#timeoutMs);
       socket.setNoDelay(true);
-      socket.once('connect', () => {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         this.#socket = socket;
         resolve();

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { encodeHl7Text } from '../hl7/charset.ts';
 import { frameMllp } from './mllp-bytes.ts';
 import { MllpFramer } from './mllp-framer.ts';
@@ -46,6 +47,12 @@ export interface MllpListenerOptions {
    * store must not hang shutdown; the unacknowledged messages are resent). @default 30000
    */
   closeGraceMs?: number | undefined;
+  /**
+   * MLLP over TLS (IHE ITI TF-2 "Secure Transport" / the NHS's own guidance for HL7 over untrusted
+   * networks): certificate and key, and with `ca` + `requestCert` the senders must present a
+   * certificate signed by it (mutual TLS). @default plain TCP
+   */
+  tls?: tls.TlsOptions | undefined;
 }
 
 export interface MllpListener {
@@ -79,7 +86,7 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
   let nextId = 0;
   let closing = false;
 
-  const server = net.createServer((socket) => {
+  const onConnection = (socket: net.Socket): void => {
     const connectionId = ++nextId;
     const remoteAddress = socket.remoteAddress ?? '';
     const framer = new MllpFramer(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {});
@@ -147,8 +154,10 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
       open.delete(conn);
       log.debug({ connectionId, discardedBytes: framer.discardedBytes, truncatedFrame: framer.inFrame }, 'mllp connection closed');
     });
-  });
-
+  };
+  const server: net.Server = opts.tls ? tls.createServer(opts.tls, onConnection) : net.createServer(onConnection);
+  // A failed handshake (wrong CA, no client certificate, plain TCP to a TLS port) ends that socket only.
+  server.on('tlsClientError', (err: Error) => log.warn({ err: errorSummary(err) }, 'mllp TLS handshake refused'));
   server.on('error', (err) => log.error({ err: errorSummary(err) }, 'mllp server error'));
 
   return new Promise((resolve, reject) => {
