@@ -1,11 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Gateway → trust request signing. The gateway has verified the caller's token; it tells the trust
  * who is asking (for the trust's own role checks and audit) in a header the trust can trust
  * because it is covered by an HMAC-SHA256 (RFC 2104) under a secret only the two share:
  *
- *   signature = base64url(HMAC-SHA256(secret, timestamp + "\n" + identity + "\n" + body))
+ *   signature = base64url(HMAC-SHA256(secret, timestamp + "\n" + nonce + "\n" + identity + "\n" + body))
  *
  * `timestamp` is milliseconds since the epoch; a request outside `windowMs` of the trust's clock
  * (either way: clocks drift) is refused, and a replay cache refuses the same signature twice
@@ -15,6 +15,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const TIMESTAMP_HEADER = 'x-imaging-network-timestamp';
 export const IDENTITY_HEADER = 'x-imaging-network-identity';
 export const SIGNATURE_HEADER = 'x-imaging-network-signature';
+/**
+ * A random value per request, inside the MAC: two identical queries for the same caller in the
+ * same millisecond (a double click, a retry after a reset) are different requests, and must not
+ * be refused as replays of each other.
+ */
+export const NONCE_HEADER = 'x-imaging-network-nonce';
 
 /** @default 60000 */
 export const DEFAULT_SIGNATURE_WINDOW_MS = 60_000;
@@ -56,8 +62,8 @@ export interface VerifyRequestInput {
 
 export type VerifyResult = { ok: true; identity: CallerIdentity | undefined } | { ok: false; reason: string };
 
-function mac(secret: string, timestamp: string, identity: string, body: string): Buffer {
-  return createHmac('sha256', secret).update(`${timestamp}\n${identity}\n${body}`, 'utf8').digest();
+function mac(secret: string, timestamp: string, nonce: string, identity: string, body: string): Buffer {
+  return createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${identity}\n${body}`, 'utf8').digest();
 }
 
 /** The three headers for a request with `body`. */
@@ -65,10 +71,12 @@ export function signRequest({ body, secret, now = Date.now(), identity }: SignRe
   if (secret === '') throw new Error('signRequest: the secret is empty');
   const timestamp = String(Math.trunc(now));
   const encoded = identity ? Buffer.from(JSON.stringify(identity), 'utf8').toString('base64url') : '';
+  const nonce = randomBytes(12).toString('base64url');
   return {
     [TIMESTAMP_HEADER]: timestamp,
+    [NONCE_HEADER]: nonce,
     [IDENTITY_HEADER]: encoded,
-    [SIGNATURE_HEADER]: mac(secret, timestamp, encoded, body).toString('base64url'),
+    [SIGNATURE_HEADER]: mac(secret, timestamp, nonce, encoded, body).toString('base64url'),
   };
 }
 
@@ -84,9 +92,11 @@ function header(headers: HeaderSource, name: string): string | undefined {
  */
 export function precheckRequest(headers: HeaderSource, now = Date.now(), windowMs = DEFAULT_SIGNATURE_WINDOW_MS): string | undefined {
   const timestamp = header(headers, TIMESTAMP_HEADER);
-  if (header(headers, SIGNATURE_HEADER) === undefined || timestamp === undefined || header(headers, IDENTITY_HEADER) === undefined) {
+  const nonce = header(headers, NONCE_HEADER);
+  if (header(headers, SIGNATURE_HEADER) === undefined || timestamp === undefined || header(headers, IDENTITY_HEADER) === undefined || nonce === undefined) {
     return 'request is not signed';
   }
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(nonce)) return 'signature nonce is malformed';
   if (!/^\d{1,15}$/.test(timestamp)) return 'signature timestamp is malformed';
   if (Math.abs(now - Number(timestamp)) > windowMs) return 'signature timestamp is outside the window';
   return undefined;
@@ -100,7 +110,7 @@ export function verifyRequest({ headers, body, secret, now = Date.now(), windowM
   const timestamp = header(headers, TIMESTAMP_HEADER)!;
   const encoded = header(headers, IDENTITY_HEADER)!;
   const given = Buffer.from(header(headers, SIGNATURE_HEADER)!, 'base64url');
-  const expected = mac(secret, timestamp, encoded, body);
+  const expected = mac(secret, timestamp, header(headers, NONCE_HEADER)!, encoded, body);
   // timingSafeEqual needs equal lengths; the length of a valid MAC is public (32 bytes).
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
   if (seen && !seen.remember(expected.toString('base64url'), Number(timestamp), now)) {

@@ -6,6 +6,7 @@ import {
   SIGNATURE_HEADER,
   signRequest,
   TIMESTAMP_HEADER,
+  NONCE_HEADER,
   verifyRequest,
   type CallerIdentity,
 } from '../../schema/request-signature.ts';
@@ -16,12 +17,16 @@ const BODY = JSON.stringify({ query: '{ studies { edges { node { id } } } }', va
 const WHO: CallerIdentity = { sub: 'dr-synthetic', roles: ['clinician'], trust: 'RXA', operationName: 'Worklist' };
 
 describe('signRequest', () => {
-  it('signs timestamp, identity and body with HMAC-SHA256', () => {
+  it('signs timestamp, a fresh nonce, identity and body with HMAC-SHA256', () => {
     const h = signRequest({ body: BODY, secret: SECRET, now: NOW, identity: WHO });
     expect(h[TIMESTAMP_HEADER]).toBe(String(NOW));
     expect(JSON.parse(Buffer.from(h[IDENTITY_HEADER]!, 'base64url').toString('utf8'))).toEqual(WHO);
-    const expected = createHmac('sha256', SECRET).update(`${NOW}\n${h[IDENTITY_HEADER]}\n${BODY}`).digest('base64url');
+    const expected = createHmac('sha256', SECRET).update(`${NOW}\n${h[NONCE_HEADER]}\n${h[IDENTITY_HEADER]}\n${BODY}`).digest('base64url');
     expect(h[SIGNATURE_HEADER]).toBe(expected);
+    // The same request signed twice in the same millisecond is two different requests.
+    const again = signRequest({ body: BODY, secret: SECRET, now: NOW, identity: WHO });
+    expect(again[NONCE_HEADER]).not.toBe(h[NONCE_HEADER]);
+    expect(again[SIGNATURE_HEADER]).not.toBe(h[SIGNATURE_HEADER]);
   });
 
   it('refuses an empty secret', () => {
@@ -65,8 +70,9 @@ describe('verifyRequest', () => {
   it('refuses a signed but malformed identity', () => {
     const identity = Buffer.from(JSON.stringify({ sub: 1, roles: 'clinician' })).toString('base64url');
     const timestamp = String(NOW);
-    const sig = createHmac('sha256', SECRET).update(`${timestamp}\n${identity}\n${BODY}`).digest('base64url');
-    const h = { [TIMESTAMP_HEADER]: timestamp, [IDENTITY_HEADER]: identity, [SIGNATURE_HEADER]: sig };
+    const nonce = 'abcdefghijklmnop';
+    const sig = createHmac('sha256', SECRET).update(`${timestamp}\n${nonce}\n${identity}\n${BODY}`).digest('base64url');
+    const h = { [TIMESTAMP_HEADER]: timestamp, [NONCE_HEADER]: nonce, [IDENTITY_HEADER]: identity, [SIGNATURE_HEADER]: sig };
     expect(verifyRequest({ headers: h, body: BODY, secret: SECRET, now: NOW })).toEqual({ ok: false, reason: 'identity header is malformed' });
   });
 
