@@ -187,6 +187,15 @@ describe('security: authentication, roles, signed gateway calls, audit, limits',
     expect(await health.text()).not.toMatch(/999\d{7}/);
   });
 
+  it('serves many identical signed calls at once (none refused as a replay)', async () => {
+    const query = { query: '{ studies(first: 2) { edges { node { id } } unavailableTrusts { code } } }' };
+    const answers = await Promise.all(Array.from({ length: 24 }, () => post(query, clinician)));
+    for (const a of answers) {
+      expect(a.json.errors).toBeUndefined();
+      expect(a.json.data!['studies'].unavailableTrusts).toEqual([]);
+    }
+  });
+
   it('writes every patient-data access to the audit logs of the gateway and the trust', async () => {
     const res = await post({ query: 'query Timeline { studies(first: 3) { edges { node { id patient { nhsNumber } } } } }', operationName: 'Timeline' }, clinician);
     const nhs = res.json.data!['studies'].edges.map((e: any) => e.node.patient.nhsNumber).find(Boolean) as string;
