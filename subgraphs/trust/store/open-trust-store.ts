@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { cacheStatements } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
 import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow } from './read-model.ts';
 import { SqliteReadModel } from './sqlite-read-model.ts';
@@ -140,7 +141,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
         db.close();
         throw new Error(`trust store ${path} is at schema version ${version}; this build reads ${LATEST_VERSION}`);
       }
-      return new SqliteTrustStore(path, db);
+      return new SqliteTrustStore(path, cacheStatements(db));
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -154,6 +155,6 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
       db.close();
       throw error;
     }
-    return new SqliteTrustStore(path, db);
+    return new SqliteTrustStore(path, cacheStatements(db));
   });
 }

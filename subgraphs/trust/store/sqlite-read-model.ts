@@ -18,21 +18,15 @@ import { followSurvivorChain } from './survivor-chain.ts';
  */
 export class SqliteReadModel implements TrustReadModel {
   readonly #db: Database;
-  /** Prepared statements of the dynamic queries, by SQL (a handful of shapes: IN-lists are chunked). */
-  readonly #statements = new Map<string, Statement>();
   readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
   readonly #patient: Statement<[number], PatientColumns>;
   readonly #mrnsOf: Statement<[number], { value: string }>;
   readonly #byMrn: Statement<[string], { patient_id: number }>;
   readonly #byNhs: Statement<[string], { id: number }>;
 
+  /** Prepared once per SQL text (the store's connection caches statements: statement-cache.ts). */
   #statement(sql: string): Statement {
-    let st = this.#statements.get(sql);
-    if (!st) {
-      st = this.#db.prepare(sql);
-      if (this.#statements.size < 256) this.#statements.set(sql, st);
-    }
-    return st;
+    return this.#db.prepare(sql);
   }
 
   constructor(db: Database) {
