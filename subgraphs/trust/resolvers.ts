@@ -84,7 +84,7 @@ export const resolvers = {
       const ris = ctx.store.patientByNhsNumber(nhs);
       if (ris) return { trust: ctx.config.code, ris, dicom: undefined } satisfies PatientView;
       try {
-        const studies = await ctx.pacs.searchStudies({ patientId: nhs });
+        const studies = await ctx.searchPacs({ patientId: nhs });
         const dicom = studies.find((s) => s.patientId === nhs);
         return dicom ? ({ trust: ctx.config.code, ris: undefined, dicom } satisfies PatientView) : null;
       } catch (err) {

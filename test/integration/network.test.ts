@@ -13,6 +13,7 @@ import type { StudyPlan } from '../../simulator/study-plan.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { compareStudyOrder, sortMillis } from '../../schema/study-order.ts';
 import { freePort } from '../helpers/orthanc.ts';
+import { planStatus } from '../helpers/plan-status.ts';
 import { NHS, orm } from '../fixtures/ris/hl7-fixtures.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 
@@ -25,25 +26,6 @@ function sharedOrderAt(code: string): number {
   return Date.parse(`2026-04-0${day}T09:00:00+01:00`);
 }
 
-/** The study status the simulator's plan implies at `now` (the README's status table). */
-function planStatus(plan: StudyPlan, now: number): string {
-  if (plan.cancelledAt !== undefined && plan.cancelledAt <= now) return 'CANCELLED';
-  const reports = plan.reports.filter((r) => r.at <= now);
-  if (reports.length) {
-    let finals = 0;
-    let status = 'PRELIMINARY';
-    for (const r of reports) {
-      if (r.status === 'C' || (r.status === 'F' && finals > 0)) status = 'AMENDED';
-      else if (r.status === 'F') status = 'FINAL';
-      if (r.status !== 'P') finals++;
-    }
-    return status;
-  }
-  if (plan.completedAt !== undefined && plan.completedAt <= now) return 'COMPLETED';
-  if (plan.startedAt !== undefined && plan.startedAt <= now) return 'IN_PROGRESS';
-  if (plan.bookedAt !== undefined && plan.bookedAt <= now) return 'SCHEDULED';
-  return 'REQUESTED';
-}
 const TIMEOUT_MS = 1500;
 
 interface Row {

@@ -10,7 +10,7 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { freePort, skipWithoutOrthanc, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { syntheticStudy } from '../helpers/dicom-fixtures.ts';
-import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.ts';
+import { startCountingProxy, type CountingProxy } from '../../bench/counting-proxy.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { decodeStudyId } from '../../schema/study-id.ts';
 
@@ -175,7 +175,7 @@ describe.skipIf(skip)('trust subgraph over a real PACS (Orthanc)', () => {
       '{ studies(first: 20) { edges { node { accessionNumber imageCount series { seriesInstanceUid modality number bodyPart description instanceCount } } } } }',
     );
     expect(res.errors).toBeUndefined();
-    const qido = proxy.requests.filter((r) => r.path.startsWith('/dicom-web/'));
+    const qido = proxy.paths().filter((p) => p.split(' ')[1]!.startsWith('/dicom-web/'));
     expect(qido.length).toBeLessThanOrEqual(2);
     expect(res.data!.studies.edges).toHaveLength(20);
     for (const { node } of res.data!.studies.edges) {

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator, type SimTrustProfile } from '../../simulator/index.ts';
 import { resolveHistory } from '../../simulator/generate-history.ts';
-import type { StudyPlan } from '../../simulator/study-plan.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { freePort } from '../helpers/orthanc.ts';
+import { planStatus } from '../helpers/plan-status.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 
 const NOW = '2026-04-10T12:00:00Z';
@@ -20,24 +20,6 @@ const SEED = 7;
 const DAYS = 21;
 const PER_DAY = 6;
 
-function expectedStatus(plan: StudyPlan, now: number): string {
-  if (plan.cancelledAt !== undefined && plan.cancelledAt <= now) return 'CANCELLED';
-  const reports = plan.reports.filter((r) => r.at <= now);
-  if (reports.length) {
-    let finals = 0;
-    let status = 'PRELIMINARY';
-    for (const r of reports) {
-      if (r.status === 'C' || (r.status === 'F' && finals > 0)) status = 'AMENDED';
-      else if (r.status === 'F') status = 'FINAL';
-      if (r.status === 'F' || r.status === 'C') finals++;
-    }
-    return status;
-  }
-  if (plan.completedAt !== undefined && plan.completedAt <= now) return 'COMPLETED';
-  if (plan.startedAt !== undefined && plan.startedAt <= now) return 'IN_PROGRESS';
-  if (plan.bookedAt !== undefined && plan.bookedAt <= now) return 'SCHEDULED';
-  return 'REQUESTED';
-}
 
 const PRIORITY: Record<string, string> = { S: 'STAT', A: 'URGENT', R: 'ROUTINE' };
 
@@ -121,7 +103,7 @@ for (const profile of BUILT_IN_PROFILES as readonly SimTrustProfile[]) {
       for (const plan of plans) {
         const node = nodes.get(plan.accessionNumber)!;
         const where = `${profile.code} ${plan.accessionNumber}`;
-        expect(node.status, where).toBe(expectedStatus(plan, now));
+        expect(node.status, where).toBe(planStatus(plan, now));
         expect(node.priority, where).toBe(PRIORITY[plan.priority]);
         const reports = plan.reports.filter((r) => r.at <= now);
         expect(node.reports.map((r) => r.version), where).toEqual(reports.map((_, i) => i + 1));
@@ -160,7 +142,7 @@ for (const profile of BUILT_IN_PROFILES as readonly SimTrustProfile[]) {
         '{ studies(first: 200, filter: { statuses: [FINAL, AMENDED] }) { edges { node { accessionNumber } } } }',
       );
       expect(finals.data!.studies.edges.map((e) => e.node.accessionNumber).sort()).toEqual(
-        plans.filter((p) => ['FINAL', 'AMENDED'].includes(expectedStatus(p, now))).map((p) => p.accessionNumber).sort(),
+        plans.filter((p) => ['FINAL', 'AMENDED'].includes(planStatus(p, now))).map((p) => p.accessionNumber).sort(),
       );
     });
   });
