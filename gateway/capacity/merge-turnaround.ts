@@ -1,5 +1,5 @@
 import type { TurnaroundJson } from './capacity-report.ts';
-import { emptySketch, encodeSketch, mergeEncodedSketch } from './turnaround-sketch.ts';
+import { emptySketch, encodeSketch, mergeEncodedSketch } from '../../schema/turnaround-sketch.ts';
 
 const NOTHING: TurnaroundJson = { count: 0, p50: null, p90: null, p95: null, sketch: null };
 

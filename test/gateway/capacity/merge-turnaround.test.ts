@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mergeTurnarounds } from '../../../gateway/capacity/merge-turnaround.ts';
-import { SketchError, emptySketch, encodeSketch, mergeEncodedSketch } from '../../../gateway/capacity/turnaround-sketch.ts';
+import { SketchError, emptySketch, encodeSketch, mergeEncodedSketch } from '../../../schema/turnaround-sketch.ts';
 import { turnaroundOf } from '../../../subgraphs/trust/capacity/turnaround-sketch.ts';
 
 /** The exact lower-rank quantile DDSketch approximates: sorted element ⌊q·(n−1)⌋. */

@@ -2,14 +2,15 @@ import { createRequire } from 'node:module';
 import { DDSketch } from '@datadog/sketches-js';
 
 /**
- * The gateway's side of the turnaround sketches the trusts send (`Turnaround.sketch` in
- * network.graphql): base64 DDSketch protobuf (DataDog sketches-proto `DDSketch`), logarithmic
- * mapping with relative accuracy 1% (Masson, Rim & Lee, VLDB 2019). Merging adds bin counts, so
- * the merged sketch is the sketch of the union of the trusts' values and keeps the 1% bound: each
- * percentile is within 1% of the exact lower-rank quantile (sorted element ⌊q·(n−1)⌋) of the union.
+ * The wire format of `Turnaround.sketch` (network.graphql), written by trusts and merged by the
+ * gateway: base64 DDSketch protobuf (DataDog sketches-proto `DDSketch`), logarithmic mapping with
+ * relative accuracy 1% (Masson, Rim & Lee, VLDB 2019). Merging adds bin counts, so the merged
+ * sketch is the sketch of the union of the trusts' values and keeps the 1% bound: each percentile
+ * is within 1% of the exact lower-rank quantile (sorted element ⌊q·(n−1)⌋) of the union.
  *
- * Reads bins from both the sparse `binCounts` map and the contiguous form (the library's own
- * `fromProto` reads only the latter); writes the sparse form only.
+ * The library's own `toProto()` writes every bin between the lowest and highest key (several KB
+ * for a handful of values) and its `fromProto` reads only that contiguous form; so this writes the
+ * sparse `binCounts` map only, and reads both forms.
  */
 
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
@@ -40,6 +41,13 @@ export class SketchError extends Error {
 
 export function emptySketch(): DDSketch {
   return new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+}
+
+/** A sketch of the values (hours); they must be ≥ 0 (callers drop negative durations). */
+export function sketchOf(values: readonly number[]): DDSketch {
+  const sketch = emptySketch();
+  for (const v of values) sketch.accept(v);
+  return sketch;
 }
 
 function bins(store: ProtoStore | undefined): Array<[number, number]> {
