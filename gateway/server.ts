@@ -6,7 +6,7 @@ import { createRequestContext, type GatewayContext, type GatewayServices } from 
 import { useErrorMasking } from './use-error-masking.ts';
 import { useErrorMetrics } from './use-error-metrics.ts';
 import { useGraphqlEngine } from './use-graphql-engine.ts';
-import { usePartialErrors } from './use-partial-errors.ts';
+import { usePartialErrors } from '../schema/use-partial-errors.ts';
 import { useLimits } from './security/use-limits.ts';
 import { useJwtAuth } from './security/use-jwt-auth.ts';
 import { createJwtVerifier } from './security/jwt-verifier.ts';

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../schema/index.ts';
 import { INTERNAL_MESSAGE, isKnownCode, scrubMessage } from './client-safe-error.ts';
-import { isAsyncIterable } from './use-partial-errors.ts';
+import { isAsyncIterable } from '../schema/use-partial-errors.ts';
 
 /**
  * Nothing internal reaches a client: an error raised while executing (it has a path) keeps its

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from './gateway-metrics.ts';
-import { isAsyncIterable } from './use-partial-errors.ts';
+import { isAsyncIterable } from '../schema/use-partial-errors.ts';
 
 /** Counts the errors clients receive by `extensions.code` (after masking: register it last). */
 export function useErrorMetrics(metrics: GatewayMetrics): Plugin {

@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import type { TrustConfig } from './config.ts';
 import { buildTrustSchema } from './trust-schema.ts';
 import { createTrustContext, type TrustContext } from './trust-context.ts';
-import { usePartialErrors } from './partial-errors.ts';
+import { usePartialErrors } from '../../schema/use-partial-errors.ts';
 import { closeServer, listen, sendJson } from './http-server.ts';
 import { DicomWebClient } from './pacs/dicomweb-client.ts';
 import { coalesceSearches } from './pacs/in-flight-searches.ts';
