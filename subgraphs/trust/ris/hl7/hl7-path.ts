@@ -19,16 +19,38 @@ export interface Hl7Path {
 const ABSOLUTE = /^([A-Z][A-Z0-9]{2})(?:\[(\d+)\])?[-.](.+)$/;
 const RELATIVE = /^(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/;
 
+/**
+ * Parsed paths by their text. Paths are constants of the code that reads messages (a few hundred
+ * at most), read for every message: parsing each once keeps regex work off the ingest path.
+ * Results are frozen, as callers share them.
+ */
+const absoluteCache = new Map<string, Readonly<Hl7Path & { segment: string }>>();
+const relativeCache = new Map<string, Readonly<Hl7Path>>();
+const CACHE_LIMIT = 1024;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size < CACHE_LIMIT) cache.set(key, Object.freeze(value));
+  return value;
+}
+
 /** Parses an absolute path (`PID-3[2].4.1`, `OBX[2]-5`). Throws on malformed paths (a bug in the caller). */
-export function parseHl7Path(path: string): Hl7Path & { segment: string } {
+export function parseHl7Path(path: string): Readonly<Hl7Path & { segment: string }> {
+  return absoluteCache.get(path) ?? remember(absoluteCache, path, parseAbsolute(path));
+}
+
+function parseAbsolute(path: string): Hl7Path & { segment: string } {
   const m = ABSOLUTE.exec(path);
   if (!m) throw new Error(`bad HL7 path "${path}": expected e.g. PID-3, PID-3.1, PID-3[2].4.1, OBX[2]-5`);
-  const rel = parseRelativeHl7Path(m[3]!, path);
+  const rel = parseRelative(m[3]!, path);
   return { ...rel, segment: m[1]!, segmentIndex: m[2] ? positive(m[2], path) : 1 };
 }
 
 /** Parses a path relative to a segment (`3`, `3.1`, `3[2].4.1`). */
-export function parseRelativeHl7Path(rel: string, whole = rel): Hl7Path {
+export function parseRelativeHl7Path(rel: string, whole = rel): Readonly<Hl7Path> {
+  return relativeCache.get(rel) ?? remember(relativeCache, rel, parseRelative(rel, whole));
+}
+
+function parseRelative(rel: string, whole: string): Hl7Path {
   const m = RELATIVE.exec(rel);
   if (!m) throw new Error(`bad HL7 path "${whole}": expected field[repetition].component.subcomponent, e.g. 3[2].4.1`);
   const p: Hl7Path = { segmentIndex: 1, field: positive(m[1]!, whole) };
