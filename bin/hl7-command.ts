@@ -37,6 +37,9 @@ export async function runHl7(args: string[]): Promise<number> {
       store,
       accessionNumber: config.hl7.accessionNumber,
       timezone: config.hl7.timezone,
+      // The same allow-lists as the running trust: replay must not apply what live ingest refuses.
+      allowedSenders: config.mllp.allowedSenders,
+      allowedAddresses: config.mllp.allowedAddresses,
       logger: pino({ level: 'warn' }),
     });
     if (sub === 'failed') {

@@ -37,6 +37,18 @@ export const trustConfigSchema = z
           .positive()
           .default(300_000)
           .describe('An idle connection is closed after this long. @default 300000'),
+        maxConnections: z
+          .number()
+          .int()
+          .positive()
+          .default(64)
+          .describe('Connections open at once; more are closed on arrival. @default 64'),
+        maxConnectionBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024)
+          .describe('Bytes of received frames one connection may hold waiting for their turn; above it reading pauses (TCP backpressure). @default 32 MiB'),
         allowedSenders: z
           .array(
             z.strictObject({
@@ -57,7 +69,7 @@ export const trustConfigSchema = z
         allowedAddresses: z
           .array(z.string().min(1))
           .optional()
-          .describe('When set, only connections from these source addresses are accepted; others get AR and are kept.'),
+          .describe('When set, connections from other source addresses are closed before anything is read (and logged). Required, or `tls`, when `host` is not loopback.'),
       })
       .describe('The RIS interface (HL7 v2 over MLLP).'),
     pacs: z

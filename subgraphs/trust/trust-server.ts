@@ -18,6 +18,7 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+import { assertMllpBindAllowed } from './security/mllp-bind-guard.ts';
 
 /** Reads the PEM files of `mllp.tls`; with a CA, senders must present a certificate (mutual TLS). */
 function mllpTlsOptions(t: NonNullable<TrustConfig['mllp']['tls']>) {
@@ -51,6 +52,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const log = opts.log ?? pino({ level: config.logLevel, base: { trust: config.code } });
   const signed = config.gatewaySecret !== undefined;
   assertLoopbackWhenUnauthenticated(config.http.host, signed, log);
+  assertMllpBindAllowed(config.mllp);
   mkdirSync(dirname(config.store.sqlite), { recursive: true });
   const store = openTrustStore(config.store.sqlite);
   const audit = AuditLog.open(config.audit.sqlite ?? `${config.store.sqlite}.audit.db`);
@@ -77,6 +79,9 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     port: config.mllp.port,
     maxFrameBytes: config.mllp.maxFrameBytes,
     idleTimeoutMs: config.mllp.idleTimeoutMs,
+    maxConnections: config.mllp.maxConnections,
+    maxConnectionBytes: config.mllp.maxConnectionBytes,
+    acceptConnection: (remoteAddress) => ingest.acceptsAddress(remoteAddress),
     ...(config.mllp.tls ? { tls: mllpTlsOptions(config.mllp.tls) } : {}),
     handler: (frame) => ingest.handle(frame),
     logger: log,

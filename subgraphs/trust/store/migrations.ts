@@ -154,6 +154,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_placer_order_number ON orders (placer_order_number);
     `,
   },
+  {
+    version: 3,
+    name: 'only accepted messages keep a dedupe key',
+    // Issue 15, finding 1: a refused or failed message's (MSH-3, MSH-4, MSH-10) key made the real
+    // message with that control id a "duplicate". Only AA/CA ACKs deduplicate now; forget the rest.
+    sql: `DELETE FROM acks WHERE ack_code NOT IN ('AA', 'CA');`,
+  },
 ];
 
 /** The version a fully migrated database has. */
