@@ -4,6 +4,7 @@ import { ErrorCode } from '../schema/error-codes.ts';
 import type { CallerIdentity } from '../schema/request-signature.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
 import { patientDataAccesses } from './patient-data-accesses.ts';
+import { auditAlias, withAuditIds, withoutHiddenKeys } from './audit-selection.ts';
 
 /** What a failed audit write is told; never patient data. */
 export interface AuditFailureLogger {
@@ -23,22 +24,30 @@ export interface AuditOptions {
 
 /**
  * Records every patient and study a response discloses (audit/patient-data-accesses.ts), after
- * execution and before the response leaves. No audit, no data: when the entry cannot be written
- * the response is replaced by an INTERNAL_SERVER_ERROR, so nothing is disclosed unrecorded.
+ * execution and before the response leaves, whatever the client selected: each study is named by
+ * a hidden id added before execution and removed from the response (audit/audit-selection.ts).
+ * No audit, no data: when the entry cannot be written the response is replaced by an
+ * INTERNAL_SERVER_ERROR, so nothing is disclosed unrecorded.
  */
 export function useAudit(options: AuditOptions): Plugin {
   const callerOf = options.caller ?? ((context: unknown) => (context as { caller?: CallerIdentity }).caller);
   const now = options.now ?? (() => new Date());
   return {
-    onExecute({ args }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const alias = auditAlias(options.where);
+      const document = withAuditIds(args.document, args.schema, alias);
+      setExecuteFn((a) => executeFn({ ...a, document }));
       return {
         async onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in Object(result)) return;
           const r = result as ExecutionResult;
           if (!r.data) return;
+          const data = withoutHiddenKeys(r.data, alias) as ExecutionResult['data'];
+          const shown = { ...r, data };
+          setResult(shown);
           const accesses = patientDataAccesses({
             schema: args.schema,
-            document: args.document,
+            document,
             operationName: args.operationName ?? null,
             variables: args.variableValues ?? {},
             data: r.data,

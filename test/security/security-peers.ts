@@ -121,3 +121,47 @@ export function runToEnd(args: string[]): Promise<{ code: number; stdout: string
     });
   });
 }
+
+export interface SecureNetwork {
+  dir: string;
+  trust: TrustPeer;
+  gateway: GatewayPeer;
+  /** Study ids and NHS numbers the simulator generated (ground truth, not read from our code). */
+  history: ReturnType<typeof import('../../simulator/index.ts').generateHistory>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One trust (`gatewaySecret`, fed its simulated RIS history over real MLLP, the DICOMweb
+ * simulator as PACS) and a gateway with HS256 JWT auth over it, as processes.
+ */
+export async function startSecureNetwork(prefix: string, gatewayExtra: Record<string, unknown> = {}, trustExtra: Record<string, unknown> = {}): Promise<SecureNetwork> {
+  const { generateHistory, RXA_PROFILE } = await import('../../simulator/index.ts');
+  const { MllpClient } = await import('../../subgraphs/trust/ris/mllp/mllp-client.ts');
+  const dir = tempDir(prefix);
+  const history = generateHistory(RXA_PROFILE, { seed: 5, days: 5, studiesPerDay: 6, now: '2026-04-10T12:00:00Z' });
+  const pacs = await startDicomwebSimulator({ port: 0, studies: () => history.studies });
+  const trust = await startTrustProcess(dir, 'RXA', pacs.url, { gatewaySecret: GATEWAY_SECRET, ...trustExtra });
+  const client = new MllpClient('127.0.0.1', trust.mllpPort);
+  for (const m of history.messages) await client.send(m.hl7);
+  await client.close();
+  const gateway = await startGatewayProcess(dir, [{ code: 'RXA', url: trust.url }], { gatewaySecret: GATEWAY_SECRET, auth: JWT_AUTH, ...gatewayExtra });
+  return {
+    dir,
+    trust,
+    gateway,
+    history,
+    async stop() {
+      await gateway.stop();
+      await trust.stop();
+      await pacs.close();
+    },
+  };
+}
+
+/** Audit lines (`imaging-network audit`) of one user, at the server the config belongs to. */
+export async function auditLines(configFile: string, user: string): Promise<string[][]> {
+  const run = await runToEnd(['audit', '--config', configFile, '--user', user]);
+  if (run.code !== 0) throw new Error(`audit failed: ${run.stderr}`);
+  return run.stdout.trim() === '' ? [] : run.stdout.trim().split('\n').map((l) => l.split('\t'));
+}
