@@ -214,6 +214,9 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE } },
       audit: { sqlite: join(dataDir, 'gateway-audit.db') },
       logLevel: 'warn',
+      // The demo is for exploring: the IDE and introspection are on here only (off by default).
+      ide: true,
+      introspection: true,
     });
     const tokens = { clinician: await devToken(state.jwtSecret, 'clinician'), analyst: await devToken(state.jwtSecret, 'analyst') };
     const gateway = await createGateway(gatewayConfig, { ideHeaders: { Authorization: `Bearer ${tokens.clinician}` } });

@@ -1,4 +1,4 @@
-import { execute, parse, specifiedRules, validate } from 'graphql';
+import { execute, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -11,8 +11,17 @@ import type { Plugin } from 'graphql-yoga';
 export function useGraphqlEngine(): Plugin {
   return {
     onParse: ({ setParseFn }) => setParseFn(parse),
+    // Rules other plugins add (use-disable-introspection) are kept: only yoga's copies of the
+    // specified rules are swapped for this module's (issue 15, finding 4: they were all dropped).
     onValidate: ({ setValidationFn }) =>
-      setValidationFn((schema, document, _rules, options, typeInfo) => validate(schema, document, specifiedRules, options, typeInfo)),
+      setValidationFn((schema, document, rules, options, typeInfo) => validate(schema, document, [...specifiedRules, ...addedRules(rules)], options, typeInfo)),
     onExecute: ({ setExecuteFn }) => setExecuteFn(execute),
   };
+}
+
+const SPECIFIED = new Set(specifiedRules.map((rule) => rule.name));
+
+/** The rules beyond the specified ones (recognised by name: yoga's copies are other functions). */
+function addedRules(rules: readonly ValidationRule[] | undefined): ValidationRule[] {
+  return (rules ?? []).filter((rule) => !SPECIFIED.has(rule.name));
 }

@@ -129,11 +129,12 @@ describe('security: authentication, roles, signed gateway calls, audit, limits',
     }
   });
 
-  it('gives a caller without a role only trusts', async () => {
-    const ok = await post({ query: '{ trusts { code status } }' }, noRole);
-    expect(ok.json.data?.['trusts']).toEqual([{ code: 'RXA', status: 'UP' }]);
-    const refused = await post({ query: '{ studies(first: 1) { edges { cursor } } }' }, noRole);
-    expect(refused.json.errors?.map((e) => e.extensions?.['code'])).toContain('FORBIDDEN');
+  it('refuses a caller without a known role before anything runs (issue 15, finding 3)', async () => {
+    for (const query of ['{ trusts { code status } }', '{ studies(first: 1) { edges { cursor } } }']) {
+      const refused = await post({ query }, noRole);
+      expect(refused.status).toBe(403);
+      expect(refused.json.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    }
   });
 
   it('gives a clinician everything', async () => {
