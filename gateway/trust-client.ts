@@ -71,7 +71,12 @@ export class TrustClient {
       return response;
     } catch (err) {
       const failure = err instanceof TrustFailure ? err : new TrustFailure(code, 'network', undefined, { cause: err });
-      if (!opts.bypassBreaker) breaker.failure();
+      // Only the trust's faults open its circuit: a request the trust refused as malformed or too
+      // large was the client's doing, and must not take the trust offline for everyone (finding 6).
+      if (!opts.bypassBreaker) {
+        if (isRequestFault(failure)) breaker.release();
+        else breaker.failure();
+      }
       observe?.(code, failure.kind, (performance.now() - started) / 1000);
       throw failure;
     }
@@ -81,7 +86,7 @@ export class TrustClient {
     const { code, url, secret } = this.options;
     const payload = JSON.stringify({ query, variables });
     // Signed at send time (a retry re-signs: the trust refuses an exact replay).
-    const signature = secret ? signRequest({ body: payload, secret, ...(identity ? { identity } : {}) }) : {};
+    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: new URL(url).pathname }, ...(identity ? { identity } : {}) }) : {};
     let res: Response;
     let text: string;
     try {
@@ -114,6 +119,17 @@ export class TrustClient {
     if (!res.ok && response.data === null) throw new TrustFailure(code, 'http-status', String(res.status));
     return response;
   }
+}
+
+/**
+ * HTTP statuses that blame the request, not the server (RFC 9110 §15.5.1 400, §15.5.14 413,
+ * §15.5.15 414; RFC 6585 §5 431). 401 is not among them: a trust refusing the gateway's
+ * signature is a configuration fault that the breaker must report.
+ */
+const REQUEST_FAULT_STATUSES = new Set(['400', '413', '414', '431']);
+
+export function isRequestFault(failure: TrustFailure): boolean {
+  return failure.kind === 'http-status' && failure.detail !== undefined && REQUEST_FAULT_STATUSES.has(failure.detail);
 }
 
 /** Maps undici's fetch errors (the cause carries the socket error code) to failure kinds. */

@@ -99,7 +99,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     context: () => createTrustContext({ config, store, pacs, searchPacs, log }),
     plugins: [
       ...(config.gatewaySecret
-        ? [useGatewaySignature({ secret: config.gatewaySecret, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
+        ? [useGatewaySignature({ secret: config.gatewaySecret, trust: config.code, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
         : []),
       useAudit({ log: audit, where: config.code, logger: log }),
       usePartialErrors(),

@@ -90,8 +90,9 @@ describe('TrustClient', () => {
     const body = JSON.stringify({ query: '{ trusts { code } }', variables: {} });
     expect(first!['x-imaging-network-signature']).not.toBe(second!['x-imaging-network-signature']);
     const seen = new ReplayCache();
-    expect(verifyRequest({ headers: first!, body, secret, seen }).ok).toBe(true);
-    expect(verifyRequest({ headers: second!, body, secret, seen }).ok).toBe(true);
-    expect(verifyRequest({ headers: second!, body, secret, seen })).toEqual({ ok: false, reason: 'request was replayed' });
+    const AUD = { trust: 'RXA', path: new URL(srv.url).pathname };
+    expect(verifyRequest({ audience: AUD, headers: first!, body, secret, seen }).ok).toBe(true);
+    expect(verifyRequest({ audience: AUD, headers: second!, body, secret, seen }).ok).toBe(true);
+    expect(verifyRequest({ audience: AUD, headers: second!, body, secret, seen })).toEqual({ ok: false, reason: 'request was replayed' });
   });
 });
