@@ -82,6 +82,8 @@ describe('readRolePolicy', () => {
       'Patient.identifiers': [['clinician']],
       'Report.text': [['clinician']],
       'Report.author': [['clinician']],
+      // Issue 15, finding 9: the PACS address is for clinicians only.
+      'Study.dicomweb': [['clinician']],
     });
   });
 
