@@ -19,6 +19,7 @@ Commands:
                                re-apply kept failed messages (after a fix)
   audit --config FILE [--user SUB] [--patient NHSNUMBER] [--since TIME]
                                print the audit log of patient-data access, one entry a line
+  audit verify --config FILE   check the audit log's hash chain; exit 1 naming the first broken entry
   help                         this text
 
 Config files are JSON; a bad one stops the command with a message naming the key.`;
