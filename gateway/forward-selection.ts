@@ -73,6 +73,10 @@ export function inlineSelections(scope: SelectionScope, set: SelectionSetNode, t
           extensions: { code: ErrorCode.BAD_USER_INPUT },
         });
       }
+      // A response key the gateway writes objects under; `__proto__` would set a prototype.
+      if (sel.alias?.value === '__proto__') {
+        throw new GraphQLError('The response key __proto__ is not allowed', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+      }
       if (GATEWAY_ONLY_FIELDS.has(`${type.name}.${name}`)) continue;
       const def = type.getFields()[name];
       const inner = def ? getNamedType(def.type) : undefined;

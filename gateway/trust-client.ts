@@ -102,7 +102,7 @@ export class TrustClient {
     }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text, prototypeFree);
     } catch (err) {
       throw new TrustFailure(code, res.ok ? 'invalid-json' : 'http-status', res.ok ? undefined : String(res.status), { cause: err });
     }
@@ -119,6 +119,16 @@ export class TrustClient {
     if (!res.ok && response.data === null) throw new TrustFailure(code, 'http-status', String(res.status));
     return response;
   }
+}
+
+/**
+ * JSON.parse reviver: every object of a trust's answer has no prototype, so no key the trust
+ * (or a client's alias) chooses, `__proto__` included, can reach Object.prototype when the
+ * gateway walks, merges or annotates the answer (issue 15, finding 12).
+ */
+function prototypeFree(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.setPrototypeOf(value, null);
+  return value;
 }
 
 /**
