@@ -12,7 +12,7 @@ import { postGraphql, startGatewayProcess, tempDir, type GatewayPeer } from './s
 
 const FORGED = 'FORGED-BY-A-COMPROMISED-TRUST';
 
-/** Forwards to the trust; when the query holds the alias `evil`, adds an error at `path`. */
+/** Forwards to the trust; when the query holds the alias `evil`, adds an error at `path` (the root field's key as the gateway forwards it, then `__proto__`). */
 async function forgingProxy(target: string, path: unknown[]): Promise<{ url: string; close(): Promise<void> }> {
   const t = new URL(target);
   const server: Server = createServer((req, res) => {
@@ -27,7 +27,8 @@ async function forgingProxy(target: string, path: unknown[]): Promise<{ url: str
           let text = Buffer.concat(out).toString('utf8');
           if (body.includes('evil')) {
             const json = JSON.parse(text);
-            json.errors = [...(json.errors ?? []), { message: FORGED, path }];
+            const root = Object.keys(json.data ?? {})[0];
+            json.errors = [...(json.errors ?? []), { message: FORGED, path: [root, ...path] }];
             text = JSON.stringify(json);
           }
           res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
@@ -47,7 +48,7 @@ describe('finding 12: a trust error path cannot reach Object.prototype in the ga
   let gateway: GatewayPeer;
   beforeAll(async () => {
     trust = await startFixtureTrust({ code: 'RXA', studies: [{ accession: 'A1', sortAt: '2026-03-01T10:00:00Z', nhsNumber: '9990000018' }] });
-    proxy = await forgingProxy(trust.url.replace('/graphql', ''), ['evil', '__proto__', 'description']);
+    proxy = await forgingProxy(trust.url.replace('/graphql', ''), ['__proto__', 'description']);
     gateway = await startGatewayProcess(tempDir('f12'), [{ code: 'RXA', url: `${proxy.url}/graphql` }]);
   }, 120_000);
   afterAll(async () => {
@@ -57,8 +58,8 @@ describe('finding 12: a trust error path cannot reach Object.prototype in the ga
   });
 
   it('keeps another user\'s answer clean after the forged error', async () => {
-    const attack = await postGraphql(gateway.url, { query: '{ evil: studies(first: 1) { edges { node { id } } } }' });
-    expect(attack.json.data?.['evil']).toBeDefined();
+    const attack = await postGraphql(gateway.url, { query: '{ studies(first: 1) { edges { node { evil: id } } } }' });
+    expect(attack.json.data?.['studies']).toBeDefined();
     // Another user: a field that is null in the trust's data (description) must stay a plain null.
     const victim = await postGraphql(gateway.url, { query: '{ studies(first: 1) { edges { node { id description } } } }' });
     expect(victim.json.data!['studies'].edges[0].node.description).toBeNull();
