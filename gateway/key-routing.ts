@@ -87,6 +87,13 @@ async function loadEntities(ctx: GatewayContext, trust: TrustEntry, keys: readon
   }
   const [outcome] = await fanOut(ctx, [trust], () => buildOperation(keys[0]!.info, rootFields, { definitions, values }));
   return checkKeyedOutcome(ctx, outcome!, keys.length, (response) => {
+    // `_entities` answers in the order of the representations, one each (Federation subgraph
+    // spec); a list of another length cannot be matched to keys (DataLoader refuses a batch
+    // function's answer of the wrong length the same way): the whole answer is that trust's failure.
+    for (const [selectionKey, lookups] of groups) {
+      const list = response.data?.[aliasOf.get(selectionKey)!];
+      if (Array.isArray(list) && list.length !== lookups.length) throw new TrustFailure(trust.code, 'invalid-json', 'wrong number of _entities');
+    }
     const unplaced = attachTrustErrors(trust.code, response.data, response.errors);
     return keys.map((k) => {
       const alias = aliasOf.get(k.selectionKey)!;
