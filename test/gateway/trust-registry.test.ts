@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve, sendJson } from '../../schema/server-lifecycle.ts';
 import { pino } from 'pino';
 import { parseGatewayConfig } from '../../gateway/config.ts';
 import { buildContractSchema } from '../../gateway/gateway-schema.ts';
@@ -10,16 +11,14 @@ import { networkSdl } from '../../schema/index.ts';
 
 /** A real HTTP "trust" on a free loopback port answering the registry's check query with `sdl`. */
 async function checkedTrust(sdl: string, trusts: unknown = []) {
-  const server = createServer((req, res) => {
-    req.resume().on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ data: { _service: { sdl }, trusts } }));
-    });
+  const http = await serve((req, res) => void req.resume().on('end', () => sendJson(res, 200, { data: { _service: { sdl }, trusts } })), {
+    host: '127.0.0.1',
+    port: 0,
+    keepAliveTimeoutMs: 5_000,
+    drainMs: 0,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  closers.push(() => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())));
-  return url;
+  closers.push(() => http.close());
+  return `${http.origin}/graphql`;
 }
 
 /** A loopback port nobody listens on: bind, note the port, close. */
