@@ -1,7 +1,7 @@
 import { execute, parse, type GraphQLFormattedError } from 'graphql';
 import { pino } from 'pino';
 import { parseGatewayConfig } from '../../gateway/config.ts';
-import { createRequestContext, type GatewayContext } from '../../gateway/gateway-context.ts';
+import { createRequestContext, type GatewayContext, type GatewayServices } from '../../gateway/gateway-context.ts';
 import { GatewayMetrics } from '../../gateway/gateway-metrics.ts';
 import { attachResolvers } from '../../gateway/gateway-resolvers.ts';
 import { buildGatewaySchema } from '../../gateway/gateway-schema.ts';
@@ -55,7 +55,7 @@ export function scriptedGateway(trusts: readonly ScriptedTrust[], maxPageSize = 
   } as unknown as TrustRegistry;
   const config = parseGatewayConfig({ http: { port: 0 }, maxPageSize, trusts: trusts.map((t) => ({ code: t.code, url: 'http://127.0.0.1:9/graphql' })) });
   const schema = attachResolvers(buildGatewaySchema());
-  const services = { config, schema, registry, metrics: new GatewayMetrics(() => []), log: pino({ level: 'silent' }) };
+  const services: GatewayServices = { config, schema, registry, metrics: new GatewayMetrics(() => []), log: pino({ level: 'silent' }) };
 
   /** Runs `query` as the gateway would: its errors, then the partial-result errors beside the data. */
   async function run(query: string, variableValues: Record<string, unknown> = {}) {
@@ -64,7 +64,7 @@ export function scriptedGateway(trusts: readonly ScriptedTrust[], maxPageSize = 
     const errors: GraphQLFormattedError[] = [...(result.errors ?? []), ...ctx.partialErrors].map((e) => e.toJSON());
     return { data: result.data as Record<string, any> | null | undefined, errors };
   }
-  return { run, calls, lastErrors };
+  return { run, calls, lastErrors, services };
 }
 
 /** `{ code, path, trust }` of each error: what the tests compare. */
