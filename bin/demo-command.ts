@@ -211,7 +211,9 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       http: { port: gatewayPort },
       trusts: trusts.map((t) => ({ code: t.code, name: t.name, url: t.trust.url })),
       gatewaySecret: state.gatewaySecret,
-      auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE } },
+      // The printed development tokens live 30 days (a demo left running keeps working); the
+      // demo listens on loopback only, so it allows that lifetime explicitly (default 12 h).
+      auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, maxTokenAgeSeconds: 30 * 86_400 } },
       audit: { sqlite: join(dataDir, 'gateway-audit.db') },
       logLevel: 'warn',
       // The demo is for exploring: the IDE and introspection are on here only (off by default).
