@@ -78,11 +78,18 @@ export interface MllpListener {
   close(): Promise<void>;
   /** Open connections. */
   connections(): number;
+  /**
+   * Bytes held in memory for all connections (frames waiting for their turn plus the frames being
+   * read), and how many connections are paused for backpressure: for health pages and tests.
+   */
+  buffered(): { bytes: number; pausedConnections: number };
 }
 
 interface Connection {
   socket: net.Socket;
   chain: Promise<void>;
+  /** Bytes this connection holds: queued frames and the frame being read. */
+  bytes(): number;
 }
 
 /**
@@ -128,9 +135,9 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
     const connectionId = ++nextId;
     const remoteAddress = socket.remoteAddress ?? '';
     const framer = new MllpFramer(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {});
-    const conn: Connection = { socket, chain: Promise.resolve() };
     let queued = 0;
     let queuedBytes = 0;
+    const conn: Connection = { socket, chain: Promise.resolve(), bytes: () => queuedBytes + Math.min(framer.pendingBytes, framer.maxFrameBytes) };
     let dropped = false;
     open.add(conn);
     log.debug({ connectionId, remoteAddress }, 'mllp connection opened');
@@ -211,6 +218,15 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
       resolve({
         port: address.port,
         connections: () => open.size,
+        buffered: () => {
+          let bytes = 0;
+          let pausedConnections = 0;
+          for (const c of open) {
+            bytes += c.bytes();
+            if (c.socket.isPaused()) pausedConnections++;
+          }
+          return { bytes, pausedConnections };
+        },
         close: async () => {
           closing = true;
           const stopped = new Promise<void>((done) => server.close(() => done()));
