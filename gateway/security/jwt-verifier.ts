@@ -130,6 +130,13 @@ function checkLifetime(payload: JWTPayload, maxSeconds: number): void {
 function identityOf(payload: JWTPayload): CallerIdentity {
   const { sub, roles, trust } = payload as JWTPayload & { roles?: unknown; trust?: unknown };
   if (typeof sub !== 'string' || sub === '') throw new AuthenticationError('token has no subject');
+  // These travel in the signed identity header to every trust: bounded, so no token can make
+  // that header outgrow a trust's HTTP header limit (issue 15, finding 6).
+  if (sub.length > 256) throw new AuthenticationError('token subject is longer than 256 characters');
+  if (Array.isArray(roles) && (roles.length > 32 || roles.some((r) => typeof r === 'string' && r.length > 64))) {
+    throw new AuthenticationError('token roles claim is too large (at most 32 roles of 64 characters)');
+  }
+  if (typeof trust === 'string' && trust.length > 16) throw new AuthenticationError('token trust claim is longer than 16 characters');
   if (roles !== undefined && (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string'))) {
     throw new AuthenticationError('token roles claim must be an array of strings');
   }
