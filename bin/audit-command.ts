@@ -26,14 +26,8 @@ export async function runAudit(args: string[]): Promise<number> {
       help: { type: 'boolean' },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.config) {
-    console.error(`--config FILE is required\n\n${USAGE}`);
-    return 2;
-  }
+  const early = helpOrMissingConfig(values);
+  if (early !== undefined) return early;
   let nhsNumber: string | undefined;
   if (values.patient !== undefined) {
     const checked = checkNhsNumber(values.patient);
@@ -48,7 +42,7 @@ export async function runAudit(args: string[]): Promise<number> {
     console.error(`--since: expected an ISO 8601 date or instant, or an age such as 24h or 7d`);
     return 2;
   }
-  const { path } = auditPathOf(readJsonConfig(values.config));
+  const { path } = auditPathOf(readJsonConfig(values.config!));
   const log = AuditLog.open(path, { readonly: true });
   try {
     const entries = log.query({
@@ -65,12 +59,8 @@ export async function runAudit(args: string[]): Promise<number> {
   }
 }
 
-/**
- * `imaging-network audit verify`: walks the hash chain (audit/audit-chain.ts). Exit 0 intact,
- * 1 broken (the first broken entry is named), 2 bad usage.
- */
-async function runAuditVerify(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
+/** `--help` (exit 0) or a missing `--config` (exit 2), else undefined: go on. */
+function helpOrMissingConfig(values: { help?: boolean | undefined; config?: string | undefined }): number | undefined {
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -79,7 +69,18 @@ async function runAuditVerify(args: string[]): Promise<number> {
     console.error(`--config FILE is required\n\n${USAGE}`);
     return 2;
   }
-  const { path } = auditPathOf(readJsonConfig(values.config));
+  return undefined;
+}
+
+/**
+ * `imaging-network audit verify`: walks the hash chain (audit/audit-chain.ts). Exit 0 intact,
+ * 1 broken (the first broken entry is named), 2 bad usage.
+ */
+async function runAuditVerify(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
+  const early = helpOrMissingConfig(values);
+  if (early !== undefined) return early;
+  const { path } = auditPathOf(readJsonConfig(values.config!));
   const log = AuditLog.open(path, { readonly: true });
   try {
     const result = log.verify();
