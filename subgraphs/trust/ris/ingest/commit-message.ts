@@ -4,6 +4,7 @@ import type { MappedMessage } from '../apply/map-message.ts';
 import { applyEvents } from '../apply/apply-events.ts';
 import type { DedupeKey, FailureRecord, JournalCompletion, StoredAck, TrustWriter } from '../../store/write-model.ts';
 import { ackFor, ackForUnreadable } from './ingest-ack.ts';
+import type { IngestDecision } from './ingest-rules.ts';
 import type { Rejection } from './rejection.ts';
 
 /**
@@ -67,7 +68,7 @@ export type LiveOutcome = 'refused' | 'duplicate' | 'failed' | 'applied';
  */
 export function commitLive(
   writer: TrustWriter,
-  input: { journalId: number; message: Hl7Message; key: DedupeKey; decision: import('./ingest-rules.ts').IngestDecision; timezone: string },
+  input: { journalId: number; message: Hl7Message; key: DedupeKey; decision: IngestDecision; timezone: string },
 ): { ackText: string; outcome: LiveOutcome; warnings: Hl7Warning[] } {
   const { journalId, message, key, decision, timezone } = input;
   if (decision.kind === 'refuse') return { ackText: keepRejected(writer, journalId, { message, rejection: decision.rejection }, timezone), outcome: 'refused', warnings: [] };
