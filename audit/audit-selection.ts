@@ -1,4 +1,4 @@
-import { Kind, OperationTypeNode, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { BREAK, Kind, OperationTypeNode, visit, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionNode, type SelectionSetNode } from 'graphql';
 
 /**
  * The selection the audit needs, whatever the client selected. A response discloses a study
@@ -71,4 +71,19 @@ export function withoutHiddenKeys(data: unknown, prefix: string): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!key.startsWith(prefix)) out[key] = withoutHiddenKeys(value, prefix);
   return out;
+}
+
+/** True when the client's own document already uses `alias` as a response key (it is reserved). */
+export function usesAlias(document: DocumentNode, alias: string): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.alias?.value === alias) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }

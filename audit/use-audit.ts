@@ -4,7 +4,7 @@ import { ErrorCode } from '../schema/error-codes.ts';
 import type { CallerIdentity } from '../schema/request-signature.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
 import { patientDataAccesses } from './patient-data-accesses.ts';
-import { auditAlias, withAuditIds, withoutHiddenKeys } from './audit-selection.ts';
+import { auditAlias, usesAlias, withAuditIds, withoutHiddenKeys } from './audit-selection.ts';
 
 /** What a failed audit write is told; never patient data. */
 export interface AuditFailureLogger {
@@ -33,8 +33,14 @@ export function useAudit(options: AuditOptions): Plugin {
   const callerOf = options.caller ?? ((context: unknown) => (context as { caller?: CallerIdentity }).caller);
   const now = options.now ?? (() => new Date());
   return {
-    onExecute({ args, executeFn, setExecuteFn }) {
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const alias = auditAlias(options.where);
+      // A client's own field under the hidden key would be recorded as the study id and then
+      // removed: the key is reserved.
+      if (usesAlias(args.document, alias)) {
+        setResultAndStopExecution({ errors: [new GraphQLError(`The response key ${alias} is reserved`, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] });
+        return undefined;
+      }
       const document = withAuditIds(args.document, args.schema, alias);
       setExecuteFn((a) => executeFn({ ...a, document }));
       return {

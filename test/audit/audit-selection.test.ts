@@ -1,6 +1,6 @@
 import { buildASTSchema, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { auditAlias, withAuditIds, withoutHiddenKeys } from '../../audit/audit-selection.ts';
+import { auditAlias, usesAlias, withAuditIds, withoutHiddenKeys } from '../../audit/audit-selection.ts';
 import { networkSdl } from '../../schema/network-sdl.ts';
 
 const schema = buildASTSchema(parse(networkSdl), { assumeValidSDL: true });
@@ -25,5 +25,12 @@ describe('withoutHiddenKeys', () => {
   it('removes the hidden keys at every depth and keeps everything else', () => {
     const data = { study: { [alias]: 'S1', status: 'FINAL', series: [{ [alias]: 'x', modality: 'CT' }] }, n: null };
     expect(withoutHiddenKeys(data, alias)).toEqual({ study: { status: 'FINAL', series: [{ modality: 'CT' }] }, n: null });
+  });
+});
+
+describe('usesAlias', () => {
+  it('finds a client field under the reserved key, at any depth', () => {
+    expect(usesAlias(parse(`{ studies { edges { node { ${alias}: accessionNumber } } } }`), alias)).toBe(true);
+    expect(usesAlias(parse('{ studies { edges { node { id } } } }'), alias)).toBe(false);
   });
 });

@@ -48,4 +48,10 @@ describe('finding 2: every response that discloses patient data is audited, what
       expect(lines.map((l) => l[NHS]), config).toContain(unknown);
     }
   });
+
+  it('refuses a client field under the hidden audit key (it would be recorded as the study id)', async () => {
+    const res = await postGraphql(net.gateway.url, { query: '{ studies(first: 1) { edges { node { __audit_gateway_id: accessionNumber } } } }' }, bearer(await token({ sub: 'spoofer', roles: ['clinician'] })));
+    expect(res.json.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(await auditLines(net.gateway.configFile, 'spoofer')).toEqual([]);
+  });
 });
