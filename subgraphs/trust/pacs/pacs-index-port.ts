@@ -14,7 +14,7 @@ export interface SyncedStudy {
 
 /** Where the back-fill stands; stored, so a restart resumes instead of starting over. */
 export interface BackfillPosition {
-  /** Upper end (YYYYMMDD, inclusive) of the next window to read; null before the first. */
+  /** Upper end (YYYY-MM-DD, inclusive) of the next window to read; null before the first. */
   nextTo: string | null;
   /** Width of the next window, in days (adapted to the PACS's density). */
   spanDays: number;
@@ -26,6 +26,8 @@ export interface BackfillPosition {
   sweepOffset: number;
   /** When the back-fill began (ISO); the windows newer than this are the incremental poll's. */
   startedOn: string | null;
+  /** YYYY-MM-DD of the oldest dated study found, once `datesDone`. */
+  oldestDate?: string | null;
 }
 
 export interface PacsSyncState {

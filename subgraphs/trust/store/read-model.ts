@@ -97,6 +97,8 @@ export interface StudyIndexPosition {
 
 /** One page request to the study index; every given condition must hold. */
 export interface StudyIndexQuery {
+  /** The row with this id key (a study id's payload: schema/study-id.ts). */
+  idKey?: string;
   accessionNumber?: string;
   /** Any of these (Modality enum values). */
   modalities?: readonly string[];

@@ -351,6 +351,10 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
             where.push(`s.has_order = 0 AND s.pacs_patient_id IN (${patient.ids.map(() => '?').join(',')})`);
             params.push(...patient.ids);
           }
+          if (q.idKey !== undefined) {
+            where.push('s.id_key = ?');
+            params.push(q.idKey);
+          }
           if (q.accessionNumber !== undefined) {
             where.push('s.accession_number = ?');
             params.push(q.accessionNumber);
