@@ -75,6 +75,8 @@ export class PacsSync {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  /** Set by stop(): a running back-fill slice ends after its current window. */
+  #halting = false;
   #pollRequested = false;
   #recheckRequested = false;
   #requests = 0;
@@ -101,12 +103,14 @@ export class PacsSync {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#halting = false;
     this.#schedule(0);
   }
 
   /** Stops the loop and waits for a running step to end. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#halting = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#running;
@@ -185,7 +189,7 @@ export class PacsSync {
         this.#state.lastRecheckAt = new Date(this.#clock()).toISOString();
       }
       const until = this.#clock() + BACKFILL_SLICE_MS;
-      while (!this.#stopped && this.#clock() < until) {
+      while (!this.#halting && this.#clock() < until) {
         const b = this.#state.backfill;
         if (b.datesDone && (b.sweepDone || !s.undatedSweep)) break;
         await this.#backfillStep();
