@@ -48,13 +48,16 @@ export const INITIAL_SYNC_STATE: PacsSyncState = {
 };
 
 export interface PacsIndexPort {
-  /** Stores (insert or replace) PACS studies and re-joins their index rows; returns how many were new. */
-  upsertPacsStudies(rows: readonly SyncedStudy[]): number;
+  /**
+   * Stores (insert or replace) PACS studies and re-joins their index rows; returns how many were
+   * new. `state`, when given, is written in the same transaction (the position after this batch).
+   */
+  upsertPacsStudies(rows: readonly SyncedStudy[], state?: PacsSyncState): number;
   /**
    * Removes the PACS studies whose StudyDate lies in [from, to] (YYYYMMDD, inclusive) and that
    * are not in `seen` (deleted from the PACS); returns how many. Their orders stay indexed.
    */
-  removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>): number;
+  removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>, state?: PacsSyncState): number;
   readSyncState(): PacsSyncState;
   writeSyncState(state: PacsSyncState): void;
   /** Rows in the study index. */

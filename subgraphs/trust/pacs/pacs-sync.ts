@@ -209,9 +209,10 @@ export class PacsSync {
     const today = this.#today();
     const w: DateWindow = { from: addDays(today, -(Math.max(1, days) - 1)), to: addDays(today, 1) };
     const before = this.#requests;
-    const seen = new Set<string>();
+    const seen = new Map<string, SyncedStudy>();
     const found = await this.#readWindow(w, seen);
-    const removed = this.#o.index.removePacsStudiesNotSeen(compact(w.from), compact(w.to), seen);
+    this.#o.index.upsertPacsStudies([...seen.values()]);
+    const removed = this.#o.index.removePacsStudiesNotSeen(compact(w.from), compact(w.to), new Set(seen.keys()));
     if (removed > 0) this.#log.info({ removed, from: w.from, to: w.to }, 'studies no longer in the PACS removed from the index');
     this.#o.onStep?.({ kind, studies: found, requests: this.#requests - before, ok: true });
   }
@@ -227,7 +228,7 @@ export class PacsSync {
         b.nextTo = addDays(b.startedOn, 1);
       }
       const w = windowEndingOn(b.nextTo, b.spanDays);
-      const seen = new Set<string>();
+      const seen = new Map<string, SyncedStudy>();
       const found = await this.#readWindow(w, seen);
       // Before 1900 there is no DICOM (1993) study worth walking towards.
       let done = w.from < OLDEST_DAY;
@@ -240,7 +241,8 @@ export class PacsSync {
       b.nextTo = addDays(w.from, -1);
       b.spanDays = nextSpanDays(windowDays(w), found, s.pageSize);
       if (done) b.datesDone = true;
-      this.#o.index.writeSyncState(this.#state);
+      // The window's studies and the position after it, in one transaction: a crash repeats it.
+      this.#o.index.upsertPacsStudies([...seen.values()], this.#state);
       this.#o.onStep?.({ kind: 'backfill', studies: found, requests: this.#requests - before, ok: true });
       return;
     }
@@ -249,34 +251,31 @@ export class PacsSync {
     // Dated studies were read by their windows; only the undated (and any dated after the
     // back-fill began, which the polls also read) are new here.
     const fresh = page.studies.filter((x) => x.studyDate === '' || x.studyDate > compact(b.startedOn ?? '9999-12-31'));
-    if (fresh.length) this.#o.index.upsertPacsStudies(fresh);
     b.sweepOffset += page.rows;
     if (page.rows === 0 || !page.capped) b.sweepDone = true;
-    this.#o.index.writeSyncState(this.#state);
+    this.#o.index.upsertPacsStudies(fresh, this.#state);
     this.#o.onStep?.({ kind: 'sweep', studies: fresh.length, requests: this.#requests - before, ok: true });
   }
 
   /**
-   * Every study of a window, stored; returns how many distinct studies it holds. A capped
-   * answer is split in two (newer half first); a capped single day is paged by offset.
+   * Every study of a window, gathered into `seen` (by UID: servers repeat rows); returns how many
+   * distinct studies it holds. A capped answer is split in two (newer half first); a capped
+   * single day is paged by offset.
    */
-  async #readWindow(w: DateWindow, seen: Set<string>): Promise<number> {
+  async #readWindow(w: DateWindow, seen: Map<string, SyncedStudy>): Promise<number> {
     const limit = this.#o.settings.pageSize;
     const first = await this.#page({ dateFrom: w.from, dateTo: w.to, limit });
-    if (!first.capped) {
-      this.#store(first.studies, seen);
-      return first.studies.length;
-    }
+    if (!first.capped) return gather(first.studies, seen);
     if (windowDays(w) >= 2) {
       const [newer, older] = splitWindow(w);
       return (await this.#readWindow(newer, seen)) + (await this.#readWindow(older, seen));
     }
     // One day holds more than the PACS answers at once: page it (PS3.18 8.3.4.4 offset).
-    let count = this.#store(first.studies, seen);
+    let count = gather(first.studies, seen);
     let offset = first.rows;
     for (;;) {
       const page = await this.#page({ dateFrom: w.from, dateTo: w.to, limit, offset });
-      const added = this.#store(page.studies, seen);
+      const added = gather(page.studies, seen);
       count += added;
       offset += page.rows;
       if (page.rows === 0 || !page.capped) break;
@@ -285,14 +284,6 @@ export class PacsSync {
       }
     }
     return count;
-  }
-
-  /** Stores studies not seen yet in this read; returns how many were new to it. */
-  #store(studies: readonly SyncedStudy[], seen: Set<string>): number {
-    const fresh = studies.filter((x) => !seen.has(x.study.studyInstanceUid));
-    for (const x of fresh) seen.add(x.study.studyInstanceUid);
-    if (fresh.length) this.#o.index.upsertPacsStudies(fresh);
-    return fresh.length;
   }
 
   async #page(q: { dateFrom?: string; dateTo?: string; limit: number; offset?: number }) {
@@ -321,6 +312,17 @@ export class PacsSync {
     }
     this.#o.onStep?.({ kind: 'poll', studies: 0, requests: 0, ok: false });
   }
+}
+
+/** Adds studies not yet in `seen`; returns how many were new. */
+function gather(studies: readonly SyncedStudy[], seen: Map<string, SyncedStudy>): number {
+  let added = 0;
+  for (const x of studies) {
+    if (seen.has(x.study.studyInstanceUid)) continue;
+    seen.set(x.study.studyInstanceUid, x);
+    added++;
+  }
+  return added;
 }
 
 /** YYYY-MM-DD → YYYYMMDD (DA, PS3.5 6.2), as the store keeps StudyDate. */

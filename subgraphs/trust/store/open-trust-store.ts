@@ -64,11 +64,11 @@ class SqliteTrustStore implements TrustStore {
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
     return guarded(() => this.#index.pacsStudiesByUid(uids));
   }
-  upsertPacsStudies(rows: readonly SyncedStudy[]): number {
-    return guarded(() => this.#index.upsertPacsStudies(rows));
+  upsertPacsStudies(rows: readonly SyncedStudy[], state?: PacsSyncState): number {
+    return guarded(() => this.#index.upsertPacsStudies(rows, state));
   }
-  removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>): number {
-    return guarded(() => this.#index.removePacsStudiesNotSeen(from, to, seen));
+  removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>, state?: PacsSyncState): number {
+    return guarded(() => this.#index.removePacsStudiesNotSeen(from, to, seen, state));
   }
   readSyncState(): PacsSyncState {
     return guarded(() => this.#index.readSyncState());

@@ -51,6 +51,15 @@ function toPacsStudy(c: PacsColumns): PacsStudy {
   };
 }
 
+/** True when a stored PACS row already holds these values (synced_at aside). */
+function samePacsRow(stored: PacsColumns, v: Record<string, unknown>): boolean {
+  return stored.accession_number === v['accessionNumber'] && stored.patient_id === v['patientId'] &&
+    stored.issuer_of_patient_id === v['issuerOfPatientId'] && stored.patient_name === v['patientName'] &&
+    stored.birth_date === v['birthDate'] && stored.sex === v['sex'] && stored.modalities === v['modalities'] &&
+    stored.description === v['description'] && stored.performed_at === v['performedAt'] &&
+    stored.image_count === v['imageCount'] && stored.series_count === v['seriesCount'] && stored.study_date === v['studyDate'];
+}
+
 const HIT_COLUMNS = 's.id_key, s.sort_key, s.accession_number, s.pacs_uid, s.has_order';
 
 /**
@@ -145,16 +154,16 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   }
 
   /** Re-joins the row of one synced PACS study (stored, changed, or deleted). */
-  refreshPacs(uid: string, depth = 0): void {
-    const columns = this.#s.pacsByUid.get(uid);
-    if (!columns) {
+  refreshPacs(uid: string, depth = 0, known?: PacsStudy): void {
+    const columns = known ? undefined : this.#s.pacsByUid.get(uid);
+    if (!known && !columns) {
       for (const row of this.#s.rowsByPacsUid.all(uid)) {
         if (row.has_order && row.accession_number !== null && depth < 4) this.refreshAccession(row.accession_number, depth + 1);
         else this.#delete(row.id_key);
       }
       return;
     }
-    const pacs = toPacsStudy(columns);
+    const pacs = known ?? toPacsStudy(columns!);
     const order = this.#orderForPacs(pacs);
     if (order) {
       if (this.#pacsForOrder(order)?.studyInstanceUid === uid) {
@@ -228,27 +237,49 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   // ---- PacsIndexPort (each call one transaction) ----
 
-  upsertPacsStudies(rows: readonly SyncedStudy[]): number {
+  upsertPacsStudies(rows: readonly SyncedStudy[], state?: PacsSyncState): number {
     const syncedAt = new Date().toISOString();
-    return this.#db.transaction(() => {
+    return this.#syncTransaction(() => {
       let added = 0;
       for (const { study, studyDate } of rows) {
-        if (this.#s.pacsExists.get(study.studyInstanceUid)!.n === 0) added++;
-        this.#s.upsertPacs.run({
+        const values = {
           ...study,
           patientName: study.patientName === null ? null : JSON.stringify(study.patientName),
           modalities: JSON.stringify(study.modalities),
           studyDate,
           syncedAt,
-        });
-        this.refreshPacs(study.studyInstanceUid);
+        };
+        const stored = this.#s.pacsByUid.get(study.studyInstanceUid);
+        if (!stored) added++;
+        // A re-read study that did not change (most rows of a poll or re-check) costs one read.
+        else if (samePacsRow(stored, values)) continue;
+        this.#s.upsertPacs.run(values);
+        this.refreshPacs(study.studyInstanceUid, 0, study);
       }
+      if (state) this.writeSyncState(state);
       return added;
-    }).immediate();
+    });
   }
 
-  removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>): number {
-    return this.#db.transaction(() => {
+  /**
+   * A transaction of the PACS sync. Its commits skip the fsync (`synchronous = NORMAL` for this
+   * commit only; WAL mode keeps the database consistent): everything it writes can be read from
+   * the PACS again, and the sync position is written in the same transaction, so a power cut
+   * only repeats a window. HL7 commits stay FULL: the next one syncs the WAL, these frames too.
+   * Safe because better-sqlite3 is synchronous: no HL7 transaction can run in between.
+   */
+  #syncTransaction<T>(work: () => T): T {
+    const before = this.#db.pragma('synchronous', { simple: true }) as number;
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      return this.#db.transaction(work).immediate();
+    } finally {
+      this.#db.pragma(`synchronous = ${before === 3 ? 'EXTRA' : before === 2 ? 'FULL' : before === 1 ? 'NORMAL' : 'OFF'}`);
+    }
+  }
+
+  removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>, state?: PacsSyncState): number {
+    return this.#syncTransaction(() => {
       const uids = this.#db
         .prepare('SELECT study_instance_uid FROM pacs_studies WHERE study_date BETWEEN ? AND ?')
         .pluck()
@@ -260,8 +291,9 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
         this.refreshPacs(uid);
         removed++;
       }
+      if (state) this.writeSyncState(state);
       return removed;
-    }).immediate();
+    });
   }
 
   readSyncState(): PacsSyncState {
@@ -272,9 +304,9 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   }
 
   writeSyncState(state: PacsSyncState): void {
-    this.#db
-      .prepare(`INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('sync', ?)`)
-      .run(JSON.stringify(state));
+    const write = () => this.#db.prepare(`INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('sync', ?)`).run(JSON.stringify(state));
+    if (this.#db.inTransaction) write();
+    else this.#syncTransaction(write);
   }
 
   indexedStudies(): number {
