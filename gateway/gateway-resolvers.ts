@@ -1,14 +1,15 @@
 import { isObjectType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { GATEWAY_OBJECT, aliasFieldResolver, gatewayObject } from './alias-field-resolver.ts';
+import { aliasFieldResolver, gatewayObject } from './alias-field-resolver.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { resolveStudy } from './key-routing.ts';
-import { EDGE_CURSOR, MERGED, type MergedConnectionState } from './merged-connection.ts';
+import type { MergedConnectionState } from './merged-connection.ts';
+import { EDGE_CURSOR, GATEWAY_OBJECT, MERGED } from './symbols.ts';
 import { resolvePatient } from './patient-merge.ts';
 import { HIDDEN_PREFIX } from './forward-selection.ts';
 import { resolveStudies } from './studies-query.ts';
 import { resolveCapacity } from './capacity/capacity-query.ts';
 import { pacsIndexOf } from './trust-pacs-index.ts';
-import { GATEWAY_OBJECT as BUILT } from './alias-field-resolver.ts';
+
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
 type Source = Record<string | symbol, unknown>;
@@ -44,7 +45,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
     lastError: (source, _a, ctx) => registryEntry(source, ctx)?.lastError ?? null,
     // Trusts the gateway lists itself learn it from the trust; trust JSON already carries it.
     pacsIndex: (source, args, ctx, info) => {
-      const entry = (source as Source)[BUILT] ? registryEntry(source, ctx) : undefined;
+      const entry = (source as Source)[GATEWAY_OBJECT] ? registryEntry(source, ctx) : undefined;
       return entry ? pacsIndexOf(entry, ctx) : aliasFieldResolver(source, args, ctx, info);
     },
   },

@@ -1,3 +1,4 @@
+import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PacsIndexState, PacsIndexStatus } from './pacs-index-status.ts';
 
@@ -31,4 +32,19 @@ export class PacsIndexMetrics {
       collect() { this.set({ trust }, STATE_VALUE[status().state]); },
     });
   }
+}
+
+/** Answers `GET /metrics` with the registry's Prometheus text (yoga plugin, envelop `onRequest`). */
+export function usePacsIndexMetrics(metrics: PacsIndexMetrics): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'GET' || url.pathname !== '/metrics') return;
+      try {
+        const text = await metrics.registry.metrics();
+        endResponse(new fetchAPI.Response(text, { status: 200, headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' } }));
+      } catch {
+        endResponse(new fetchAPI.Response('metrics unavailable\n', { status: 500, headers: { 'content-type': 'text/plain' } }));
+      }
+    },
+  };
 }
