@@ -5,7 +5,6 @@ import type { GatewayConfig } from './config.ts';
 import { checkTrustSdl } from './contract-check.ts';
 import { TrustClient, type TrustCallObserver } from './trust-client.ts';
 import { TrustFailure } from './trust-failure.ts';
-import { fetchPacsIndex } from './trust-pacs-index.ts';
 
 /** How the gateway sees a trust (the `TrustStatus` enum of the gateway schema). */
 export type TrustStatus = 'UP' | 'DOWN' | 'INCOMPATIBLE';
@@ -103,8 +102,6 @@ export class TrustRegistry {
         entry.checked = 'UP';
         entry.lastError = null;
         if (before !== 'UP') this.log.info({ trust: entry.code }, 'trust is up');
-        // Best effort, for the gateway's pacs-index gauges between client requests.
-        void fetchPacsIndex(entry);
       }
     } catch (err) {
       const failure = err instanceof TrustFailure ? err : new TrustFailure(entry.code, 'network', undefined, { cause: err });

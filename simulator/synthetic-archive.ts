@@ -96,12 +96,15 @@ export function syntheticStudy(trust: string, i: number, ms: number | null, moda
   };
 }
 
-export function syntheticArchive(o: SyntheticArchiveOptions): SyntheticArchive {
+/**
+ * The archive's studies one at a time, without holding them (seeding a 10^6-study store). The
+ * same options give the same studies as `syntheticArchive`.
+ */
+export function* syntheticStudies(o: SyntheticArchiveOptions): Generator<SimStudy> {
   const random = new SeededRandom(o.seed ?? 1);
   const patients = Math.max(1, o.patients ?? Math.floor(o.count / 5));
   const span = o.days * 86_400_000;
   const newest = o.now.getTime() - 3_600_000;
-  const studies: SimStudy[] = [];
   const undated = o.undated ?? 0;
   for (let i = 0; i < o.count; i++) {
     // Whole seconds: StudyTime (TM) carries no fraction here.
@@ -109,8 +112,12 @@ export function syntheticArchive(o: SyntheticArchiveOptions): SyntheticArchive {
     const p = random.int(0, patients - 1);
     // Half the patients are known to the PACS by NHS number, half by a local MRN.
     const patientId = p % 2 === 0 ? syntheticNhsNumber(p) : `MRN${pad(p, 7)}`;
-    studies.push(syntheticStudy(o.trust, i, ms, random.weighted(MODALITY_WEIGHTS), patientId));
+    yield syntheticStudy(o.trust, i, ms, random.weighted(MODALITY_WEIGHTS), patientId);
   }
+}
+
+export function syntheticArchive(o: SyntheticArchiveOptions): SyntheticArchive {
+  const studies: SimStudy[] = [...syntheticStudies(o)];
   let byDate: SimStudy[] | undefined;
   const sorted = (): SimStudy[] => (byDate ??= studies.filter((s) => s.studyDate !== '').sort((a, b) => (a.studyDate < b.studyDate ? -1 : a.studyDate > b.studyDate ? 1 : 0)));
   const lowerBound = (list: SimStudy[], date: string): number => {

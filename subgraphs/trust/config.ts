@@ -131,8 +131,8 @@ export const trustConfigSchema = z
               .number()
               .int()
               .nonnegative()
-              .default(3000)
-              .describe('At start, how long the trust waits for the first back-fill before it reports ready; a larger PACS keeps filling in the background (answers say INDEX_INCOMPLETE meanwhile). @default 3000'),
+              .default(10_000)
+              .describe('At start, how long the trust may spend back-filling before it reports ready; a larger PACS keeps filling in the background (answers say INDEX_INCOMPLETE meanwhile). @default 10000'),
             undatedSweep: z
               .boolean()
               .default(true)

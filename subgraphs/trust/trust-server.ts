@@ -76,7 +76,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const pacsIndex = () => sync.status();
   const metrics = new PacsIndexMetrics(config.code, pacsIndex);
   // A small PACS is indexed before the trust says ready; a large one keeps filling behind.
-  await Promise.race([sync.tick(), new Promise((r) => setTimeout(r, config.pacs.sync.startupWaitMs).unref())]);
+  await sync.fillFor(config.pacs.sync.startupWaitMs);
   sync.start();
   const changes = config.pacs.sync.orthancRest
     ? watchOrthancChanges({ url: config.pacs.sync.orthancRest, intervalMs: Math.min(1000, config.pacs.sync.intervalMs), onChange: (c) => sync.trigger(c), log })

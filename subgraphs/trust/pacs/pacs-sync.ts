@@ -91,7 +91,12 @@ export class PacsSync {
 
   /** The index's completeness and freshness now (cheap: no store read). */
   status(): PacsIndexStatus {
-    return pacsIndexStatus(this.#state, this.#indexed, this.#clock(), this.#o.settings.staleAfterMs);
+    const status = pacsIndexStatus(this.#state, this.#indexed, this.#clock(), this.#o.settings.staleAfterMs);
+    // Without the undated sweep, the dated walk is the whole back-fill.
+    if (!this.#o.settings.undatedSweep && this.#state.backfill.datesDone && !status.complete) {
+      return { ...status, complete: true, state: status.state === 'BACKFILLING' ? 'CURRENT' : status.state };
+    }
+    return status;
   }
 
   /** QIDO-RS requests made so far. */
@@ -130,6 +135,17 @@ export class PacsSync {
       this.#running = undefined;
     });
     return this.#running;
+  }
+
+  /**
+   * Ticks until the back-fill is complete, a step fails, or `budgetMs` has passed (at start: a
+   * small PACS is indexed before the trust says it is ready).
+   */
+  async fillFor(budgetMs: number): Promise<void> {
+    const until = this.#clock() + budgetMs;
+    do {
+      await this.tick();
+    } while (!this.status().complete && this.#state.lastError === null && this.#clock() < until && !this.#halting);
   }
 
   /**
