@@ -80,6 +80,8 @@ export class PacsSync {
   #pollRequested = false;
   #recheckRequested = false;
   #requests = 0;
+  /** The next back-fill window, already asked for (pipelining: see #backfillStep). */
+  #prefetch: { key: string; read: Promise<{ seen: Map<string, SyncedStudy>; found: number; done: boolean }> } | undefined;
 
   constructor(options: PacsSyncOptions) {
     this.#o = options;
@@ -244,19 +246,23 @@ export class PacsSync {
         b.nextTo = addDays(b.startedOn, 1);
       }
       const w = windowEndingOn(b.nextTo, b.spanDays);
-      const seen = new Map<string, SyncedStudy>();
-      const found = await this.#readWindow(w, seen);
-      // Before 1900 there is no DICOM (1993) study worth walking towards.
-      let done = w.from < OLDEST_DAY;
-      if (found === 0 && !done) {
-        // Nothing in this window: is there anything older at all? (One row is enough to know.)
-        const probe = await this.#page({ dateTo: addDays(w.from, -1), limit: 1 });
-        done = probe.rows === 0;
-      }
+      const key = `${w.from}/${w.to}`;
+      const pending = this.#prefetch?.key === key ? this.#prefetch.read : this.#readBackfillWindow(w);
+      this.#prefetch = undefined;
+      const { seen, found, done } = await pending;
       if (found > 0) b.oldestDate = w.from;
       b.nextTo = addDays(w.from, -1);
       b.spanDays = nextSpanDays(windowDays(w), found, s.pageSize);
       if (done) b.datesDone = true;
+      if (!b.datesDone) {
+        // Ask for the next window now, and let the request leave before the (synchronous) write
+        // below: the PACS answers while this process writes (a separate PACS works in parallel).
+        const next = windowEndingOn(b.nextTo, b.spanDays);
+        const read = this.#readBackfillWindow(next);
+        read.catch(() => undefined); // a failure surfaces when the next step awaits it
+        this.#prefetch = { key: `${next.from}/${next.to}`, read };
+        await new Promise((r) => setImmediate(r));
+      }
       // The window's studies and the position after it, in one transaction: a crash repeats it.
       this.#o.index.upsertPacsStudies([...seen.values()], this.#state);
       this.#o.onStep?.({ kind: 'backfill', studies: found, requests: this.#requests - before, ok: true });
@@ -271,6 +277,20 @@ export class PacsSync {
     if (page.rows === 0 || !page.capped) b.sweepDone = true;
     this.#o.index.upsertPacsStudies(fresh, this.#state);
     this.#o.onStep?.({ kind: 'sweep', studies: fresh.length, requests: this.#requests - before, ok: true });
+  }
+
+  /** One back-fill window read in full, and whether anything older exists when it was empty. */
+  async #readBackfillWindow(w: DateWindow): Promise<{ seen: Map<string, SyncedStudy>; found: number; done: boolean }> {
+    const seen = new Map<string, SyncedStudy>();
+    const found = await this.#readWindow(w, seen);
+    // Before 1900 there is no DICOM (1993) study worth walking towards.
+    let done = w.from < OLDEST_DAY;
+    if (found === 0 && !done) {
+      // Nothing in this window: is there anything older at all? (One row is enough to know.)
+      const probe = await this.#page({ dateTo: addDays(w.from, -1), limit: 1 });
+      done = probe.rows === 0;
+    }
+    return { seen, found, done };
   }
 
   /**
