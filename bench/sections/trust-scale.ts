@@ -1,6 +1,6 @@
 import { mkdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startChildServer, type ChildServer } from '../child-server.ts';
+import { startChildServer } from '../child-server.ts';
 import { startCountingProxy } from '../counting-proxy.ts';
 import { markdownTable } from '../markdown-table.ts';
 import { progress } from '../progress.ts';
@@ -44,20 +44,27 @@ async function post(url: string, query: string, variables: Record<string, unknow
   return { ms, body };
 }
 
-async function p50(url: string, query: string, variables: Record<string, unknown>): Promise<number> {
-  for (let i = 0; i < 20; i++) await post(url, query, variables);
-  const times: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) times.push((await post(url, query, variables)).ms);
-  return percentileOfSorted(times.sort((a, b) => a - b), 50);
-}
-
 function fileMiB(path: string): number {
   let bytes = 0;
   for (const f of [path, `${path}-wal`]) if (existsSync(f)) bytes += statSync(f).size;
   return bytes / 1024 / 1024;
 }
 
-async function measureSize(ctx: SectionContext, size: number): Promise<ScaleRow> {
+interface RunningSize {
+  size: number;
+  seedSeconds: number;
+  storeMiB: number;
+  url: string;
+  pid: number;
+  page50Cursor: string | null;
+  page1: number[];
+  page50: number[];
+  close(): Promise<void>;
+  requests: { count(): number; reset(): void };
+  sampler: ReturnType<typeof startRssSampler>;
+}
+
+async function startSize(ctx: SectionContext, size: number): Promise<RunningSize> {
   const dir = join(ctx.tmpDir, `scale-${size}`);
   mkdirSync(dir, { recursive: true });
   const storePath = join(dir, `${TRUST}.db`);
@@ -68,47 +75,64 @@ async function measureSize(ctx: SectionContext, size: number): Promise<ScaleRow>
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const storeMiB = fileMiB(storePath);
 
-  let pacs: ChildServer<{ url: string; studies: number }> | undefined;
-  let trust: ChildServer<{ url: string }> | undefined;
-  const proxyHolder: { close?: () => Promise<void> } = {};
-  try {
-    // The PACS holds the newest 30 days only: enough for the pages measured; the index is the point.
-    pacs = await startChildServer('synthetic PACS', './servers/synthetic-pacs-process.ts', { ...archive, now: ctx.now, keepDays: 30 });
-    const proxy = await startCountingProxy(new URL(pacs.ready.url).origin);
-    proxyHolder.close = () => proxy.close();
-    const config = {
-      code: TRUST, name: 'Scale trust', timezone: 'UTC', logLevel: 'warn',
-      http: { port: 0 }, mllp: { port: 0 },
-      // Polls an hour apart: the page measurements see only what the pages ask of the PACS.
-      pacs: { dicomweb: `${proxy.url}/dicom-web`, sync: { intervalMs: 3_600_000, recheckIntervalMs: 3_600_000, startupWaitMs: 60_000 } },
-      store: { sqlite: storePath },
-    };
-    trust = await startChildServer('scale trust', './servers/trust-process.ts', { config });
-    const url = trust.ready.url;
-    const sampler = startRssSampler(trust.pid);
+  // The PACS holds the newest 30 days only: enough for the pages measured; the index is the point.
+  const pacs = await startChildServer<{ url: string; studies: number }>(`synthetic PACS ${size}`, './servers/synthetic-pacs-process.ts', { ...archive, now: ctx.now, keepDays: 30 });
+  const proxy = await startCountingProxy(new URL(pacs.ready.url).origin);
+  const config = {
+    code: TRUST, name: 'Scale trust', timezone: 'UTC', logLevel: 'warn',
+    http: { port: 0 }, mllp: { port: 0 },
+    // Polls an hour apart: the page measurements see only what the pages ask of the PACS.
+    pacs: { dicomweb: `${proxy.url}/dicom-web`, sync: { intervalMs: 3_600_000, recheckIntervalMs: 3_600_000, startupWaitMs: 60_000 } },
+    store: { sqlite: storePath },
+  };
+  const trust = await startChildServer<{ url: string }>(`scale trust ${size}`, './servers/trust-process.ts', { config });
+  const url = trust.ready.url;
+  let cursor: string | null = null;
+  for (let i = 1; i < 50; i++) cursor = (await post(url, PAGE_QUERY, { a: cursor })).body.data!.studies!.pageInfo.endCursor;
+  return {
+    size, seedSeconds, storeMiB, url, pid: trust.pid, page50Cursor: cursor, page1: [], page50: [], requests: proxy,
+    sampler: startRssSampler(trust.pid),
+    async close() {
+      await trust.stop();
+      await proxy.close();
+      await pacs.stop();
+    },
+  };
+}
 
-    progress(`trust scale ${size}: page 1`);
-    const page1P50 = await p50(url, PAGE_QUERY, { a: null });
-    let cursor: string | null = null;
-    for (let i = 1; i < 50; i++) cursor = (await post(url, PAGE_QUERY, { a: cursor })).body.data!.studies!.pageInfo.endCursor;
-    progress(`trust scale ${size}: page 50`);
-    const page50P50 = await p50(url, PAGE_QUERY, { a: cursor });
-
-    proxy.reset();
-    for (let i = 0; i < 20; i++) await post(url, PAGE_QUERY, { a: null });
-    const requestsWithout = proxy.count() / 20;
-    proxy.reset();
-    for (let i = 0; i < 20; i++) await post(url, SERIES_QUERY);
-    const requestsWithSeries = proxy.count() / 20;
-    const rss = rssMiB(trust.pid);
-    const peak = sampler.peakMiB();
-    sampler.stop();
-    return { size, seedSeconds, storeMiB, page1P50, page50P50, requestsWithSeries, requestsWithout, rssMiB: rss, peakMiB: peak };
-  } finally {
-    await trust?.stop();
-    await proxyHolder.close?.();
-    await pacs?.stop();
+/**
+ * Every size's trust runs at once and the samples interleave (size by size, page 1 then page
+ * 50, round after round), so a burst of other work on the shared machine lands on every size and
+ * page alike, and the ratios compare like with like.
+ */
+async function measureInterleaved(running: RunningSize[]): Promise<ScaleRow[]> {
+  for (let round = 0; round < 20 + SAMPLES; round++) {
+    for (const r of running) {
+      const one = await post(r.url, PAGE_QUERY, { a: null });
+      const fifty = await post(r.url, PAGE_QUERY, { a: r.page50Cursor });
+      if (round >= 20) {
+        r.page1.push(one.ms);
+        r.page50.push(fifty.ms);
+      }
+    }
   }
+  const rows: ScaleRow[] = [];
+  for (const r of running) {
+    r.requests.reset();
+    for (let i = 0; i < 20; i++) await post(r.url, PAGE_QUERY, { a: null });
+    const requestsWithout = r.requests.count() / 20;
+    r.requests.reset();
+    for (let i = 0; i < 20; i++) await post(r.url, SERIES_QUERY);
+    const requestsWithSeries = r.requests.count() / 20;
+    rows.push({
+      size: r.size, seedSeconds: r.seedSeconds, storeMiB: r.storeMiB,
+      page1P50: percentileOfSorted([...r.page1].sort((a, b) => a - b), 50),
+      page50P50: percentileOfSorted([...r.page50].sort((a, b) => a - b), 50),
+      requestsWithSeries, requestsWithout, rssMiB: rssMiB(r.pid), peakMiB: r.sampler.peakMiB(),
+    });
+    r.sampler.stop();
+  }
+  return rows;
 }
 
 async function measureBackfill(ctx: SectionContext, size: number): Promise<{ size: number; seconds: number; rate: number; requests: number; storeMiB: number }> {
@@ -144,11 +168,17 @@ async function measureBackfill(ctx: SectionContext, size: number): Promise<{ siz
  */
 export async function runTrustScale(ctx: SectionContext, opts: { quick: boolean }): Promise<SectionReport> {
   const sizes = opts.quick ? SCALE_SIZES.slice(0, 3) : SCALE_SIZES;
-  const rows: ScaleRow[] = [];
-  for (const size of sizes) {
-    const row = await measureSize(ctx, size);
-    progress(`  ${size}: page1 p50 ${row.page1P50.toFixed(2)} ms, page50 p50 ${row.page50P50.toFixed(2)} ms, PACS requests/page ${row.requestsWithSeries} with series, ${row.requestsWithout} without, RSS ${row.rssMiB.toFixed(0)} MiB`);
-    rows.push(row);
+  const running: RunningSize[] = [];
+  let rows: ScaleRow[];
+  try {
+    for (const size of sizes) running.push(await startSize(ctx, size));
+    progress(`trust scale: ${SAMPLES} interleaved samples of page 1 and page 50 at ${sizes.join(', ')} studies`);
+    rows = await measureInterleaved(running);
+  } finally {
+    for (const r of running) await r.close();
+  }
+  for (const row of rows) {
+    progress(`  ${row.size}: page1 p50 ${row.page1P50.toFixed(2)} ms, page50 p50 ${row.page50P50.toFixed(2)} ms, PACS requests/page ${row.requestsWithSeries} with series, ${row.requestsWithout} without, RSS ${row.rssMiB.toFixed(0)} MiB (peak ${row.peakMiB.toFixed(0)})`);
   }
   const backfill = await measureBackfill(ctx, opts.quick ? 20_000 : 100_000);
   progress(`  back-fill: ${backfill.size} studies in ${backfill.seconds.toFixed(1)} s = ${backfill.rate.toFixed(0)} studies/s`);
