@@ -15,7 +15,7 @@ import {
   type PatientView,
 } from './patient-view.ts';
 import { studyLinks } from './pacs/dicomweb-links.ts';
-import type { RisReportRow } from './store/read-model.ts';
+import { currentReport } from './store/current-report.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
 
 type Connection = StudyPage & { unavailableTrusts: never[] };
@@ -49,10 +49,6 @@ async function studyById(ctx: TrustContext, info: GraphQLResolveInfo, id: string
   if (!pacs) return null;
   const view = joinStudy(ctx.config.code, undefined, pacs);
   return view.id === id ? view : null;
-}
-
-function currentReport(reports: readonly RisReportRow[]): RisReportRow | null {
-  return reports.length ? reports[reports.length - 1]! : null;
 }
 
 function trustRef(ctx: TrustContext) {

@@ -1,5 +1,6 @@
 import type { ReportStatusValue, RisReportRow, StudyStatusValue } from '../../store/read-model.ts';
 import type { WorkflowStatus } from '../../store/write-model.ts';
+import { reportedStudyStatus } from '../../store/current-report.ts';
 
 /**
  * The study status machine. The table (copied to the README):
@@ -102,38 +103,20 @@ export function reportVersionStatus(result: ReportResultStatus, earlier: readonl
 }
 
 /**
- * The study status the reports give, folding versions oldest first: P sets PRELIMINARY unless a
- * final already stands (a late preliminary does not demote a final), F gives FINAL, a correction
- * gives AMENDED, X withdraws the report (null: the workflow status shows again).
+ * The study status the reports give: the current version's (store/current-report.ts, the one
+ * derivation shared with `Study.report`), never the last received one.
  */
 export function currentReportStatus(
-  versions: readonly Pick<RisReportRow, 'status'>[],
+  versions: readonly Pick<RisReportRow, 'status' | 'version'>[],
 ): 'PRELIMINARY' | 'FINAL' | 'AMENDED' | null {
-  let status: 'PRELIMINARY' | 'FINAL' | 'AMENDED' | null = null;
-  for (const v of versions) {
-    switch (v.status) {
-      case 'PRELIMINARY':
-        if (status === null || status === 'PRELIMINARY') status = 'PRELIMINARY';
-        break;
-      case 'FINAL':
-        status = status === 'FINAL' || status === 'AMENDED' ? 'AMENDED' : 'FINAL';
-        break;
-      case 'CORRECTED':
-        status = 'AMENDED';
-        break;
-      case 'CANCELLED':
-        status = null;
-        break;
-    }
-  }
-  return status;
+  return reportedStudyStatus(versions);
 }
 
 /** The study's status: CANCELLED, else its reports', else its workflow's. */
 export function deriveStudyStatus(order: {
   cancelled: boolean;
   workflowStatus: WorkflowStatus;
-  reports: readonly Pick<RisReportRow, 'status'>[];
+  reports: readonly Pick<RisReportRow, 'status' | 'version'>[];
 }): StudyStatusValue {
   if (order.cancelled) return 'CANCELLED';
   return currentReportStatus(order.reports) ?? order.workflowStatus;

