@@ -1,0 +1,39 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toStudyQuery } from '../../../../../subgraphs/trust/study-query.ts';
+import { adt, orm } from '../../../../fixtures/ris/hl7-fixtures.ts';
+import { openClinicalHarness, type ClinicalHarness } from '../../clinical-harness.ts';
+
+let h: ClinicalHarness;
+beforeEach(() => {
+  h = openClinicalHarness();
+});
+afterEach(() => h.close());
+
+describe('placeholder NHS numbers never link records', () => {
+  it('placeholder NHS number in PID-3 is dropped with a warning and never links two patients', async () => {
+    // 0000000000 passes Modulus 11 (sum 0, check digit 0): only the placeholder rule refuses it.
+    const first = await h.send(adt('A04', 'P1', { mrn: 'M1', nhs: '0000000000', name: 'ONE^ANNE' }));
+    expect(first.code).toBe('AA');
+    expect(first.errors).toEqual([expect.objectContaining({ code: '102', severity: 'W', location: expect.stringContaining('PID') })]);
+    expect(first.errors[0]!.text).toContain('placeholder');
+    await h.send(adt('A04', 'P2', { mrn: 'M2', nhs: '0000000000', name: 'TWO^BEN' }));
+    expect(h.store.patientByNhsNumber('0000000000')).toBeUndefined();
+    expect(h.store.patientByMrn('M1')).toMatchObject({ nhsNumber: null, family: 'ONE' });
+    expect(h.store.patientByMrn('M2')).toMatchObject({ nhsNumber: null, family: 'TWO' });
+  });
+
+  it('an order naming its patient only by a placeholder NHS number is refused (AE), not linked', async () => {
+    const ack = await h.send(orm({ controlId: 'O1', patient: { mrn: '', pid3: '2222222222^^^NHS^NH' }, accession: 'A1' }));
+    expect(ack.code).toBe('AE');
+    expect(h.store.counts().orders).toBe(0);
+  });
+
+  it('a placeholder NHS number in a study filter is BAD_USER_INPUT', () => {
+    expect(() => toStudyQuery({ nhsNumber: '1111111111' })).toThrow(/placeholder/);
+    try {
+      toStudyQuery({ nhsNumber: '1111111111' });
+    } catch (err) {
+      expect((err as { extensions?: { code?: string } }).extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+});
