@@ -47,6 +47,12 @@ async function studyById(ctx: TrustContext, info: GraphQLResolveInfo, id: string
   }
   const pacs = await ctx.pacsLoaders.studyByUid.load(key.value);
   if (!pacs) return null;
+  if (pacs.accessionNumber) {
+    // A further PACS study of an accession (primary-pacs-study.ts): joined as the list joins it.
+    const result = await searchStudies(ctx.config.code, ctx.store, ctx.searchPacs, { accessionNumber: pacs.accessionNumber });
+    if (result.pacsError !== undefined) reportPacsUnavailable(ctx, info, result.pacsError);
+    return result.studies.find((s) => s.id === id) ?? null;
+  }
   const view = joinStudy(ctx.config.code, undefined, pacs);
   return view.id === id ? view : null;
 }

@@ -4,6 +4,7 @@ import type { PacsStudy } from './pacs/study-mapping.ts';
 import type { StudySearch } from './pacs/dicomweb-client.ts';
 import { joinStudy, studyModalities, studyStatus, type StudyView } from './study-view.ts';
 import type { StudyQuery } from './study-query.ts';
+import { primaryPacsStudy } from './primary-pacs-study.ts';
 
 /** What the search needs of the PACS: one QIDO-RS study search (with its pushed-down filters). */
 export type SearchPacs = (search: StudySearch) => Promise<PacsStudy[]>;
@@ -110,7 +111,8 @@ export function compareViews(a: StudyView, b: StudyView): number {
 /**
  * The join (ARCHITECTURE.md: RIS orders and PACS studies join on accession number within a
  * trust). PACS studies whose accession belongs to an order outside `orders` are joined to that
- * order too (RIS wins), so a study never appears twice.
+ * order too (RIS wins). Several PACS studies of one accession all appear, each with its own id:
+ * the order joins every one of them and the primary keeps the accession id (primary-pacs-study.ts).
  */
 export function joinOrdersAndPacs(
   trust: string,
@@ -118,21 +120,35 @@ export function joinOrdersAndPacs(
   orders: readonly RisOrderRow[],
   pacsStudies: readonly PacsStudy[],
 ): StudyView[] {
-  const pacsByAccession = new Map<string, PacsStudy>();
+  const pacsByAccession = new Map<string, PacsStudy[]>();
   const pacsByUid = new Map<string, PacsStudy>();
   for (const p of pacsStudies) {
-    if (p.accessionNumber) pacsByAccession.set(p.accessionNumber, p);
+    if (p.accessionNumber) {
+      const list = pacsByAccession.get(p.accessionNumber) ?? [];
+      list.push(p);
+      pacsByAccession.set(p.accessionNumber, list);
+    }
     pacsByUid.set(p.studyInstanceUid, p);
   }
   const used = new Set<string>();
   const views: StudyView[] = [];
+  const joinAll = (order: RisOrderRow | undefined, candidates: readonly PacsStudy[]): void => {
+    const primary = primaryPacsStudy(candidates, order?.studyInstanceUid);
+    views.push(joinStudy(trust, order, primary));
+    for (const p of candidates) {
+      used.add(p.studyInstanceUid);
+      if (p !== primary) views.push(joinStudy(trust, order, p, 'uid'));
+    }
+  };
   const seenAccessions = new Set<string>();
   for (const order of orders) {
     seenAccessions.add(order.accessionNumber);
-    let pacs = pacsByAccession.get(order.accessionNumber);
-    if (!pacs && order.studyInstanceUid) pacs = pacsByUid.get(order.studyInstanceUid);
-    if (pacs) used.add(pacs.studyInstanceUid);
-    views.push(joinStudy(trust, order, pacs));
+    let candidates = pacsByAccession.get(order.accessionNumber) ?? [];
+    if (candidates.length === 0 && order.studyInstanceUid) {
+      const byUid = pacsByUid.get(order.studyInstanceUid);
+      if (byUid && !used.has(byUid.studyInstanceUid)) candidates = [byUid];
+    }
+    joinAll(order, candidates);
   }
   const unmatched = pacsStudies.filter((p) => !used.has(p.studyInstanceUid));
   const accessions = unmatched
@@ -140,10 +156,21 @@ export function joinOrdersAndPacs(
     .filter((a): a is string => !!a && !seenAccessions.has(a));
   const moreOrders = accessions.length ? store.ordersByAccession(accessions) : new Map<string, RisOrderRow>();
   for (const p of unmatched) {
-    const order = p.accessionNumber ? moreOrders.get(p.accessionNumber) : undefined;
-    if (order && seenAccessions.has(order.accessionNumber)) continue;
-    if (order) seenAccessions.add(order.accessionNumber);
-    views.push(joinStudy(trust, order, p));
+    if (used.has(p.studyInstanceUid)) continue;
+    if (!p.accessionNumber) {
+      used.add(p.studyInstanceUid);
+      views.push(joinStudy(trust, undefined, p));
+      continue;
+    }
+    if (seenAccessions.has(p.accessionNumber)) {
+      // Its accession's order was joined above without it (that order matched another study by
+      // IPC-3 UID only): a further study of that order.
+      used.add(p.studyInstanceUid);
+      views.push(joinStudy(trust, orders.find((o) => o.accessionNumber === p.accessionNumber), p, 'uid'));
+      continue;
+    }
+    seenAccessions.add(p.accessionNumber);
+    joinAll(moreOrders.get(p.accessionNumber), (pacsByAccession.get(p.accessionNumber) ?? [p]).filter((c) => !used.has(c.studyInstanceUid)));
   }
   return views;
 }
