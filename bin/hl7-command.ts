@@ -37,6 +37,7 @@ export async function runHl7(args: string[]): Promise<number> {
       store,
       accessionNumber: config.hl7.accessionNumber,
       timezone: config.hl7.timezone,
+      apply: { priorities: config.hl7.priorities, patientClasses: config.hl7.patientClasses, nationalNumber: config.hl7.nationalNumber },
       logger: pino({ level: 'warn' }),
     });
     if (sub === 'failed') {

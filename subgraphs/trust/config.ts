@@ -102,7 +102,19 @@ export const trustConfigSchema = z
         timezone: z
           .string()
           .default('Europe/London')
-          .describe('IANA zone for HL7 times without an offset. @default Europe/London'),
+          .describe('IANA zone for HL7 times without an offset (read with that zone\'s offset on the value\'s own date). @default Europe/London'),
+        priorities: z
+          .record(z.string().min(1), z.enum(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']))
+          .default({})
+          .describe('The trust\'s priority codes and words (TQ1-9 / OBR-27.6 / ORC-7.6, e.g. `2WW`, `SOON`, `P1`) → network priorities, over the table 0027 defaults (S, A, R); an unmapped value is a warning naming it and clears the priority. @default {}'),
+        patientClasses: z
+          .record(z.string().min(1), z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN']))
+          .default({})
+          .describe('The trust\'s PV1-2 values → patient classes, over the table 0004 defaults (E, I, O, R, P, B, C, N, U); GP direct access needs a local value here. @default {}'),
+        nationalNumber: z
+          .enum(['NHS', 'CHI', 'HC'])
+          .default('NHS')
+          .describe('The national number the trust\'s PID carries: `NHS` (England, Wales), `CHI` (Scotland) or `HC` (Northern Ireland H&C); CHI and H&C numbers are never matched as NHS numbers. @default NHS'),
       })
       .prefault({})
       .describe('HL7 v2 dialect options.'),

@@ -16,6 +16,7 @@ import {
 } from './patient-view.ts';
 import { studyLinks } from './pacs/dicomweb-links.ts';
 import { currentReport } from './store/current-report.ts';
+import type { RisReportRow } from './store/read-model.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
 
 type Connection = StudyPage & { unavailableTrusts: never[] };
@@ -111,8 +112,25 @@ export const resolvers = {
     },
     modalities: (s: StudyView) => studyModalities(s),
     description: (s: StudyView) => s.order?.description ?? s.pacs?.description ?? null,
-    bodyPart: (s: StudyView) => s.order?.bodyPart ?? null,
+    bodyPart: async (s: StudyView, _: unknown, ctx: TrustContext, info: GraphQLResolveInfo) => {
+      if (s.order?.bodyPart) return s.order.bodyPart;
+      // The RIS gave none: the PACS series' BodyPartExamined (0018,0015), first one valued.
+      if (!s.studyInstanceUid || (!s.pacs && !s.order?.studyInstanceUid)) return null;
+      try {
+        const series = await ctx.pacsLoaders.seriesByStudy.load(s.studyInstanceUid);
+        return series.find((x) => x.bodyPart)?.bodyPart ?? null;
+      } catch (err) {
+        reportPacsUnavailable(ctx, info, err);
+        return null;
+      }
+    },
     priority: (s: StudyView) => s.order?.priority ?? null,
+    procedure: (s: StudyView) =>
+      s.order && (s.order.procedureCode || s.order.description)
+        ? { code: s.order.procedureCode, codingSystem: s.order.procedureCodingSystem, display: s.order.description }
+        : null,
+    patientClass: (s: StudyView) => s.order?.patientClass ?? null,
+    orderMissing: (s: StudyView) => (s.order ? s.order.orderMissing : true),
     status: (s: StudyView) => studyStatus(s),
     requestedAt: (s: StudyView) => s.order?.requestedAt ?? null,
     scheduledAt: (s: StudyView) => s.order?.scheduledAt ?? null,
@@ -142,6 +160,10 @@ export const resolvers = {
     },
     dicomweb: (s: StudyView, _: unknown, ctx: TrustContext) =>
       s.pacs ? studyLinks(ctx.config.pacs.publicUrl ?? ctx.config.pacs.dicomweb, s.pacs.studyInstanceUid) : null,
+  },
+  Report: {
+    reporter: (r: RisReportRow, _: unknown, ctx: TrustContext) => (r.reporter ? { ...r.reporter, trust: trustRef(ctx) } : null),
+    assistant: (r: RisReportRow, _: unknown, ctx: TrustContext) => (r.assistant ? { ...r.assistant, trust: trustRef(ctx) } : null),
   },
   Series: {
     modality: (s: { modality: string }) => toModalityValue(s.modality),

@@ -68,6 +68,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     store,
     accessionNumber: config.hl7.accessionNumber,
     timezone: config.hl7.timezone,
+    apply: { priorities: config.hl7.priorities, patientClasses: config.hl7.patientClasses, nationalNumber: config.hl7.nationalNumber },
     ...(config.mllp.allowedSenders ? { allowedSenders: config.mllp.allowedSenders } : {}),
     ...(config.mllp.allowedAddresses ? { allowedAddresses: config.mllp.allowedAddresses } : {}),
     logger: log,

@@ -82,6 +82,8 @@ describe('readRolePolicy', () => {
       'Patient.identifiers': [['clinician']],
       'Report.text': [['clinician']],
       'Report.author': [['clinician']],
+      'Report.reporter': [['clinician']],
+      'Report.assistant': [['clinician']],
     });
   });
 

@@ -5,7 +5,7 @@ import { resolveWindow } from './capacity-window.ts';
 export type CapacityDimension = 'TRUST' | 'MODALITY' | 'PRIORITY' | 'WEEK';
 
 const DIMENSIONS: ReadonlySet<string> = new Set<CapacityDimension>(['TRUST', 'MODALITY', 'PRIORITY', 'WEEK']);
-const PRIORITIES: ReadonlySet<string> = new Set(['ROUTINE', 'URGENT', 'STAT']);
+const PRIORITIES: ReadonlySet<string> = new Set(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']);
 
 /** `CapacityFilter` as GraphQL hands it to the resolver. */
 export interface CapacityFilterInput {

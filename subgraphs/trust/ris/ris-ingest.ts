@@ -32,6 +32,8 @@ export interface RisIngestOptions {
   accessionNumber?: AccessionMode;
   /** IANA zone for HL7 times without an offset (and for our ACKs' MSH-7). @default 'Europe/London' */
   timezone?: string;
+  /** The trust's dialect maps: `hl7.priorities`, `hl7.patientClasses`, `hl7.nationalNumber`. */
+  apply?: Partial<Pick<ApplyOptions, 'priorities' | 'patientClasses' | 'nationalNumber'>>;
   /** When given, messages from anyone else are answered AR and kept. @default everyone */
   allowedSenders?: readonly AllowedSender[];
   /** When given, messages from other source addresses are answered AR and kept. @default any */
@@ -68,6 +70,8 @@ type Parsed = { message: Hl7Message; key: DedupeKey } | { rejection: Rejection; 
 export function createRisIngest(opts: RisIngestOptions): RisIngest {
   const { store, logger } = opts;
   const applyOptions: ApplyOptions = {
+    ...DEFAULT_APPLY_OPTIONS,
+    ...opts.apply,
     accessionNumber: opts.accessionNumber ?? DEFAULT_APPLY_OPTIONS.accessionNumber,
     timezone: opts.timezone ?? DEFAULT_APPLY_OPTIONS.timezone,
   };

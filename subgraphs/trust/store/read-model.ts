@@ -13,9 +13,22 @@ export type StudyStatusValue =
   | 'PRELIMINARY'
   | 'FINAL'
   | 'AMENDED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'ON_HOLD'
+  | 'DID_NOT_ATTEND'
+  | 'ARRIVED';
 export type ReportStatusValue = 'PRELIMINARY' | 'FINAL' | 'CORRECTED' | 'CANCELLED';
-export type PriorityValue = 'ROUTINE' | 'URGENT' | 'STAT';
+/** What a report version is: the report itself, an addendum to a final, or a correction of one. */
+export type ReportKindValue = 'ORIGINAL' | 'ADDENDUM' | 'CORRECTION';
+export type PriorityValue = 'ROUTINE' | 'URGENT' | 'STAT' | 'SUSPECTED_CANCER' | 'PLANNED';
+/** PV1-2 patient class (table 0004) as the network splits targets by it. */
+export type PatientClassValue = 'EMERGENCY' | 'INPATIENT' | 'OUTPATIENT' | 'GP_DIRECT_ACCESS' | 'OTHER' | 'UNKNOWN';
+/** A reporter (OBR-32) or assistant (OBR-33): the RIS's id, the name, the GMC number when the id is one. */
+export interface ReporterValue {
+  id: string | null;
+  name: string | null;
+  gmcNumber: string | null;
+}
 export type SexValue = 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN';
 
 /** One RIS order (requested procedure), keyed by accession number within the trust. */
@@ -36,6 +49,14 @@ export interface RisOrderRow {
   requestedAt: string | null;
   scheduledAt: string | null;
   performedAt: string | null;
+  /** True while the order is known only from a report's OBR (the ORM was never received). */
+  orderMissing: boolean;
+  /** OBR-4.1 and OBR-4.3 (the display is `description`). */
+  procedureCode: string | null;
+  procedureCodingSystem: string | null;
+  patientClass: PatientClassValue | null;
+  /** When the DM01 wait started: request received, restarted by a DNA or patient cancellation. */
+  waitStartedAt: string | null;
 }
 
 export interface RisPatientRow {
@@ -58,6 +79,11 @@ export interface RisReportRow {
   text: string;
   reportedAt: string | null;
   author: string | null;
+  kind: ReportKindValue;
+  /** The version came with an encapsulated report (OBX ED, e.g. a PDF), kept in the store. */
+  hasAttachment: boolean;
+  reporter: ReporterValue | null;
+  assistant: ReporterValue | null;
 }
 
 export interface RisOrderQuery {

@@ -151,10 +151,12 @@ export class SqliteWriter implements TrustWriter {
       .prepare(
         `INSERT INTO orders (accession_number, patient_id, placer_order_number, filler_order_number,
            study_instance_uid, description, body_part, modality, priority, workflow_status, cancelled,
-           status, requested_at, scheduled_at, performed_at, appointment_cancelled_at, created_at, updated_at)
+           status, requested_at, scheduled_at, performed_at, appointment_cancelled_at, order_missing, procedure_code, procedure_coding_system, patient_class,
+           on_hold, did_not_attend_at, wait_started_at, cancelled_at, created_at, updated_at)
          VALUES (@accessionNumber, @patientId, @placerOrderNumber, @fillerOrderNumber, @studyInstanceUid,
            @description, @bodyPart, @modality, @priority, @workflowStatus, @cancelled, @status, @requestedAt,
-           @scheduledAt, @performedAt, @appointmentCancelledAt, @t, @t)
+           @scheduledAt, @performedAt, @appointmentCancelledAt, @orderMissing, @procedureCode, @procedureCodingSystem, @patientClass,
+           @onHold, @didNotAttendAt, @waitStartedAt, @cancelledAt, @t, @t)
          ON CONFLICT (accession_number) DO UPDATE SET
            patient_id = excluded.patient_id, placer_order_number = excluded.placer_order_number,
            filler_order_number = excluded.filler_order_number, study_instance_uid = excluded.study_instance_uid,
@@ -162,9 +164,14 @@ export class SqliteWriter implements TrustWriter {
            priority = excluded.priority, workflow_status = excluded.workflow_status,
            cancelled = excluded.cancelled, status = excluded.status, requested_at = excluded.requested_at,
            scheduled_at = excluded.scheduled_at, performed_at = excluded.performed_at,
-           appointment_cancelled_at = excluded.appointment_cancelled_at, updated_at = excluded.updated_at`,
+           appointment_cancelled_at = excluded.appointment_cancelled_at, order_missing = excluded.order_missing,
+           procedure_code = excluded.procedure_code, procedure_coding_system = excluded.procedure_coding_system,
+           patient_class = excluded.patient_class, on_hold = excluded.on_hold,
+           did_not_attend_at = excluded.did_not_attend_at, wait_started_at = excluded.wait_started_at,
+           cancelled_at = excluded.cancelled_at,
+           updated_at = excluded.updated_at`,
       )
-      .run({ ...o, cancelled: o.cancelled ? 1 : 0, t });
+      .run({ ...o, cancelled: o.cancelled ? 1 : 0, orderMissing: o.orderMissing ? 1 : 0, onHold: o.onHold ? 1 : 0, t });
   }
 
   reportVersions(accessionNumber: string): RisReportRow[] {
@@ -178,9 +185,13 @@ export class SqliteWriter implements TrustWriter {
     this.#db
       .prepare(
         `INSERT INTO reports (accession_number, version, status, result_status, text, reported_at, author,
-           patient_id, journal_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           patient_id, journal_id, received_at, kind, attachment, reporter, assistant)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.accessionNumber, next.v, r.status, r.resultStatus, r.text, r.reportedAt, r.author, r.patientId, r.journalId, now());
+      .run(
+        r.accessionNumber, next.v, r.status, r.resultStatus, r.text, r.reportedAt, r.author, r.patientId, r.journalId, now(),
+        r.kind, r.attachment, r.reporter ? JSON.stringify(r.reporter) : null, r.assistant ? JSON.stringify(r.assistant) : null,
+      );
     return next.v;
   }
 
