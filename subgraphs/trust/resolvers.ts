@@ -8,6 +8,7 @@ import { pageStudies, type StudyPage } from './study-page.ts';
 import { decodeTrustCursor } from './trust-cursor.ts';
 import { reportPacsUnavailable } from './partial-errors.ts';
 import {
+  patientConflicts,
   patientIdentifiers,
   patientNhsNumber,
   patientScope,
@@ -84,8 +85,9 @@ export const resolvers = {
     study: (_: unknown, args: { id: string }, ctx: TrustContext, info: GraphQLResolveInfo) => studyById(ctx, info, args.id),
     patient: async (_: unknown, args: { nhsNumber: string }, ctx: TrustContext, info: GraphQLResolveInfo) => {
       const nhs = requireNhsNumber(args.nhsNumber, 'nhsNumber');
-      const ris = ctx.store.patientByNhsNumber(nhs);
-      if (ris) return { trust: ctx.config.code, ris, dicom: undefined } satisfies PatientView;
+      // Every record the RIS holds for the number (patient-view.ts): priors on each are the patient's.
+      const records = ctx.store.patientsByNhsNumber(nhs);
+      if (records.length) return { trust: ctx.config.code, ris: records[0], records, dicom: undefined } satisfies PatientView;
       try {
         const studies = await ctx.searchPacs({ patientId: nhs });
         const dicom = studies.find((s) => s.patientId === nhs);
@@ -178,6 +180,8 @@ export const resolvers = {
     sex: (p: PatientView) => p.ris?.sex ?? p.dicom?.sex ?? null,
     identifiers: (p: PatientView, _: unknown, ctx: TrustContext) =>
       patientIdentifiers(p).map((i) => ({ ...i, trust: trustRef(ctx) })),
+    conflicts: (p: PatientView, _: unknown, ctx: TrustContext) =>
+      patientConflicts(p).map((c) => ({ ...c, trusts: c.trusts.map(() => trustRef(ctx)) })),
     studies: (p: PatientView, args: { first?: number | null; after?: string | null }, ctx: TrustContext, info: GraphQLResolveInfo) =>
       studyConnection(ctx, info, { patient: patientScope(p) }, args.first, args.after),
   },

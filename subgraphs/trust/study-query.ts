@@ -14,7 +14,8 @@ export interface StudyQuery {
 
 /** Which rows belong to one patient: the RIS patient and/or the PACS PatientIDs known for them. */
 export interface PatientScope {
-  risPatientId?: number;
+  /** Every RIS record of the patient: a RIS may hold several for one NHS number (all are theirs). */
+  risPatientIds?: number[];
   pacsPatientIds: string[];
 }
 

@@ -39,9 +39,9 @@ export function pacsSearchesFor(query: StudyQuery, patientIds: readonly string[]
 }
 
 /** True when the joined study passes every condition of the query. */
-export function matchesQuery(view: StudyView, query: StudyQuery, scope: { risPatientId?: number; pacsPatientIds: ReadonlySet<string> } | undefined): boolean {
+export function matchesQuery(view: StudyView, query: StudyQuery, scope: { risPatientIds?: readonly number[]; pacsPatientIds: ReadonlySet<string> } | undefined): boolean {
   if (scope) {
-    const risMatch = view.order !== undefined && scope.risPatientId !== undefined && view.order.patientId === scope.risPatientId;
+    const risMatch = view.order !== undefined && scope.risPatientIds !== undefined && scope.risPatientIds.includes(view.order.patientId);
     const pacsMatch = view.order === undefined && view.pacs?.patientId != null && scope.pacsPatientIds.has(view.pacs.patientId);
     if (!risMatch && !pacsMatch) return false;
   }
@@ -68,23 +68,24 @@ export async function searchStudies(
   query: StudyQuery,
 ): Promise<StudySearchResult> {
   // Which patient, if the query is about one.
-  let scope: { risPatientId?: number; pacsPatientIds: Set<string> } | undefined;
+  let scope: { risPatientIds?: number[]; pacsPatientIds: Set<string> } | undefined;
   if (query.patient) {
     scope = { pacsPatientIds: new Set(query.patient.pacsPatientIds) };
-    if (query.patient.risPatientId !== undefined) scope.risPatientId = query.patient.risPatientId;
+    if (query.patient.risPatientIds?.length) scope.risPatientIds = query.patient.risPatientIds;
   } else if (query.nhsNumber) {
-    const patient = store.patientByNhsNumber(query.nhsNumber);
-    scope = { pacsPatientIds: new Set([query.nhsNumber, ...(patient?.mrns ?? [])]) };
-    if (patient) scope.risPatientId = patient.id;
+    // Every record the RIS holds for the number: priors on a duplicate record are the patient's too.
+    const patients = store.patientsByNhsNumber(query.nhsNumber);
+    scope = { pacsPatientIds: new Set([query.nhsNumber, ...patients.flatMap((p) => p.mrns)]) };
+    if (patients.length) scope.risPatientIds = patients.map((p) => p.id);
   }
 
   let orders: RisOrderRow[];
-  if (scope && scope.risPatientId === undefined) orders = [];
+  if (scope && scope.risPatientIds === undefined) orders = [];
   else {
     const orderQuery: { accessionNumber?: string; patientId?: number } = {};
     if (query.accessionNumber) orderQuery.accessionNumber = query.accessionNumber;
-    if (scope?.risPatientId !== undefined) orderQuery.patientId = scope.risPatientId;
-    orders = store.findOrders(orderQuery);
+    if (scope?.risPatientIds === undefined) orders = store.findOrders(orderQuery);
+    else orders = scope.risPatientIds.flatMap((patientId) => store.findOrders({ ...orderQuery, patientId }));
   }
 
   let pacsStudies: PacsStudy[] = [];

@@ -80,6 +80,7 @@ describe('readRolePolicy', () => {
       'Patient.name': [['clinician']],
       'Patient.birthDate': [['clinician']],
       'Patient.identifiers': [['clinician']],
+      'Patient.conflicts': [['clinician']],
       'Report.text': [['clinician']],
       'Report.author': [['clinician']],
       'Report.reporter': [['clinician']],

@@ -58,6 +58,10 @@ class SqliteTrustStore implements TrustStore {
   patientByNhsNumber(nhsNumber: string): RisPatientRow | undefined {
     return this.#read.patientByNhsNumber(nhsNumber);
   }
+
+  patientsByNhsNumber(nhsNumber: string): RisPatientRow[] {
+    return this.#read.patientsByNhsNumber(nhsNumber);
+  }
   patientByMrn(mrn: string): RisPatientRow | undefined {
     return this.#read.patientByMrn(mrn);
   }

@@ -70,6 +70,11 @@ export interface RisPatientRow {
   sex: SexValue | null;
   /** Local MRNs of this patient (including those of patients merged into it). */
   mrns: string[];
+  /**
+   * Scottish CHI and Northern Irish H&C numbers of this patient (never NHS numbers: a trust's
+   * `hl7.nationalNumber` says which its PID carries).
+   */
+  nationalIds: { type: 'CHI' | 'HC'; value: string }[];
 }
 
 export interface RisReportRow {
@@ -102,6 +107,11 @@ export interface TrustReadModel {
   patientsById(ids: readonly number[]): Map<number, RisPatientRow>;
   /** The surviving patient with this NHS number, if the RIS knows one. */
   patientByNhsNumber(nhsNumber: string): RisPatientRow | undefined;
+  /**
+   * Every surviving patient with this NHS number, most recently updated first: a RIS may hold
+   * two records for one number until the PAS merges them, and both are the patient's.
+   */
+  patientsByNhsNumber(nhsNumber: string): RisPatientRow[];
   /** The surviving patient holding this MRN (also an MRN merged away), if any. */
   patientByMrn(mrn: string): RisPatientRow | undefined;
   /** Every report version of each accession, oldest first. */

@@ -21,6 +21,7 @@ export class SqliteReadModel implements TrustReadModel {
   readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
   readonly #patient: Statement<[number], PatientColumns>;
   readonly #mrnsOf: Statement<[number], { value: string }>;
+  readonly #nationalIdsOf: Statement<[number], { type: 'CHI' | 'HC'; value: string }>;
   readonly #byMrn: Statement<[string], { patient_id: number }>;
   readonly #byNhs: Statement<[string], { id: number }>;
 
@@ -40,6 +41,13 @@ export class SqliteReadModel implements TrustReadModel {
        )
        SELECT i.value FROM patient_identifiers i JOIN merged m ON m.id = i.patient_id
         WHERE i.type = 'MR' ORDER BY i.patient_id, i.value`,
+    );
+    this.#nationalIdsOf = db.prepare(
+      `WITH RECURSIVE merged(id) AS (
+         SELECT ? UNION SELECT p.id FROM patients p JOIN merged m ON p.merged_into = m.id
+       )
+       SELECT i.type, i.value FROM patient_identifiers i JOIN merged m ON m.id = i.patient_id
+        WHERE i.type IN ('CHI', 'HC') ORDER BY i.patient_id, i.type, i.value`,
     );
     this.#byMrn = db.prepare(`SELECT patient_id FROM patient_identifiers WHERE type = 'MR' AND value = ?`);
     // Survivors first, then the most recently updated: a RIS may hold duplicates of one NHS
@@ -92,6 +100,11 @@ export class SqliteReadModel implements TrustReadModel {
     return hit ? this.#patientRow(this.survivorOf(hit.id)) : undefined;
   }
 
+  patientsByNhsNumber(nhsNumber: string): RisPatientRow[] {
+    const ids = new Set(this.#byNhs.all(nhsNumber).map((hit) => this.survivorOf(hit.id)));
+    return [...ids].map((id) => this.#patientRow(id)).filter((p): p is RisPatientRow => p !== undefined);
+  }
+
   patientByMrn(mrn: string): RisPatientRow | undefined {
     const hit = this.#byMrn.get(mrn);
     return hit ? this.#patientRow(this.survivorOf(hit.patient_id)) : undefined;
@@ -126,6 +139,7 @@ export class SqliteReadModel implements TrustReadModel {
       birthDate: p.birthDate,
       sex: p.sex,
       mrns: this.#mrnsOf.all(id).map((r) => r.value),
+      nationalIds: this.#nationalIdsOf.all(id).map((r) => ({ type: r.type, value: r.value })),
     };
   }
 }
