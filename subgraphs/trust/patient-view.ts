@@ -17,6 +17,8 @@ export interface PatientView {
    */
   records?: readonly RisPatientRow[];
   dicom: PacsStudy | undefined;
+  /** The national number the trust's systems carry (`hl7.nationalNumber`). @default 'NHS' */
+  nationalNumber?: 'NHS' | 'CHI' | 'HC';
 }
 
 /** The RIS records of a view, `ris` first. */
@@ -49,25 +51,28 @@ export function patientConflicts(p: PatientView): PatientConflictData[] {
  * The NHS number a DICOM header carries: PatientID (0010,0020) when IssuerOfPatientID
  * (0010,0021) says NHS or is empty and the value passes the Modulus 11 check; else none.
  */
-export function dicomNhsNumber(study: PacsStudy): string | null {
+export function dicomNhsNumber(study: PacsStudy, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS'): string | null {
   if (!study.patientId) return null;
   const issuer = (study.issuerOfPatientId ?? '').toUpperCase();
   if (issuer && !issuer.startsWith('NHS')) return null;
+  // At a Scottish or Northern Irish trust an unqualified PatientID is a CHI or H&C number, which
+  // also passes Modulus 11: only an explicit NHS issuer makes it an NHS number there.
+  if (!issuer && nationalNumber !== 'NHS') return null;
   return checkNhsNumber(study.patientId).value ?? null;
 }
 
 /** Finds the RIS patient a PACS study belongs to: by PatientID as MRN, else as NHS number. */
-export function risPatientOfPacsStudy(store: TrustReadModel, study: PacsStudy): RisPatientRow | undefined {
+export function risPatientOfPacsStudy(store: TrustReadModel, study: PacsStudy, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS'): RisPatientRow | undefined {
   if (!study.patientId) return undefined;
   const byMrn = store.patientByMrn(study.patientId);
   if (byMrn) return byMrn;
-  const nhs = dicomNhsNumber(study);
+  const nhs = dicomNhsNumber(study, nationalNumber);
   return nhs ? store.patientByNhsNumber(nhs) : undefined;
 }
 
 export function patientNhsNumber(p: PatientView): string | null {
   if (p.ris) return p.ris.nhsNumber;
-  return p.dicom ? dicomNhsNumber(p.dicom) : null;
+  return p.dicom ? dicomNhsNumber(p.dicom, p.nationalNumber) : null;
 }
 
 /** Which rows are this patient's, for Patient.studies. */

@@ -8,6 +8,7 @@ import { pageStudies, type StudyPage } from './study-page.ts';
 import { decodeTrustCursor } from './trust-cursor.ts';
 import { reportPacsUnavailable } from './partial-errors.ts';
 import {
+  dicomNhsNumber,
   patientConflicts,
   patientIdentifiers,
   patientNhsNumber,
@@ -87,11 +88,12 @@ export const resolvers = {
       const nhs = requireNhsNumber(args.nhsNumber, 'nhsNumber');
       // Every record the RIS holds for the number (patient-view.ts): priors on each are the patient's.
       const records = ctx.store.patientsByNhsNumber(nhs);
-      if (records.length) return { trust: ctx.config.code, ris: records[0], records, dicom: undefined } satisfies PatientView;
+      const nationalNumber = ctx.config.hl7.nationalNumber;
+      if (records.length) return { trust: ctx.config.code, ris: records[0], records, dicom: undefined, nationalNumber } satisfies PatientView;
       try {
         const studies = await ctx.searchPacs({ patientId: nhs });
-        const dicom = studies.find((s) => s.patientId === nhs);
-        return dicom ? ({ trust: ctx.config.code, ris: undefined, dicom } satisfies PatientView) : null;
+        const dicom = studies.find((s) => s.patientId === nhs && dicomNhsNumber(s, nationalNumber) === nhs);
+        return dicom ? ({ trust: ctx.config.code, ris: undefined, dicom, nationalNumber } satisfies PatientView) : null;
       } catch (err) {
         reportPacsUnavailable(ctx, info, err);
         return null;
@@ -108,9 +110,10 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: TrustContext, info: GraphQLResolveInfo) => studyById(ctx, info, ref.id),
     trust: (_: StudyView, __: unknown, ctx: TrustContext) => trustRef(ctx),
     patient: async (s: StudyView, _: unknown, ctx: TrustContext): Promise<PatientView> => {
-      if (s.order) return { trust: s.trust, ris: await ctx.patients.load(s.order.patientId), dicom: s.pacs };
-      const ris = s.pacs ? risPatientOfPacsStudy(ctx.store, s.pacs) : undefined;
-      return { trust: s.trust, ris, dicom: s.pacs };
+      const nationalNumber = ctx.config.hl7.nationalNumber;
+      if (s.order) return { trust: s.trust, ris: await ctx.patients.load(s.order.patientId), dicom: s.pacs, nationalNumber };
+      const ris = s.pacs ? risPatientOfPacsStudy(ctx.store, s.pacs, nationalNumber) : undefined;
+      return { trust: s.trust, ris, dicom: s.pacs, nationalNumber };
     },
     modalities: (s: StudyView) => studyModalities(s),
     description: (s: StudyView) => s.order?.description ?? s.pacs?.description ?? null,

@@ -113,6 +113,10 @@ export class SqliteWriter implements TrustWriter {
     return this.patientIdByMrn(mrn) === patientId;
   }
 
+  addIdentifier(patientId: number, type: 'CHI' | 'HC', value: string): void {
+    this.#db.prepare('INSERT OR IGNORE INTO patient_identifiers (type, value, patient_id) VALUES (?, ?, ?)').run(type, value, patientId);
+  }
+
   mergePatient(retiredId: number, survivorId: number): void {
     const survivor = this.survivorOf(survivorId);
     const retired = this.survivorOf(retiredId);

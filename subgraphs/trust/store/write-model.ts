@@ -150,6 +150,8 @@ export interface TrustWriter {
   updatePatient(id: number, changes: PatientChanges): void;
   /** Gives `patientId` this MRN; an MRN held by another patient is not moved (returns false). */
   addMrn(patientId: number, mrn: string): boolean;
+  /** Gives `patientId` a CHI or H&C number; one held by another patient is not moved. */
+  addIdentifier(patientId: number, type: 'CHI' | 'HC', value: string): void;
   /** Merges `retiredId` into `survivorId`: re-points orders, reports and earlier merges. */
   mergePatient(retiredId: number, survivorId: number): void;
 

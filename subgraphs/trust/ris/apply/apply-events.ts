@@ -53,9 +53,10 @@ export function resolvePatient(writer: TrustWriter, facts: PatientFacts, mode: P
   if (id === undefined) {
     id = writer.createPatient(facts.changes);
     if (facts.mrn !== null) writer.addMrn(id, facts.mrn);
-    return id;
+  } else {
+    writer.updatePatient(id, mode === 'update' ? facts.changes : missingOnly(writer, id, facts.changes));
   }
-  writer.updatePatient(id, mode === 'update' ? facts.changes : missingOnly(writer, id, facts.changes));
+  for (const national of facts.nationalIds) writer.addIdentifier(id, national.type, national.value);
   return id;
 }
 

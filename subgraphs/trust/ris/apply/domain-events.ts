@@ -15,6 +15,8 @@ export interface PatientFacts {
   mrn: string | null;
   /** The NHS number when the message carries a valid one (also in `changes`). */
   nhsNumber: string | null;
+  /** CHI (Scotland) or H&C (Northern Ireland) numbers the PID carries (never NHS numbers). */
+  nationalIds: { type: 'CHI' | 'HC'; value: string }[];
   changes: PatientChanges;
 }
 

@@ -37,3 +37,35 @@ describe('placeholder NHS numbers never link records', () => {
     }
   });
 });
+
+describe('Scottish CHI and Northern Irish H&C numbers', () => {
+  // A CHI number is 10 digits (DDMMYY + 4) with a Modulus 11 check digit: this one also passes the
+  // NHS number check, which is exactly why the trust's word must decide.
+  const CHI = '0101801238';
+
+  it('CHI numbers at a trust whose PID carries CHI are kept as CHI and never matched as NHS numbers', async () => {
+    h.close();
+    h = openClinicalHarness({ apply: { nationalNumber: 'CHI' } });
+    const ack = await h.send(adt('A04', 'C1', { mrn: 'S1', pid3: `S1^^^RXA^MR~${CHI}^^^NHS^NH` }));
+    expect(ack.code).toBe('AA');
+    expect(h.store.patientByNhsNumber(CHI)).toBeUndefined();
+    const patient = h.store.patientByMrn('S1');
+    expect(patient).toMatchObject({ nhsNumber: null, nationalIds: [{ type: 'CHI', value: CHI }] });
+    // No study filter by that number finds the Scottish patient's orders.
+    await h.send(orm({ controlId: 'O1', patient: { mrn: 'S1', pid3: `S1^^^RXA^MR~${CHI}^^^NHS^NH` }, accession: 'A1' }));
+    expect(h.store.patientsByNhsNumber(CHI)).toEqual([]);
+  });
+
+  it('an identifier issued by CHI is a CHI number even at an English trust', async () => {
+    await h.send(adt('A04', 'C2', { mrn: 'S2', pid3: `S2^^^RXA^MR~${CHI}^^^CHI^NH` }));
+    expect(h.store.patientByNhsNumber(CHI)).toBeUndefined();
+    expect(h.store.patientByMrn('S2')?.nationalIds).toEqual([{ type: 'CHI', value: CHI }]);
+  });
+
+  it('a DICOM PatientID without issuer is not an NHS number at a CHI trust', async () => {
+    const { dicomNhsNumber } = await import('../../../../../subgraphs/trust/patient-view.ts');
+    const study = { patientId: CHI, issuerOfPatientId: null } as Parameters<typeof dicomNhsNumber>[0];
+    expect(dicomNhsNumber(study, 'CHI')).toBeNull();
+    expect(dicomNhsNumber({ ...study, issuerOfPatientId: 'NHS' }, 'CHI')).toBe(CHI);
+  });
+});
