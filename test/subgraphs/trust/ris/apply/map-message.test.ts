@@ -31,6 +31,7 @@ describe('identity (PID)', () => {
     expect(e.patient).toEqual({
       mrn: 'M1',
       nhsNumber: NHS.a,
+      nationalIds: [],
       changes: { nhsNumber: NHS.a, family: 'SMITH', given: ['ANNE', 'MARIE'], birthDate: '1980-02-29', sex: 'FEMALE' },
     });
   });
