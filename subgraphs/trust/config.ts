@@ -144,6 +144,10 @@ export const trustConfigSchema = z
           )
           .default([])
           .describe('Declared scanners; `CapacityRow.utilisation` is computed against them.'),
+        dm01Procedures: z
+          .record(z.string().min(1), z.enum(['MRI', 'CT', 'NON_OBSTETRIC_ULTRASOUND', 'BARIUM_ENEMA', 'DEXA', 'NONE']))
+          .default({})
+          .describe('The trust\'s procedure codes (OBR-4.1) → DM01 test (`MRI`, `CT`, `NON_OBSTETRIC_ULTRASOUND`, `BARIUM_ENEMA`, `DEXA`), or `NONE` to exclude one; other codes are classified by modality and procedure text. @default {}'),
       })
       .prefault({})
       .describe('Scanner capacity of the trust.'),

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { cacheStatements } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow } from './read-model.ts';
 import { SqliteReadModel } from './sqlite-read-model.ts';
 import { toFailedMessage, type FailedColumns } from './sqlite-rows.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
@@ -61,6 +61,10 @@ class SqliteTrustStore implements TrustStore {
 
   patientsByNhsNumber(nhsNumber: string): RisPatientRow[] {
     return this.#read.patientsByNhsNumber(nhsNumber);
+  }
+
+  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
+    return this.#read.statusHistoryAsOf(at);
   }
   patientByMrn(mrn: string): RisPatientRow | undefined {
     return this.#read.patientByMrn(mrn);

@@ -91,6 +91,14 @@ export interface RisReportRow {
   assistant: ReporterValue | null;
 }
 
+/** One change of an order's backlog state (table study_status_history). */
+export interface StatusHistoryRow {
+  status: StudyStatusValue;
+  /** The examination had been done (RIS performed time known, or workflow COMPLETED). */
+  performed: boolean;
+  waitStartedAt: string | null;
+}
+
 export interface RisOrderQuery {
   accessionNumber?: string;
   /** Orders of this (surviving) patient. */
@@ -116,4 +124,9 @@ export interface TrustReadModel {
   patientByMrn(mrn: string): RisPatientRow | undefined;
   /** Every report version of each accession, oldest first. */
   reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]>;
+  /**
+   * Each order's backlog state as the store knew it at `at` (ISO 8601): the last status-history
+   * row recorded at or before it. Orders the store had not seen by then are absent.
+   */
+  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow>;
 }

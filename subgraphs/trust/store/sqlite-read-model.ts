@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, TrustReadModel } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow, StudyStatusValue, TrustReadModel } from './read-model.ts';
 import {
   chunks,
   toOrderRow,
@@ -108,6 +108,17 @@ export class SqliteReadModel implements TrustReadModel {
   patientByMrn(mrn: string): RisPatientRow | undefined {
     const hit = this.#byMrn.get(mrn);
     return hit ? this.#patientRow(this.survivorOf(hit.patient_id)) : undefined;
+  }
+
+  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
+    // recorded_at is ISO 8601 UTC (toISOString), so it compares as text once `at` is UTC too.
+    const utc = new Date(at).toISOString();
+    const rows = this.#statement(
+      `SELECT h.accession_number, h.status, h.performed, h.wait_started_at FROM study_status_history h
+         JOIN (SELECT accession_number, MAX(id) AS id FROM study_status_history WHERE recorded_at <= ?
+                GROUP BY accession_number) last ON last.id = h.id`,
+    ).all(utc) as { accession_number: string; status: string; performed: number; wait_started_at: string | null }[];
+    return new Map(rows.map((r) => [r.accession_number, { status: r.status as StudyStatusValue, performed: r.performed !== 0, waitStartedAt: r.wait_started_at }]));
   }
 
   reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]> {

@@ -176,6 +176,22 @@ export class SqliteWriter implements TrustWriter {
            updated_at = excluded.updated_at`,
       )
       .run({ ...o, cancelled: o.cancelled ? 1 : 0, orderMissing: o.orderMissing ? 1 : 0, onHold: o.onHold ? 1 : 0, t });
+    this.#recordHistory(o, t);
+  }
+
+  /**
+   * Appends the order's backlog state to study_status_history when it changed, in the same
+   * transaction: `CapacityFilter.asOf` reads the backlog as it was at a past instant from it.
+   */
+  #recordHistory(o: OrderRecord, t: string): void {
+    const performed = o.performedAt !== null || o.workflowStatus === 'COMPLETED' ? 1 : 0;
+    const last = this.#db
+      .prepare('SELECT status, performed, wait_started_at FROM study_status_history WHERE accession_number = ? ORDER BY id DESC LIMIT 1')
+      .get(o.accessionNumber) as { status: string; performed: number; wait_started_at: string | null } | undefined;
+    if (last && last.status === o.status && last.performed === performed && last.wait_started_at === o.waitStartedAt) return;
+    this.#db
+      .prepare('INSERT INTO study_status_history (accession_number, status, performed, wait_started_at, recorded_at) VALUES (?, ?, ?, ?, ?)')
+      .run(o.accessionNumber, o.status, performed, o.waitStartedAt, t);
   }
 
   reportVersions(accessionNumber: string): RisReportRow[] {
