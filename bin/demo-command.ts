@@ -12,6 +12,7 @@ import {
   createLiveFeed,
   generateHistory,
   startDicomwebSimulator,
+  trustHl7Config,
   type SimMessage,
   type SimStudy,
 } from '../simulator/index.ts';
@@ -177,7 +178,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         mllp: { port: gatewayPort === 0 ? 0 : 2575 + i },
         pacs: { dicomweb: pacsUrl },
         store: { sqlite: join(dataDir, `${profile.code}.db`) },
-        hl7: { timezone: profile.timezone },
+        hl7: trustHl7Config(profile),
         gatewaySecret: state.gatewaySecret,
         audit: { sqlite: join(dataDir, `${profile.code}-audit.db`) },
         logLevel: 'warn',

@@ -14,7 +14,12 @@ import type { ReportVersion, StudyPlan } from './study-plan.ts';
  * The accession goes where the dialect's orders put it; an IPC-1 dialect has no IPC in ORU, so its
  * reports carry the accession in OBR-18 as well as the filler order number in OBR-3.
  */
-export function buildReportMessage(profile: SimTrustProfile, plan: StudyPlan, report: ReportVersion, controlId: string): string {
+export function buildReportMessage(
+  profile: SimTrustProfile,
+  plan: StudyPlan,
+  report: Omit<ReportVersion, 'status'> & { status: ReportVersion['status'] | 'X' },
+  controlId: string,
+): string {
   const b = new Hl7TextBuilder();
   const tz = profile.timezone;
   const ts = (ms: number | undefined): string | null => (ms === undefined ? null : formatHl7Time(ms, tz));

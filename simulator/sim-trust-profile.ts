@@ -21,6 +21,11 @@ export interface SimDialect {
    * or SIU^S12 (chapter 10). @default 'ORC'
    */
   schedulesBy?: 'ORC' | 'SIU';
+  /**
+   * Local words this RIS writes instead of table 0027 codes (UK RIS send "Soon", "2WW"…); the
+   * trust's `hl7.priorities` must map them (see `trustHl7Config`). @default the codes
+   */
+  priorityWords?: Partial<Record<'S' | 'A' | 'R', string>>;
 }
 
 export interface SimTrustProfile {
@@ -51,7 +56,8 @@ export const RXA_PROFILE: SimTrustProfile = {
 export const RH8_PROFILE: SimTrustProfile = {
   code: 'RH8',
   name: 'Westmoor University Hospitals NHS Trust (simulated)',
-  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-2', reportValueType: 'FT', accessionIn: 'OBR-3', schedulesBy: 'ORC' },
+  // A local priority word: "Soon" for ASAP (mapped by the trust's hl7.priorities).
+  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-2', reportValueType: 'FT', accessionIn: 'OBR-3', schedulesBy: 'ORC', priorityWords: { A: 'SOON' } },
   sendingApplication: 'RADIS',
   sendingFacility: 'RH8',
   timezone: 'Europe/London',
@@ -68,6 +74,24 @@ export const RTH_PROFILE: SimTrustProfile = {
 
 /** The demo's three trusts, with three different dialects. Names are fictional; only the ODS-shaped codes are real-looking. */
 export const BUILT_IN_PROFILES: readonly SimTrustProfile[] = [RXA_PROFILE, RH8_PROFILE, RTH_PROFILE];
+
+/** The priority value this RIS writes for a table 0027 code (its local word, else the code). */
+export function priorityText(profile: SimTrustProfile, code: 'S' | 'A' | 'R'): string {
+  return profile.dialect.priorityWords?.[code] ?? code;
+}
+
+/** Network priority of each table 0027 code the simulator uses. */
+const NETWORK_PRIORITY = { S: 'STAT', A: 'URGENT', R: 'ROUTINE' } as const;
+
+/**
+ * The `hl7` section of a trust config that reads this RIS: its zone and the map of its local
+ * priority words (`hl7.priorities`), so configs made from a profile never drift from the dialect.
+ */
+export function trustHl7Config(profile: SimTrustProfile): { timezone: string; priorities: Record<string, 'STAT' | 'URGENT' | 'ROUTINE'> } {
+  const priorities: Record<string, 'STAT' | 'URGENT' | 'ROUTINE'> = {};
+  for (const [code, word] of Object.entries(profile.dialect.priorityWords ?? {})) priorities[word] = NETWORK_PRIORITY[code as 'S' | 'A' | 'R'];
+  return { timezone: profile.timezone, priorities };
+}
 
 /** A built-in profile by trust code, or undefined. */
 export function builtInProfile(code: string): SimTrustProfile | undefined {

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator, type SimTrustProfile } from '../../simulator/index.ts';
+import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator, trustHl7Config, type SimTrustProfile } from '../../simulator/index.ts';
 import { resolveHistory } from '../../simulator/generate-history.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { freePort } from '../helpers/orthanc.ts';
-import { planStatus } from '../helpers/plan-status.ts';
+import { planStatus, plannedReportsInSendOrder } from '../helpers/plan-status.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 
 const NOW = '2026-04-10T12:00:00Z';
@@ -62,6 +62,7 @@ for (const profile of BUILT_IN_PROFILES as readonly SimTrustProfile[]) {
           mllp: { port: mllpPort },
           pacs: { dicomweb: pacs.url },
           store: { sqlite: join(dir, 'store.db') },
+          hl7: trustHl7Config(profile),
         }),
       );
       trust = runCli(['trust', '--config', join(dir, 'trust.json')]);
@@ -105,7 +106,8 @@ for (const profile of BUILT_IN_PROFILES as readonly SimTrustProfile[]) {
         const where = `${profile.code} ${plan.accessionNumber}`;
         expect(node.status, where).toBe(planStatus(plan, now));
         expect(node.priority, where).toBe(PRIORITY[plan.priority]);
-        const reports = plan.reports.filter((r) => r.at <= now);
+        // Versions are numbered as the RIS sent them (a late preliminary comes after the final).
+        const reports = plannedReportsInSendOrder(plan, now);
         expect(node.reports.map((r) => r.version), where).toEqual(reports.map((_, i) => i + 1));
         for (const [i, r] of reports.entries()) expect(node.reports[i]!.text, where).toBe(r.lines.join('\n'));
         const sim = history.studies.find((s) => s.accessionNumber === plan.accessionNumber);

@@ -111,7 +111,8 @@ describe('generateHistory', () => {
       const { messages, studies } = historyOf(p);
       const parsed = messages.map((m) => ({ m, h: Hl7Message.parse(m.hl7) }));
       const statuses = new Set(parsed.filter((x) => x.m.type === 'ORU^R01').map((x) => x.h.get('OBR-25')));
-      expect(statuses).toEqual(new Set(['P', 'F', 'C']));
+      // X (order cancelled by an ORU, a hard case) may appear too.
+      expect([...statuses].filter((s) => s !== 'X').sort()).toEqual(['C', 'F', 'P']);
       expect(parsed.some((x) => x.h.get('ORC-1') === 'CA' && x.h.get('ORC-5') === 'CA')).toBe(true);
       expect(messages.some((m) => m.type === 'ADT^A08')).toBe(true);
       const merge = parsed.find((x) => x.m.type === 'ADT^A40');
