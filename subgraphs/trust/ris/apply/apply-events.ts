@@ -177,6 +177,8 @@ function applyOrder(writer: TrustWriter, patientId: number, facts: OrderFacts, w
         order.cancelledAt = null;
       }
       order.workflowStatus = advanceWorkflow(existing?.workflowStatus, transition.to);
+      // A booking (ORC SC/SC) made after a did-not-attend: the patient is expected again.
+      if (transition.to === 'SCHEDULED' && isAfter(facts.transactionAt, order.didNotAttendAt)) order.didNotAttendAt = null;
       if (examinationStarted(order.workflowStatus)) {
         order.onHold = false;
         order.didNotAttendAt = null;

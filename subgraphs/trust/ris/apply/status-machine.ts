@@ -12,7 +12,7 @@ import { isTableValue, OrderControl, OrderStatus, ResultStatus } from '../hl7/vo
  * | ORC-1 SC, ORC-5 SC (scheduled)               | workflow → SCHEDULED                                  |
  * | SIU^S12 / S13 / S14                          | workflow → SCHEDULED, scheduledAt set; clears a DNA   |
  * | SIU SCH-25 `Started` (table 0278)            | workflow → ARRIVED                                    |
- * | SIU^S26, SCH-25 `Noshow`                     | did not attend: DID_NOT_ATTEND, DM01 clock restarts   |
+ * | SIU^S26, SCH-25 `Noshow`                     | did not attend: DID_NOT_ATTEND, DM01 clock restarts; a later booking (SIU or ORC SC) clears it |
  * | SIU^S15 (appointment cancelled)              | noted (appointmentCancelledAt); order unchanged; a patient cancellation (SCH-6) restarts the DM01 clock |
  * | ORC-1 SC, ORC-5 IP (in process)              | workflow → IN_PROGRESS; hold and DNA end              |
  * | ORC-1 SC, ORC-5 CM (completed)               | workflow → COMPLETED; hold and DNA end                |

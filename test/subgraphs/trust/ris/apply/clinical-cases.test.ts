@@ -213,3 +213,14 @@ describe('item 13: time zones', () => {
     expect(orderOf('A1')?.performedAt).toBe('2026-03-28T10:15:00+00:00');
   });
 });
+
+describe('item 7: rebooking after a DNA by an order message', () => {
+  it('an ORC SC booking sent after a did-not-attend clears it', async () => {
+    open();
+    await h.send(orm({ controlId: 'O1', patient: p, accession: 'A1', orderTime: '20250110090000' }));
+    await h.send(siu({ controlId: 'S1', event: 'S26', patient: p, filler: 'A1', msh: { time: '20250120093000' } }));
+    expect(orderOf('A1')?.status).toBe('DID_NOT_ATTEND');
+    await h.send(sc('O2', 'SC', { orderTime: '20250121100000' }));
+    expect(orderOf('A1')?.status).toBe('SCHEDULED');
+  });
+});
