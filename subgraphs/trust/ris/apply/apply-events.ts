@@ -1,4 +1,5 @@
 import type { OrderRecord, PatientChanges, TrustWriter } from '../../store/write-model.ts';
+import type { FillerStatus } from '../hl7/vocabulary.ts';
 import type { Hl7Warning } from './apply-error.ts';
 import type { AppointmentFacts, DomainEvent, OrderFacts, PatientFacts, ReportFacts } from './domain-events.ts';
 import { advanceWorkflow, classifyReportVersion, deriveStudyStatus, examinationStarted, orderTransition } from './status-machine.ts';
@@ -276,12 +277,16 @@ function appointmentOrder(writer: TrustWriter, facts: AppointmentFacts): OrderRe
   );
 }
 
+/** Table 0278 filler statuses the appointment rules act on (SCH-25). */
+const NOSHOW: FillerStatus = 'NOSHOW';
+const STARTED: FillerStatus = 'STARTED';
+
 function applyAppointment(writer: TrustWriter, patientId: number, facts: AppointmentFacts): void {
   const existing = appointmentOrder(writer, facts);
   const order: OrderRecord = existing ? { ...existing } : newOrder(facts.accessionNumber, patientId);
   if (!existing) order.patientId = patientId;
   const at = facts.messageTime ?? new Date().toISOString();
-  if (facts.event === 'S26' || facts.fillerStatus === 'NOSHOW') {
+  if (facts.event === 'S26' || facts.fillerStatus === NOSHOW) {
     // Did not attend: the booking is spent and the DM01 clock restarts (NHS England DM01 guidance).
     if (!examinationStarted(order.workflowStatus)) {
       order.didNotAttendAt = at;
@@ -291,11 +296,11 @@ function applyAppointment(writer: TrustWriter, patientId: number, facts: Appoint
     order.appointmentCancelledAt = at;
     if (facts.patientCancelled && !examinationStarted(order.workflowStatus)) order.waitStartedAt = at;
   } else {
-    order.workflowStatus = advanceWorkflow(existing?.workflowStatus, facts.fillerStatus === 'STARTED' ? 'ARRIVED' : 'SCHEDULED');
+    order.workflowStatus = advanceWorkflow(existing?.workflowStatus, facts.fillerStatus === STARTED ? 'ARRIVED' : 'SCHEDULED');
     order.appointmentCancelledAt = null;
     // A new booking after a DNA: the patient is expected again.
     if (order.didNotAttendAt !== null && facts.event !== 'S14') order.didNotAttendAt = null;
-    if (facts.fillerStatus === 'STARTED') order.didNotAttendAt = null;
+    if (facts.fillerStatus === STARTED) order.didNotAttendAt = null;
     if (facts.scheduledAt !== undefined) order.scheduledAt = facts.scheduledAt;
   }
   if (facts.description !== undefined && (order.description === null || !existing)) order.description = facts.description;

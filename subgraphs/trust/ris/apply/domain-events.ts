@@ -83,7 +83,7 @@ export interface AppointmentFacts {
   accessionNumber: string;
   /** SIU trigger event: S12 new, S13 reschedule, S14 modification, S15 cancel, S26 no-show. */
   event: 'S12' | 'S13' | 'S14' | 'S15' | 'S26';
-  /** SCH-25 filler status code (table 0278), uppercased: e.g. STARTED, NOSHOW, BOOKED. */
+  /** SCH-25 filler status code (table 0278), uppercased: e.g. STARTED, NOSHOW, BOOKED ('' when not sent). */
   fillerStatus: string;
   /** S15 cancelled at the patient's request (SCH-6 event reason): the DM01 clock restarts. */
   patientCancelled: boolean;

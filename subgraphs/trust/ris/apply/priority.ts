@@ -1,5 +1,5 @@
 import type { PriorityValue } from '../../store/read-model.ts';
-import { Priority as PriorityTable } from '../hl7/vocabulary.ts';
+import type { Priority as PriorityCode } from '../hl7/vocabulary.ts';
 
 /**
  * Order priority: HL7 table 0027 (TQ1-9 in v2.5; component 6 of the TQ in ORC-7 / OBR-27 in
@@ -8,7 +8,7 @@ import { Priority as PriorityTable } from '../hl7/vocabulary.ts';
  * these defaults (table 0027's S, A, R and their words). P (preoperative), C (callback), T
  * (timing critical) and PRN have no network meaning until a trust says which they are.
  */
-export const DEFAULT_PRIORITIES: Readonly<Record<string, PriorityValue>> = {
+export const DEFAULT_PRIORITIES: Readonly<Partial<Record<PriorityCode, PriorityValue>> & Record<string, PriorityValue>> = {
   S: 'STAT',
   STAT: 'STAT',
   A: 'URGENT',
@@ -30,9 +30,4 @@ export function mapPriority(value: string, trustMap: Readonly<Record<string, Pri
   const mapped = trustMap[key] ?? trustMap[value.trim()] ?? DEFAULT_PRIORITIES[key];
   if (mapped) return { kind: 'mapped', value: mapped };
   return { kind: 'unmapped', value: value.trim() };
-}
-
-/** True when the value is a table 0027 code (for the warning's wording). */
-export function isTable0027(value: string): boolean {
-  return Object.prototype.hasOwnProperty.call(PriorityTable, value.trim().toUpperCase());
 }
