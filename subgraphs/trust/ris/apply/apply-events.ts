@@ -165,8 +165,9 @@ function applyOrder(writer: TrustWriter, patientId: number, facts: OrderFacts, w
   if (facts.requestedAt !== undefined && (facts.orderControl === 'NW' || order.requestedAt === null)) {
     order.requestedAt = facts.requestedAt;
   }
-  // DM01: the clock starts when the request was received; a DNA or patient cancellation restarts it.
-  if (order.didNotAttendAt === null && (order.waitStartedAt === null || facts.orderControl === 'NW')) {
+  // DM01: the clock starts when the request was received; a DNA or patient cancellation restarts
+  // it (and a resent NW must not undo that restart: only a clock still at the request follows it).
+  if (order.waitStartedAt === null || (facts.orderControl === 'NW' && existing?.waitStartedAt === existing?.requestedAt)) {
     order.waitStartedAt = order.requestedAt;
   }
   const transition = orderTransition(facts.orderControl, facts.orderStatus);

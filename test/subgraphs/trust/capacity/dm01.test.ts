@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { capacityResolver } from '../../../../subgraphs/trust/capacity/capacity-resolver.ts';
 import { computeCapacity } from '../../../../subgraphs/trust/capacity/compute-capacity.ts';
 import { dm01TestOf } from '../../../../subgraphs/trust/capacity/dm01-test.ts';
-import { orm, siu } from '../../../fixtures/ris/hl7-fixtures.ts';
+import { message, msh, orm, pid, seg, siu } from '../../../fixtures/ris/hl7-fixtures.ts';
 import { openClinicalHarness, type ClinicalHarness } from '../clinical-harness.ts';
 import { NOW, order } from './capacity-fixture.ts';
 
@@ -86,6 +86,22 @@ describe('DM01 clock through the RIS feed', () => {
     await h.send(siu({ controlId: 'S2', event: 'S26', patient: p, filler: 'A1', msh: { time: hl7(daysAgo(now, 20)) } }));
     const report = await capacityResolver(null, {}, { clock: () => now, config: { code: 'RXA', name: 'T', capacity: { scanners: [] } }, store: h.store });
     expect(report.total.waitingOver6Weeks).toBe(1);
+  });
+
+  it('the clock restarts when the patient cancels (SIU^S15 with a patient reason), and a resent NW does not undo it', async () => {
+    h = openClinicalHarness({ timezone: 'UTC' });
+    const now = new Date();
+    const order = orm({ controlId: 'O1', patient: p, accession: 'A1', modality: 'CT', procedure: 'CTHEA^CT head', orderTime: hl7(daysAgo(now, 70)) });
+    await h.send(order);
+    const cancel = message(
+      msh({ type: 'SIU^S15^SIU_S12', controlId: 'S1', time: hl7(daysAgo(now, 10)) }),
+      seg('SCH', { 1: 'APT-A1', 6: 'PATCAN^Cancelled by patient', 27: 'A1' }),
+      pid(p),
+    );
+    expect((await h.send(cancel)).code).toBe('AA');
+    await h.send(order.replace('|O1|', '|O1-resend|'));
+    const report = await capacityResolver(null, {}, { clock: () => now, config: { code: 'RXA', name: 'T', capacity: { scanners: [] } }, store: h.store });
+    expect(report.total.waitingOver6Weeks).toBe(0);
   });
 
   it('CapacityFilter.asOf gives the backlog as it was at a past instant, from the status history', async () => {
