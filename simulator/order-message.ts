@@ -1,5 +1,5 @@
 import { writeMsh, writePid, writePv1, xcn } from './hl7-common-segments.ts';
-import { formatHl7Time } from './hl7-time.ts';
+import { formatHl7BodyTime } from './hl7-time.ts';
 import { Hl7TextBuilder, type Hl7FieldValue } from './hl7-text-builder.ts';
 import type { SimMessageType } from './sim-message.ts';
 import { priorityText, type SimTrustProfile } from './sim-trust-profile.ts';
@@ -43,7 +43,7 @@ export function buildOrderMessage(profile: SimTrustProfile, plan: StudyPlan, ste
   const b = new Hl7TextBuilder();
   const omi = profile.dialect.orders === 'OMI';
   const tz = profile.timezone;
-  const ts = (ms: number | undefined): string | null => (ms === undefined ? null : formatHl7Time(ms, tz));
+  const ts = (ms: number | undefined): string | null => (ms === undefined ? null : formatHl7BodyTime(ms, tz, profile.dialect.localTimes === true));
   const type = orderMessageType(profile);
   writeMsh(b, profile, { type, structure: omi ? 'OMI_O23' : 'ORM_O01', controlId, at });
   writePid(b, profile, { patient: plan.patient, mrn: plan.mrn, nhsNumberKnown: plan.nhsNumberKnown });

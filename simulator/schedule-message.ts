@@ -1,5 +1,5 @@
 import { writeMsh, writePid, writePv1 } from './hl7-common-segments.ts';
-import { formatHl7Time } from './hl7-time.ts';
+import { formatHl7BodyTime } from './hl7-time.ts';
 import { Hl7TextBuilder } from './hl7-text-builder.ts';
 import { priorityText, type SimTrustProfile } from './sim-trust-profile.ts';
 import type { StudyPlan } from './study-plan.ts';
@@ -23,10 +23,10 @@ export function buildScheduleMessage(profile: SimTrustProfile, plan: StudyPlan, 
     null, null, null, null, null, null, null, null, null, null, null, null, null, event === 'S26' ? 'Noshow' : 'Booked',
     [plan.placerOrderNumber, 'EPR'], [plan.fillerOrderNumber, profile.sendingApplication],
   ]);
-  b.segment('TQ1', ['1', null, null, null, null, null, formatHl7Time(start, tz), null, [priorityText(profile, plan.priority)]]);
+  b.segment('TQ1', ['1', null, null, null, null, null, formatHl7BodyTime(start, tz, profile.dialect.localTimes === true), null, [priorityText(profile, plan.priority)]]);
   writePid(b, profile, { patient: plan.patient, mrn: plan.mrn, nhsNumberKnown: plan.nhsNumberKnown });
   writePv1(b, plan.patientClass, plan.referrer);
   b.segment('RGS', ['1']);
-  b.segment('AIS', ['1', null, [proc.code, proc.name, 'NICIP'], formatHl7Time(start, tz), null, null, String(minutes), 'min']);
+  b.segment('AIS', ['1', null, [proc.code, proc.name, 'NICIP'], formatHl7BodyTime(start, tz, profile.dialect.localTimes === true), null, null, String(minutes), 'min']);
   return b.toString();
 }

@@ -26,6 +26,12 @@ export interface SimDialect {
    * trust's `hl7.priorities` must map them (see `trustHl7Config`). @default the codes
    */
   priorityWords?: Partial<Record<'S' | 'A' | 'R', string>>;
+  /**
+   * Times in the message body (not MSH-7) are local wall-clock times without an offset, as older
+   * RIS write them; a feed that crosses a clock change then tests the receiver's zone rules.
+   * @default false
+   */
+  localTimes?: boolean;
 }
 
 export interface SimTrustProfile {
@@ -56,8 +62,9 @@ export const RXA_PROFILE: SimTrustProfile = {
 export const RH8_PROFILE: SimTrustProfile = {
   code: 'RH8',
   name: 'Westmoor University Hospitals NHS Trust (simulated)',
-  // A local priority word: "Soon" for ASAP (mapped by the trust's hl7.priorities).
-  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-2', reportValueType: 'FT', accessionIn: 'OBR-3', schedulesBy: 'ORC', priorityWords: { A: 'SOON' } },
+  // A local priority word: "Soon" for ASAP (mapped by the trust's hl7.priorities); body times
+  // without an offset (read in the trust's zone for their own date).
+  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-2', reportValueType: 'FT', accessionIn: 'OBR-3', schedulesBy: 'ORC', priorityWords: { A: 'SOON' }, localTimes: true },
   sendingApplication: 'RADIS',
   sendingFacility: 'RH8',
   timezone: 'Europe/London',

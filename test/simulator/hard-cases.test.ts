@@ -44,4 +44,13 @@ describe('simulator hard cases (issue 14)', () => {
     const words = new Set(history.messages.filter((m) => m.type === 'ORM^O01').map((m) => Hl7Message.parse(m.hl7).get('ORC-7.6')));
     expect(words.has('SOON')).toBe(true);
   });
+
+  it('RH8 writes body times without an offset (MSH-7 keeps its own) in a feed that crosses the March clock change', () => {
+    const { history } = all.find(({ p }) => p.code === RH8_PROFILE.code)!;
+    const orders = history.messages.filter((m) => m.type === 'ORM^O01').map((m) => Hl7Message.parse(m.hl7));
+    expect(orders.every((h) => /[+-]\d{4}$/.test(h.get('MSH-7')))).toBe(true);
+    expect(orders.some((h) => /^\d{14}$/.test(h.get('OBR-6')))).toBe(true);
+    const offsets = new Set(orders.map((h) => h.get('MSH-7').slice(-5)));
+    expect(offsets).toEqual(new Set(['+0000', '+0100']));
+  });
 });
