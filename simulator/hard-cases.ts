@@ -1,4 +1,5 @@
 import { randomFor } from './seeded-random.ts';
+import { deterministicUid } from './study-uid.ts';
 import type { StudyPlan } from './study-plan.ts';
 
 /**
@@ -12,8 +13,10 @@ import type { StudyPlan } from './study-plan.ts';
  * - `did-not-attend`: the patient misses the booking (SIU^S26) and is rebooked a week later.
  * - `duplicate-record`: the patient is registered again under a second MRN with the same NHS
  *   number, never merged (one person, two records at one trust).
+ * - `rescan`: a CT or MR examination repeated under the same accession: two PACS studies (own
+ *   Study Instance UIDs and series) for one order.
  */
-export type HardCase = 'late-preliminary' | 'addendum' | 'x-cancel' | 'did-not-attend' | 'duplicate-record';
+export type HardCase = 'late-preliminary' | 'addendum' | 'x-cancel' | 'did-not-attend' | 'duplicate-record' | 'rescan';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -61,6 +64,16 @@ export function applyHardCases(plan: StudyPlan, seed: number, live: boolean): St
     plan.mrn = second;
     plan.survivorMrn = second;
     cases.push('duplicate-record');
+  }
+  if (plan.startedAt !== undefined && plan.completedAt !== undefined && (plan.procedure.modality === 'CT' || plan.procedure.modality === 'MR') && rng.chance(0.04)) {
+    const at = plan.completedAt + (live ? rng.int(1, 3) * MIN : rng.int(10, 40) * MIN);
+    const uid = deterministicUid(seed, plan.trust, plan.accessionNumber, 'rescan');
+    plan.rescan = {
+      studyInstanceUid: uid,
+      startedAt: at,
+      series: plan.series.map((s, i) => ({ ...s, seriesInstanceUid: deterministicUid(seed, plan.trust, plan.accessionNumber, 'rescan-series', i + 1) })),
+    };
+    cases.push('rescan');
   }
   if (cases.length) plan.hardCases = cases;
   return plan;

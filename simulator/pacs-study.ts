@@ -34,3 +34,16 @@ export function pacsStudyOf(profile: SimTrustProfile, plan: StudyPlan): SimStudy
     series: plan.series,
   };
 }
+
+/**
+ * Every PACS study a completed plan leaves: its own, and a re-scan under the same accession when
+ * the plan has one (hard-cases.ts) that was performed by `until`.
+ */
+export function pacsStudiesOf(profile: SimTrustProfile, plan: StudyPlan, until = Number.POSITIVE_INFINITY): SimStudy[] {
+  const out = [pacsStudyOf(profile, plan)];
+  const rescan = plan.rescan;
+  if (rescan && rescan.startedAt <= until) {
+    out.push(pacsStudyOf(profile, { ...plan, studyInstanceUid: rescan.studyInstanceUid, startedAt: rescan.startedAt, series: rescan.series }));
+  }
+  return out;
+}

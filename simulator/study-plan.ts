@@ -62,6 +62,8 @@ export interface StudyPlan {
   /** The patient did not attend (SIU^S26); rebooked (SIU^S12 / ORC SC) at `rebookedAt`. */
   dnaAt?: number;
   rebookedAt?: number;
+  /** A repeat examination under the same accession: a second PACS study (hard-cases.ts). */
+  rescan?: { studyInstanceUid: string; startedAt: number; series: SimSeries[] };
   /** The hard cases this plan exercises (hard-cases.ts), for tests and the demo. */
   hardCases?: HardCase[];
   reports: ReportVersion[];

@@ -11,7 +11,7 @@ describe('simulator hard cases (issue 14)', () => {
 
   it('the integration history contains every hard case, so the tests exercise them', () => {
     const cases = new Set(all.flatMap(({ plans }) => plans.flatMap((plan) => plan.hardCases ?? [])));
-    expect([...cases].sort()).toEqual(['addendum', 'did-not-attend', 'duplicate-record', 'late-preliminary', 'x-cancel']);
+    expect([...cases].sort()).toEqual(['addendum', 'did-not-attend', 'duplicate-record', 'late-preliminary', 'rescan', 'x-cancel']);
   });
 
   it('a late preliminary is sent after its final; an X cancellation is an ORU with OBR-25 X; a DNA is SIU^S26', () => {
@@ -31,6 +31,19 @@ describe('simulator hard cases (issue 14)', () => {
         expect(history.messages.some((m) => m.accessionNumber === plan.accessionNumber && m.type === 'SIU^S26'), plan.accessionNumber).toBe(true);
       }
     }
+  });
+
+  it('a re-scan leaves two PACS studies (distinct UIDs) for one accession', () => {
+    const now = Date.parse(OPTS.now);
+    let seen = 0;
+    for (const { history, plans } of all) {
+      for (const plan of plans.filter((x) => x.rescan && x.rescan.startedAt <= now && x.completedAt! <= now)) {
+        const mine = history.studies.filter((s) => s.accessionNumber === plan.accessionNumber);
+        expect(mine.map((s) => s.studyInstanceUid).sort(), plan.accessionNumber).toEqual([plan.studyInstanceUid, plan.rescan!.studyInstanceUid].sort());
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
   });
 
   it('one patient, two records: a duplicate registration shares the NHS number under a second MRN', () => {
