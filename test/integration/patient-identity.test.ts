@@ -73,7 +73,10 @@ describe('a trust holding two records for one NHS number', () => {
     await h.send(adt('A04', 'P2', { mrn: 'M2', nhs: P1, dob: '19800506' }));
     await h.send(orm({ controlId: 'O2', patient: { mrn: 'M2', nhs: P1 }, accession: 'PRIOR-2', requestedTime: '20250101090000' }));
     const config = parseTrustConfig({ code: 'RXA', name: 'Test', http: { port: 0 }, mllp: { port: 0 }, pacs: { dicomweb: 'http://127.0.0.1:9/dicom-web' }, store: { sqlite: ':memory:' } });
-    const ctx = createTrustContext({ config, store: h.store, pacs: {} as DicomWebClient, searchPacs: async () => [], log: pino({ level: 'silent' }) });
+    const ctx = createTrustContext({
+      config, store: h.store, pacs: {} as DicomWebClient, searchPacs: async () => [], log: pino({ level: 'silent' }),
+      pacsIndex: () => ({ state: 'CURRENT', indexedStudies: 0, backfilledThrough: null, lastSyncAt: null, lagSeconds: null, lastError: null, complete: true }),
+    });
     const patient = await resolvers.Query.patient(undefined, { nhsNumber: P1 }, ctx, {} as never);
     expect(patient).not.toBeNull();
     const page = await resolvers.Patient.studies(patient!, { first: 20 }, ctx, {} as never);

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolvers } from '../../../../../subgraphs/trust/resolvers.ts';
-import { searchStudies } from '../../../../../subgraphs/trust/study-search.ts';
+import { indexedStudyPage } from '../../../../../subgraphs/trust/study-page.ts';
 import { joinStudy } from '../../../../../subgraphs/trust/study-view.ts';
 import type { RisIngestOptions } from '../../../../../subgraphs/trust/ris/ris-ingest.ts';
 import { message, msh, orm, oru, pid, seg, siu } from '../../../../fixtures/ris/hl7-fixtures.ts';
@@ -33,7 +33,7 @@ describe('item 4: a report for an order never seen', () => {
     );
     const ack = await h.send(text);
     expect(ack.code).toBe('AA');
-    const { studies } = await searchStudies('RXA', h.store, async () => [], {});
+    const studies = indexedStudyPage('RXA', h.store, {}, 20, undefined).edges.map((e) => e.node);
     expect(studies).toHaveLength(1);
     const study = studies[0]!;
     expect(study.accessionNumber).toBe('LOST1');

@@ -1,4 +1,4 @@
-import type { PacsStudy } from './pacs/study-mapping.ts';
+import type { PacsStudy } from '../pacs/study-mapping.ts';
 
 /**
  * One accession, several PACS studies (a re-scan under the same request, a study split or merged
