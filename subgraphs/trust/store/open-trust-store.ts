@@ -61,6 +61,10 @@ class SqliteTrustStore implements TrustStore {
   studyIndexPage(query: StudyIndexQuery): StudyIndexHit[] {
     return guarded(() => this.#index.studyIndexPage(query));
   }
+  pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
+    return guarded(() => this.#index.pacsStudiesByAccession(accessionNumbers));
+  }
+
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
     return guarded(() => this.#index.pacsStudiesByUid(uids));
   }

@@ -178,4 +178,6 @@ export interface StudyIndexReader {
   studyIndexPage(query: StudyIndexQuery): StudyIndexHit[];
   /** Synced PACS studies by Study Instance UID (the copy the index holds, no PACS call). */
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy>;
+  /** Synced PACS studies by accession number (several per accession: a re-scan), no PACS call. */
+  pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]>;
 }

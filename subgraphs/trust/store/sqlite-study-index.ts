@@ -353,6 +353,17 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   // ---- reading ----
 
+  pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
+    const out = new Map<string, PacsStudy[]>();
+    for (const part of chunks([...new Set(accessionNumbers)])) {
+      const rows = this.#db
+        .prepare(`SELECT * FROM pacs_studies WHERE accession_number IN (${part.map(() => '?').join(',')}) ORDER BY study_instance_uid`)
+        .all(...part) as PacsColumns[];
+      for (const row of rows) out.set(row.accession_number!, [...(out.get(row.accession_number!) ?? []), toPacsStudy(row)]);
+    }
+    return out;
+  }
+
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
     const out = new Map<string, PacsStudy>();
     for (const part of chunks([...new Set(uids)])) {

@@ -104,6 +104,20 @@ describe('DM01 clock through the RIS feed', () => {
     expect(report.total.waitingOver6Weeks).toBe(0);
   });
 
+  it('images the PACS sync stored win over a stale RIS status (performed, so unreported and not waiting)', async () => {
+    h = openClinicalHarness({ timezone: 'UTC' });
+    const now = new Date();
+    await h.send(orm({ controlId: 'O1', patient: p, accession: 'A1', modality: 'MR', procedure: 'MRKNE^MRI knee', orderTime: hl7(daysAgo(now, 60)) }));
+    const ctx = { clock: () => now, config: { code: 'RXA', name: 'T', capacity: { scanners: [] } }, store: h.store };
+    expect(capacityResolver(null, {}, ctx).total).toMatchObject({ waitingOver6Weeks: 1, unreported: 0 });
+    const performedAt = new Date(now.getTime() - 10 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00');
+    h.store.upsertPacsStudies([{
+      study: { studyInstanceUid: '1.2.826.0.1.3680043.9.1', accessionNumber: 'A1', patientId: 'M1', issuerOfPatientId: null, patientName: null, birthDate: null, sex: null, modalities: ['MR'], description: null, performedAt, imageCount: 20, seriesCount: 2 },
+      studyDate: performedAt.slice(0, 10).replace(/-/g, ''),
+    }]);
+    expect(capacityResolver(null, {}, ctx).total).toMatchObject({ waitingOver6Weeks: 0, unreported: 1, oldestUnreportedAt: performedAt });
+  });
+
   it('CapacityFilter.asOf gives the backlog as it was at a past instant, from the status history', async () => {
     h = openClinicalHarness({ timezone: 'UTC' });
     const start = new Date();
