@@ -61,6 +61,20 @@ describe('Patient.conflicts across trusts (gateway over fixture trusts)', () => 
   });
 });
 
+describe('placeholder NHS numbers at the gateway', () => {
+  it('patient(nhsNumber) with a repeated-digit placeholder is BAD_USER_INPUT, no trust asked', async () => {
+    const rxa = await startFixtureTrust({ code: 'RXA', patients: [{ nhsNumber: '0000000000', mrn: 'A-1' }] });
+    closers.push(() => rxa.close());
+    const gateway = await createGateway({ http: { port: 0 }, trustTimeoutMs: 2000, trusts: [{ code: rxa.code, url: rxa.url }] }, { logger: pino({ level: 'silent' }) });
+    closers.push(() => gateway.close());
+    const before = rxa.requests.length;
+    const { body } = await postGraphql(gateway.url, '{ patient(nhsNumber: "000 000 0000") { nhsNumber } }');
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'nhsNumber' });
+    expect(body.errors?.[0]?.message).toContain('placeholder');
+    expect(rxa.requests.slice(before).some((q) => q.includes('patient('))).toBe(false);
+  });
+});
+
 describe('a trust holding two records for one NHS number', () => {
   let h: ClinicalHarness;
   afterEach(() => h?.close());
