@@ -19,7 +19,8 @@ export function pacsStudyOf(profile: SimTrustProfile, plan: StudyPlan): SimStudy
     accessionNumber: plan.accessionNumber,
     patientId: plan.mrn,
     issuerOfPatientId: profile.code,
-    nhsNumber: plan.nhsNumberKnown ? p.nhsNumber : null,
+    // A CHI trust's modalities get no NHS number from its worklist (hl7-common-segments.ts).
+    nhsNumber: plan.nhsNumberKnown && profile.dialect.nationalNumber !== 'CHI' ? p.nhsNumber : null,
     patientName: [p.family, ...p.given.slice(0, 2)].join('^'),
     patientBirthDate: formatHl7Date(p.birthDate),
     patientSex: p.sex,

@@ -32,6 +32,12 @@ export interface SimDialect {
    * @default false
    */
   localTimes?: boolean;
+  /**
+   * The national number PID carries: the NHS number, or (Scotland) the patient's CHI number,
+   * typed `NH` without an assigning authority, as Scottish RIS on English templates send it; the
+   * trust's `hl7.nationalNumber` must say CHI (see `trustHl7Config`). @default 'NHS'
+   */
+  nationalNumber?: 'NHS' | 'CHI';
 }
 
 export interface SimTrustProfile {
@@ -82,6 +88,23 @@ export const RTH_PROFILE: SimTrustProfile = {
 /** The demo's three trusts, with three different dialects. Names are fictional; only the ODS-shaped codes are real-looking. */
 export const BUILT_IN_PROFILES: readonly SimTrustProfile[] = [RXA_PROFILE, RH8_PROFILE, RTH_PROFILE];
 
+/**
+ * A trust whose RIS carries Scottish CHI numbers in PID (issue 14 hard case). Not one of the demo's
+ * three, so the demo's shared NHS-number patients stay as they are; `simulate --trust RXS` and its
+ * own integration test feed it.
+ */
+export const RXS_PROFILE: SimTrustProfile = {
+  code: 'RXS',
+  name: 'Borders Cross-border Imaging (simulated, CHI numbers)',
+  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-3', reportValueType: 'TX', accessionIn: 'OBR-18', schedulesBy: 'ORC', nationalNumber: 'CHI' },
+  sendingApplication: 'RADIS',
+  sendingFacility: 'RXS',
+  timezone: 'Europe/London',
+};
+
+/** Every profile the simulator can play: the demo's three and the CHI trust. */
+export const ALL_PROFILES: readonly SimTrustProfile[] = [...BUILT_IN_PROFILES, RXS_PROFILE];
+
 /** The priority value this RIS writes for a table 0027 code (its local word, else the code). */
 export function priorityText(profile: SimTrustProfile, code: 'S' | 'A' | 'R'): string {
   return profile.dialect.priorityWords?.[code] ?? code;
@@ -94,13 +117,13 @@ const NETWORK_PRIORITY = { S: 'STAT', A: 'URGENT', R: 'ROUTINE' } as const;
  * The `hl7` section of a trust config that reads this RIS: its zone and the map of its local
  * priority words (`hl7.priorities`), so configs made from a profile never drift from the dialect.
  */
-export function trustHl7Config(profile: SimTrustProfile): { timezone: string; priorities: Record<string, 'STAT' | 'URGENT' | 'ROUTINE'> } {
+export function trustHl7Config(profile: SimTrustProfile): { timezone: string; priorities: Record<string, 'STAT' | 'URGENT' | 'ROUTINE'>; nationalNumber: 'NHS' | 'CHI' } {
   const priorities: Record<string, 'STAT' | 'URGENT' | 'ROUTINE'> = {};
   for (const [code, word] of Object.entries(profile.dialect.priorityWords ?? {})) priorities[word] = NETWORK_PRIORITY[code as 'S' | 'A' | 'R'];
-  return { timezone: profile.timezone, priorities };
+  return { timezone: profile.timezone, priorities, nationalNumber: profile.dialect.nationalNumber ?? 'NHS' };
 }
 
 /** A built-in profile by trust code, or undefined. */
 export function builtInProfile(code: string): SimTrustProfile | undefined {
-  return BUILT_IN_PROFILES.find((p) => p.code === code);
+  return ALL_PROFILES.find((p) => p.code === code);
 }
