@@ -31,7 +31,7 @@ export async function runHl7(args: string[]): Promise<number> {
   }
   if (!values.config) throw new Error('--config FILE is required');
   const config = parseTrustConfig(readJsonConfig(values.config));
-  const store = openTrustStore(config.store.sqlite);
+  const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber });
   try {
     const ingest = createRisIngest({
       store,

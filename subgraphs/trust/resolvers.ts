@@ -83,7 +83,7 @@ export const resolvers = {
       ctx: TrustContext,
       info: GraphQLResolveInfo,
     ) => {
-      const query = toStudyQuery(args.filter);
+      const query = { ...toStudyQuery(args.filter), nationalNumber: ctx.config.hl7.nationalNumber };
       if (args.filter?.trusts && !args.filter.trusts.includes(ctx.config.code)) {
         requireFirst(args.first, ctx.config.maxPageSize);
         if (args.after != null) decodeTrustCursor(args.after);

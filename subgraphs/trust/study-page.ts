@@ -16,7 +16,11 @@ export function patientScopeOf(store: Pick<TrustReadModel, 'patientsByNhsNumber'
   if (!query.nhsNumber) return undefined;
   // Every record the RIS holds for the number: priors on a duplicate record are the patient's too.
   const patients = store.patientsByNhsNumber(query.nhsNumber);
-  const scope: StudyIndexPatientScope = { pacsPatientIds: [...new Set([query.nhsNumber, ...patients.flatMap((p) => p.mrns)])] };
+  // A PACS-only study names its patient by PatientID: the NHS number, or an MRN. At a CHI or H&C
+  // trust a PatientID is never read as an NHS number (it would be a CHI/H&C number that passes
+  // Modulus 11 too), so only the MRNs of the RIS records link PACS-only studies there.
+  const asNhs = (query.nationalNumber ?? 'NHS') === 'NHS' ? [query.nhsNumber] : [];
+  const scope: StudyIndexPatientScope = { pacsPatientIds: [...new Set([...asNhs, ...patients.flatMap((p) => p.mrns)])] };
   return patients.length ? { ...scope, risPatientIds: patients.map((p) => p.id) } : scope;
 }
 

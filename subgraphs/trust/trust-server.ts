@@ -55,7 +55,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const signed = config.gatewaySecret !== undefined;
   assertLoopbackWhenUnauthenticated(config.http.host, signed, log);
   mkdirSync(dirname(config.store.sqlite), { recursive: true });
-  const store = openTrustStore(config.store.sqlite);
+  const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber });
   const audit = AuditLog.open(config.audit.sqlite ?? `${config.store.sqlite}.audit.db`);
   const pacsOptions: ConstructorParameters<typeof DicomWebClient>[0] = {
     baseUrl: config.pacs.dicomweb,

@@ -19,6 +19,11 @@ export interface OpenTrustStoreOptions {
   readonly?: boolean;
   /** How long a writer waits for a lock before failing (SQLITE_BUSY → StoreFailure). @default 5000 */
   busyTimeoutMs?: number;
+  /**
+   * The national number the trust's systems carry (`hl7.nationalNumber`): at a CHI or H&C trust a
+   * DICOM PatientID without an NHS issuer is never indexed as an NHS number. @default 'NHS'
+   */
+  nationalNumber?: 'NHS' | 'CHI' | 'HC';
 }
 
 /** Runs `fn`, turning storage errors of the driver into StoreFailure. */
@@ -43,12 +48,12 @@ class SqliteTrustStore implements TrustStore {
   readonly #writer: SqliteWriter;
   readonly #index: SqliteStudyIndex;
 
-  constructor(path: string, db: Database.Database, opts: { fillIndex: boolean }) {
+  constructor(path: string, db: Database.Database, opts: { fillIndex: boolean; nationalNumber?: 'NHS' | 'CHI' | 'HC' }) {
     this.path = path;
     this.#db = db;
     this.#read = new SqliteReadModel(db);
     this.#writer = new SqliteWriter(db, this.#read);
-    this.#index = new SqliteStudyIndex(db);
+    this.#index = new SqliteStudyIndex(db, opts.nationalNumber ?? 'NHS');
     // A store written before the study index existed (migration 3) is filled from its orders
     // once, on the first open; the flag row is removed in the same transaction.
     if (opts.fillIndex) {
@@ -205,7 +210,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
         db.close();
         throw new Error(`trust store ${path} is at schema version ${version}; this build reads ${LATEST_VERSION}`);
       }
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: false });
+      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: false, nationalNumber: opts.nationalNumber ?? 'NHS' });
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -220,7 +225,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
       throw error;
     }
     try {
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: true });
+      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: true, nationalNumber: opts.nationalNumber ?? 'NHS' });
     } catch (error) {
       db.close();
       throw error;

@@ -91,8 +91,11 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     ordersOfPatient: Statement<[number], { accession_number: string }>;
   };
 
-  constructor(db: Database) {
+  readonly #nationalNumber: 'NHS' | 'CHI' | 'HC';
+
+  constructor(db: Database, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS') {
     this.#db = db;
+    this.#nationalNumber = nationalNumber;
     this.#s = {
       orderByAccession: db.prepare('SELECT * FROM orders WHERE accession_number = ?'),
       orderByUid: db.prepare('SELECT * FROM orders WHERE study_instance_uid = ? ORDER BY accession_number LIMIT 1'),
@@ -146,13 +149,13 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     const primary = primaryPacsStudy(candidates, order.studyInstanceUid);
     const reports = this.#s.reports.all(accessionNumber).map(toReportRow);
     const patientNhsNumber = this.#s.patientNhs.get(order.patientId)?.nhs_number ?? null;
-    const row = studyIndexRow({ order, pacs: primary, reports, patientNhsNumber });
+    const row = studyIndexRow({ order, pacs: primary, reports, patientNhsNumber, nationalNumber: this.#nationalNumber });
     const previousPacs = this.#s.rowByKey.get(row.idKey)?.pacs_uid ?? null;
     this.#write(row);
     if (primary) this.#dropOtherRowsOf(primary.studyInstanceUid, row.idKey);
     for (const other of candidates) {
       if (other === primary) continue;
-      const extra = studyIndexRow({ order, pacs: other, reports, patientNhsNumber, keyedBy: 'uid' });
+      const extra = studyIndexRow({ order, pacs: other, reports, patientNhsNumber, keyedBy: 'uid', nationalNumber: this.#nationalNumber });
       this.#write(extra);
       this.#dropOtherRowsOf(other.studyInstanceUid, extra.idKey);
     }
@@ -165,7 +168,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     const candidates = this.#s.pacsAllByAccession.all(accessionNumber).map(toPacsStudy);
     const primary = primaryPacsStudy(candidates, undefined);
     for (const pacs of candidates) {
-      const row = studyIndexRow({ order: undefined, pacs, reports: [], patientNhsNumber: null, keyedBy: pacs === primary ? 'accession' : 'uid' });
+      const row = studyIndexRow({ order: undefined, pacs, reports: [], patientNhsNumber: null, keyedBy: pacs === primary ? 'accession' : 'uid', nationalNumber: this.#nationalNumber });
       this.#write(row);
       this.#dropOtherRowsOf(pacs.studyInstanceUid, row.idKey);
     }
@@ -196,7 +199,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
       this.#refreshPacsOnlyAccession(pacs.accessionNumber);
       return;
     }
-    const row = studyIndexRow({ order: undefined, pacs, reports: [], patientNhsNumber: null });
+    const row = studyIndexRow({ order: undefined, pacs, reports: [], patientNhsNumber: null, nationalNumber: this.#nationalNumber });
     this.#write(row);
     this.#dropOtherRowsOf(uid, row.idKey);
   }

@@ -68,4 +68,30 @@ describe('Scottish CHI and Northern Irish H&C numbers', () => {
     expect(dicomNhsNumber(study, 'CHI')).toBeNull();
     expect(dicomNhsNumber({ ...study, issuerOfPatientId: 'NHS' }, 'CHI')).toBe(CHI);
   });
+
+  it('a PACS-only study whose bare PatientID is a CHI number is not found by that number as an NHS number at a CHI trust', async () => {
+    const { openTrustStore } = await import('../../../../../subgraphs/trust/store/trust-store.ts');
+    const { indexedStudyPage } = await import('../../../../../subgraphs/trust/study-page.ts');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'chi-index-'));
+    const study = {
+      studyInstanceUid: '1.2.826.0.1.3680043.8.1', accessionNumber: null, patientId: CHI, issuerOfPatientId: null, patientName: null,
+      birthDate: null, sex: null, modalities: ['CT'], description: null, performedAt: '2026-03-01T10:00:00+00:00', imageCount: 1, seriesCount: 1,
+    };
+    try {
+      // At an English trust a bare PatientID that passes Modulus 11 is the NHS number (the DICOM
+      // rule); at a CHI trust it is not, and the filter must not link the study.
+      for (const [nationalNumber, found] of [['NHS', 1], ['CHI', 0]] as const) {
+        const store = openTrustStore(join(dir, `${nationalNumber}.db`), { nationalNumber });
+        store.upsertPacsStudies([{ study, studyDate: '20260301' }]);
+        expect(indexedStudyPage('RXA', store, {}, 10, undefined).edges).toHaveLength(1);
+        expect(indexedStudyPage('RXA', store, { nhsNumber: CHI, nationalNumber }, 10, undefined).edges, nationalNumber).toHaveLength(found);
+        store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
