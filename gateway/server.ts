@@ -12,12 +12,18 @@ import { useJwtAuth } from './security/use-jwt-auth.ts';
 import { createJwtVerifier } from './security/jwt-verifier.ts';
 import { useDisableIntrospection } from './security/use-disable-introspection.ts';
 import { useAudit } from '../audit/use-audit.ts';
+import { createDicomwebServer, dicomwebCrash } from './dicomweb/dicomweb-server.ts';
+import { GATEWAY_DICOMWEB_PREFIX } from './dicomweb/dicomweb-route.ts';
+import { serveViewer } from './dicomweb/viewer-assets.ts';
 
 /**
  * The gateway's HTTP surface: GraphQL on `/graphql` (POST and GET, graphql-yoga), `/healthz`
  * (the process is up), `/readyz` (at least one trust is UP), `/metrics` (Prometheus text).
  */
 export function createGatewayServer(services: GatewayServices): Server {
+  // One verifier for GraphQL and DICOMweb (one JWKS cache).
+  const verify = services.config.auth ? createJwtVerifier(services.config.auth.jwt) : undefined;
+  const dicomweb = createDicomwebServer(services, verify);
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: services.schema,
     graphqlEndpoint: '/graphql',
@@ -40,7 +46,7 @@ export function createGatewayServer(services: GatewayServices): Server {
       // Refuse what is too big before anything is parsed or fanned out.
       useLimits({ ...services.config.limits, trusts: () => services.registry.all().length }),
       ...(services.config.auth
-        ? [useJwtAuth({ verify: createJwtVerifier(services.config.auth.jwt), onRefused: (reason) => services.log.info({ reason }, 'request refused: authentication') })]
+        ? [useJwtAuth({ verify: verify!, onRefused: (reason) => services.log.info({ reason }, 'request refused: authentication') })]
         : []),
       ...(services.config.introspection ? [] : [useDisableIntrospection()]),
       ...(services.audit ? [useAudit({ log: services.audit, where: 'gateway', logger: services.log })] : []),
@@ -54,6 +60,8 @@ export function createGatewayServer(services: GatewayServices): Server {
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'application/json', '{"status":"up"}');
     if (req.method === 'GET' && path === '/readyz') return void readyz(services, res);
     if (req.method === 'GET' && path === '/metrics') return void metrics(services, res);
+    if (path.startsWith(`${GATEWAY_DICOMWEB_PREFIX}/`)) return void dicomweb(req, res).catch((err: unknown) => dicomwebCrash(services, res, err));
+    if (req.method === 'GET' && serveViewer(path, res)) return;
     return void yoga(req as IncomingMessage, res as ServerResponse);
   });
 }

@@ -15,6 +15,7 @@ import {
   type PatientView,
 } from './patient-view.ts';
 import { studyLinks } from './pacs/dicomweb-links.ts';
+import { DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
 import type { RisReportRow } from './store/read-model.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
 
@@ -138,8 +139,10 @@ export const resolvers = {
         return null;
       }
     },
-    dicomweb: (s: StudyView, _: unknown, ctx: TrustContext) =>
-      s.pacs ? studyLinks(ctx.config.pacs.publicUrl ?? ctx.config.pacs.dicomweb, s.pacs.studyInstanceUid) : null,
+    // The trust's own DICOMweb pass-through (signed, like /graphql), never the PACS's address:
+    // the gateway answers this field with its own URLs and a viewer token (issue 13).
+    dicomweb: (s: StudyView, _: unknown, ctx: TrustContext & { request?: Request }) =>
+      s.pacs ? studyLinks(`${new URL(ctx.request?.url ?? 'http://localhost/').origin}${DICOMWEB_PREFIX}`, s.pacs.studyInstanceUid) : null,
   },
   Series: {
     modality: (s: { modality: string }) => toModalityValue(s.modality),

@@ -18,6 +18,7 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+import { createDicomwebPassThrough, DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
 
 /** Reads the PEM files of `mllp.tls`; with a CA, senders must present a certificate (mutual TLS). */
 function mllpTlsOptions(t: NonNullable<TrustConfig['mllp']['tls']>) {
@@ -101,6 +102,17 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     ],
   });
 
+  // DICOMweb pass-through (issue 13): signed like /graphql, PACS credentials stay here.
+  const dicomweb = createDicomwebPassThrough({
+    trust: config.code,
+    pacsRoot: config.pacs.dicomweb,
+    ...(config.pacs.publicUrl ? { pacsPublicRoot: config.pacs.publicUrl } : {}),
+    ...(config.pacs.auth ? { auth: config.pacs.auth } : {}),
+    timeoutMs: config.pacs.timeoutMs,
+    ...(config.gatewaySecret ? { secret: config.gatewaySecret } : {}),
+    audit,
+    log,
+  });
   let ready = false;
   const { server, port } = await listen(
     (req, res) => {
@@ -108,6 +120,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
         // Readiness says nothing about patients: just that the store and listeners are up.
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'starting', trust: config.code });
       }
+      if (req.url?.startsWith(`${DICOMWEB_PREFIX}/`)) return dicomweb(req, res);
       return yoga.handle(req, res);
     },
     config.http.host,

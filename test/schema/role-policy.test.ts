@@ -72,8 +72,8 @@ describe('readRolePolicy', () => {
   it('reads every @requiresScopes of the network SDL', () => {
     const policy = readRolePolicy(networkSdl);
     expect(Object.fromEntries(policy)).toEqual({
-      'Query.studies': [['analyst'], ['clinician']],
-      'Query.study': [['analyst'], ['clinician']],
+      'Query.studies': [['analyst'], ['clinician'], ['radiologist']],
+      'Query.study': [['analyst'], ['clinician'], ['radiologist']],
       'Query.patient': [['clinician']],
       'Query.capacity': [['analyst'], ['clinician']],
       'Patient.nhsNumber': [['clinician']],
@@ -82,6 +82,8 @@ describe('readRolePolicy', () => {
       'Patient.identifiers': [['clinician']],
       'Report.text': [['clinician']],
       'Report.author': [['clinician']],
+      'Study.dicomweb': [['clinician'], ['radiologist']],
+      'Study.viewerUrl': [['clinician'], ['radiologist']],
     });
   });
 
