@@ -58,7 +58,7 @@ function upload(base: string, file: Buffer): Promise<void> {
  */
 export async function runImages(ctx: SectionContext): Promise<SectionReport> {
   const instances = Math.max(1, Math.round(ctx.durations.imagesStudyMiB / INSTANCE_MIB));
-  const study = generateHistory(RH8_PROFILE, { seed: 13, days: 1, studiesPerDay: 2, now: ctx.now }).studies[0]!;
+  const study = generateHistory(RH8_PROFILE, { seed: 13, days: 4, studiesPerDay: 6, now: ctx.now }).studies[0]!;
   const series = { ...study.series[0]!, instanceCount: instances };
   const orthanc = await startOrthancProcess({ storageDir: join(ctx.tmpDir, 'images-orthanc'), name: 'bench-images', config: { SyncStorageArea: false } });
   const stops: Array<() => Promise<void>> = [() => orthanc.stop()];
