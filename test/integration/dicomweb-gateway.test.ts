@@ -19,6 +19,7 @@ import { AuditLog, type AuditEntry } from '../../audit/audit-log.ts';
 import { freePort, skipWithoutOrthanc, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { multipartParts } from '../helpers/multipart-parts.ts';
+import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.ts';
 
 const skip = skipWithoutOrthanc();
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -76,6 +77,8 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
   let orthancA: RunningOrthanc;
   let orthancB: RunningOrthanc;
   let silentPacs: Server;
+  /** Between trust RXA and its Orthanc: what reached the PACS. */
+  let proxyA: RecordingProxy;
   const silentSockets = new Set<Socket>();
   const children: RunningChild[] = [];
   let gateway: RunningChild;
@@ -133,9 +136,13 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
     await new Promise<void>((r) => silentPacs.listen(0, '127.0.0.1', r));
     const silentPort = (silentPacs.address() as { port: number }).port;
     const closedPort = await freePort();
+    proxyA = await startRecordingProxy(orthancA.url);
+    pacsAddresses.push(new URL(proxyA.url).host);
 
     const [urlA, urlB, urlLate, urlDead] = await Promise.all([
-      startTrust(dir, 'RXA', { dicomweb: orthancA.dicomweb, auth: { type: 'basic', ...PACS_USER } }),
+      // Through a proxy: Orthanc still names itself by its own address (its DicomWeb.Host), which
+      // `pacs.publicUrl` tells the trust to rewrite too.
+      startTrust(dir, 'RXA', { dicomweb: `${proxyA.url}/dicom-web`, publicUrl: orthancA.dicomweb, auth: { type: 'basic', ...PACS_USER } }),
       startTrust(dir, 'RH8', { dicomweb: orthancB.dicomweb }),
       startTrust(dir, 'RTH', { dicomweb: `http://127.0.0.1:${silentPort}/dicom-web`, timeoutMs: 700 }),
       startTrust(dir, 'RXC', { dicomweb: `http://127.0.0.1:${closedPort}/dicom-web`, timeoutMs: 700 }),
@@ -167,6 +174,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
     for (const c of children.reverse()) await c.stop();
     for (const s of silentSockets) s.destroy();
     await new Promise<void>((r) => (silentPacs ? silentPacs.close(() => r()) : r()));
+    await proxyA?.close();
     await Promise.all([orthancA?.stop(), orthancB?.stop()]);
   });
 
@@ -226,6 +234,23 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
     const narrow = Buffer.from(await (await fetch(dw('RH8', `${base}?window=1000,200,linear`), withBearer(clinician, { accept: 'image/png' }))).arrayBuffer());
     const narrowDirect = Buffer.from(await (await fetch(`${orthancB.dicomweb}/${base}?window=1000,200,linear`, { headers: { accept: 'image/png' } })).arrayBuffer());
     expect(narrow.equals(narrowDirect)).toBe(true);
+  });
+
+  it('sends the PACS the client\'s Accept and Range with the trust\'s credentials, never the caller\'s token', async () => {
+    const { study, series, instanceUid } = firstImage(storedA);
+    const path = `studies/${study.studyInstanceUid}/series/${series.seriesInstanceUid}/instances/${instanceUid}`;
+    const before = proxyA.requests().length;
+    const res = await fetch(dw('RXA', path), withBearer(clinician, { accept: ALL_TS, range: 'bytes=0-1023' }));
+    await res.arrayBuffer();
+    expect(res.status).toBe(200); // Orthanc 1.10 ignores Range and sends it all: its answer passes as is
+    const seen = proxyA.requests().slice(before);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe(`/dicom-web/${path}`);
+    expect(seen[0]!.headers['accept']).toBe(ALL_TS);
+    expect(seen[0]!.headers['range']).toBe('bytes=0-1023');
+    expect(seen[0]!.headers['authorization']).toBe(`Basic ${Buffer.from(`${PACS_USER.username}:${PACS_USER.password}`).toString('base64')}`);
+    expect(JSON.stringify(seen[0]!.headers)).not.toContain(clinician);
+    expect(Object.keys(seen[0]!.headers).filter((h) => h.startsWith('x-imaging-network'))).toEqual([]);
   });
 
   it('answers QIDO-RS through the gateway as Orthanc does, with Orthanc\'s URLs replaced by the gateway\'s', async () => {
@@ -339,6 +364,20 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
       const otherStudy = nodes.find((n) => n.trust.code === one.trust.code && n.studyInstanceUid !== one.studyInstanceUid)!;
       expect((await fetch(`${one.dicomweb!.wadoRoot}/studies/${otherStudy.studyInstanceUid}/series`)).status).toBe(403);
     }
+    // By key, through a fragment: the gateway routes to the owning trust and still answers the two.
+    const someB = storedB[0]!.study;
+    const listed = await gql<{ studies: { edges: Array<{ node: { id: string; studyInstanceUid: string } }> } }>(gatewayUrl, '{ studies(first: 50, filter: { trusts: ["RH8"] }) { edges { node { id studyInstanceUid } } } }', undefined, { authorization: `Bearer ${radiologistA}` });
+    const idB = listed.data!.studies.edges.find((e) => e.node.studyInstanceUid === someB.studyInstanceUid)!.node.id;
+    const byId = await gql<{ study: { viewerUrl: string; dicomweb: { studyUrl: string } } }>(
+      gatewayUrl,
+      'query($id: ID!) { study(id: $id) { ...Links } } fragment Links on Study { viewerUrl dicomweb { studyUrl } }',
+      { id: idB },
+      { authorization: `Bearer ${radiologistA}` },
+    );
+    expect(byId.errors).toBeUndefined();
+    expect(new URL(byId.data!.study.viewerUrl).searchParams.get('study')).toBe(someB.studyInstanceUid);
+    expect(byId.data!.study.dicomweb.studyUrl.endsWith(`/studies/${someB.studyInstanceUid}`)).toBe(true);
+
     const byAnalyst = await gql<{ studies: { edges: Array<{ node: Node }> } }>(gatewayUrl, query, undefined, { authorization: `Bearer ${analyst}` });
     const analystNodes = byAnalyst.data!.studies.edges.map((e) => e.node);
     expect(analystNodes.length).toBeGreaterThan(0);
