@@ -33,6 +33,7 @@ import { signRequest, type CallerIdentity } from '../../schema/request-signature
 import { TRUST_CODE_PATTERN } from '../../schema/trust-code.ts';
 import { AuthenticationError, type JwtVerifier } from '../security/jwt-verifier.ts';
 import type { ViewerTokens } from './viewer-token.ts';
+import { bodyIdleDeadline } from '../../schema/body-idle-deadline.ts';
 
 export const GATEWAY_DICOMWEB_PREFIX = '/dicom-web';
 
@@ -215,6 +216,9 @@ export function createDicomwebRoute(options: DicomwebRouteOptions): (req: Incomi
       log.warn({ trust, status: answer.statusCode }, 'trust refused the gateway\'s DICOMweb call');
       return sendError(res, 502, `trust ${trust} refused the gateway's call`, ErrorCode.TRUST_UNAVAILABLE);
     }
+    // Headers are in: from here the deadline is on the body, and only while it is being read.
+    upstream.setTimeout(0);
+    bodyIdleDeadline(answer, options.timeoutMs, () => Object.assign(new Error('trust idle'), { code: 'TRUST_TIMEOUT' }));
     res.writeHead(status, out);
     try {
       await pipeline(answer, res);

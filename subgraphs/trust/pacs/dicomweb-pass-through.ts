@@ -27,6 +27,7 @@ import {
 import { ReplayCache, verifyRequest, type CallerIdentity } from '../../../schema/request-signature.ts';
 import type { PacsAuth } from './dicomweb-client.ts';
 import { parseServiceRoot } from './service-root.ts';
+import { bodyIdleDeadline } from '../../../schema/body-idle-deadline.ts';
 import { carriesUrls, createRootRewriteStream } from './root-rewrite-stream.ts';
 
 /** The path prefix the pass-through answers on. */
@@ -154,6 +155,9 @@ export function createDicomwebPassThrough(options: DicomwebPassThroughOptions): 
     const rewrite = carriesUrls(out['content-type']);
     if (rewrite) delete out['content-length'];
     if (out['content-location']) out['content-location'] = rewriteText(out['content-location'], pacsRoots, publicRoot);
+    // Headers are in: from here the deadline is on the body, and only while it is being read.
+    upstream.setTimeout(0);
+    bodyIdleDeadline(answer, options.timeoutMs, () => Object.assign(new Error('PACS idle'), { code: 'PACS_TIMEOUT' }));
     res.writeHead(status, out);
     try {
       if (rewrite) await pipeline(answer, createRootRewriteStream(pacsRoots.map((r) => [r, publicRoot] as const)), res);
