@@ -85,6 +85,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
   let gatewayUrl: string;
   let origin: string;
   let auditPath: string;
+  let dir: string;
   let storedA: Stored[];
   let storedB: Stored[];
   let clinician: string;
@@ -115,7 +116,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
   }
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dicomweb-gateway-'));
+    dir = mkdtempSync(join(tmpdir(), 'dicomweb-gateway-'));
     [orthancA, orthancB] = await Promise.all([startOrthanc({ auth: PACS_USER }), startOrthanc()]);
     pacsAddresses.push(new URL(orthancA.url).host, new URL(orthancB.url).host);
     // Two studies with multi-image series (CT/MR…) and two others per trust.
@@ -136,6 +137,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
     await new Promise<void>((r) => silentPacs.listen(0, '127.0.0.1', r));
     const silentPort = (silentPacs.address() as { port: number }).port;
     const closedPort = await freePort();
+    pacsAddresses.push(`127.0.0.1:${silentPort}`, `127.0.0.1:${closedPort}`);
     proxyA = await startRecordingProxy(orthancA.url);
     pacsAddresses.push(new URL(proxyA.url).host);
 
@@ -300,9 +302,12 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
 
   it('audits every retrieve (user, trust, Study Instance UID, what) and nothing refused', async () => {
     const audit = AuditLog.open(auditPath, { readonly: true });
-    const dicomwebEntries = (): AuditEntry[] => audit.query({ limit: 1_000_000 }).filter((e) => e.operationName?.startsWith('DICOMweb '));
+    // The trust keeps its own log (store path + `.audit.db` by default) and writes before asking its PACS.
+    const trustAudit = AuditLog.open(join(dir, 'RXA.db.audit.db'), { readonly: true });
+    const dicomwebEntries = (log = audit): AuditEntry[] => log.query({ limit: 1_000_000 }).filter((e) => e.operationName?.startsWith('DICOMweb '));
     try {
       const before = dicomwebEntries().length;
+      const trustBefore = dicomwebEntries(trustAudit).length;
       const served: Array<{ sub: string; trust: string; uid: string; path: string }> = [];
       for (const [trust, stored] of [['RXA', storedA], ['RH8', storedB]] as const) {
         for (const { study, files } of stored.slice(0, 2)) {
@@ -329,8 +334,13 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
         expect(e).toMatchObject({ where: 'gateway', sub: served[i]!.sub, roles: ['radiologist'], callerTrust: 'RXA', dataTrust: served[i]!.trust, studyId: served[i]!.uid });
         expect(e.operationName).toContain(served[i]!.path);
       });
+      const atTrust = dicomwebEntries(trustAudit).slice(trustBefore);
+      const servedByRxa = served.filter((x) => x.trust === 'RXA');
+      expect(atTrust).toHaveLength(servedByRxa.length);
+      atTrust.forEach((e, i) => expect(e).toMatchObject({ where: 'RXA', sub: 'dr-radiologist-a', roles: ['radiologist'], callerTrust: 'RXA', dataTrust: 'RXA', studyId: servedByRxa[i]!.uid }));
     } finally {
       audit.close();
+      trustAudit.close();
     }
   });
 
@@ -386,6 +396,15 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
     expect(forbidden).toHaveLength(analystNodes.length * 2);
     expect(forbidden.every((e) => e.extensions?.['code'] === 'FORBIDDEN')).toBe(true);
     for (const address of pacsAddresses) expect(JSON.stringify(byAnalyst)).not.toContain(address);
+    // Across all four trusts, two of them with a late or dead PACS: no PACS address either.
+    const failing = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${clinician}` },
+      body: JSON.stringify({ query: '{ studies(first: 5) { edges { node { id viewerUrl series { modality } } } unavailableTrusts { code } } }' }),
+    });
+    const failingText = await failing.text();
+    expect(failing.status).toBe(200);
+    for (const address of pacsAddresses) expect(failingText).not.toContain(address);
     // Pages the gateway serves: the viewer, the IDE.
     for (const page of [`${origin}/viewer`, `${origin}/viewer/viewer.js`, gatewayUrl]) {
       const html = await (await fetch(page, { headers: { accept: 'text/html' } })).text();
