@@ -252,7 +252,8 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
 
     // A viewer link for the newest study with images at the second trust, asked of the gateway
     // as the radiologist (of RXA) would: Study.viewerUrl.
-    const viewerUrl = await firstViewerUrl(gateway.url, tokens.radiologist, trusts[1]?.code ?? trusts[0]!.code).catch(() => undefined);
+    // Only with real Orthancs: the built-in simulator stores no images.
+    const viewerUrl = orthancs ? await firstViewerUrl(gateway.url, tokens.radiologist, trusts[1]?.code ?? trusts[0]!.code).catch(() => undefined) : undefined;
     console.log(
       demoBanner({
         ...(viewerUrl ? { viewerUrl } : {}),
