@@ -26,16 +26,15 @@ import {
   FORWARDED_RESPONSE_HEADERS,
   dicomwebSigningText,
   mayRetrieveImages,
-  parseDicomwebPath,
-  type DicomwebResource,
 } from '../../schema/dicomweb-path.ts';
 import { signRequest, type CallerIdentity } from '../../schema/request-signature.ts';
-import { TRUST_CODE_PATTERN } from '../../schema/trust-code.ts';
 import { AuthenticationError, type JwtVerifier } from '../security/jwt-verifier.ts';
 import type { ViewerTokens } from './viewer-token.ts';
+import { GATEWAY_DICOMWEB_PREFIX, Refusal, parseGatewayDicomwebUrl, type Target } from './dicomweb-url.ts';
+
+export { GATEWAY_DICOMWEB_PREFIX, parseGatewayDicomwebUrl } from './dicomweb-url.ts';
 import { bodyIdleDeadline } from '../../schema/body-idle-deadline.ts';
 
-export const GATEWAY_DICOMWEB_PREFIX = '/dicom-web';
 
 export interface DicomwebRouteOptions {
   /** Trusts by ODS code: GraphQL URL and signing secret. */
@@ -49,24 +48,6 @@ export interface DicomwebRouteOptions {
   log: Logger;
 }
 
-interface Target {
-  trust: string;
-  /** Path under the trust's DICOMweb root, e.g. `studies/1.2/series`. */
-  resource: DicomwebResource;
-  /** Query string without `token`, with its `?` (or empty). */
-  query: string;
-  /** The viewer token, from the path prefix or `?token=`. */
-  token?: string;
-  /** The token came in the path: URLs in the answer keep it. */
-  tokenInPath: boolean;
-}
-
-class Refusal extends Error {
-  constructor(readonly status: number, message: string, readonly code: string, readonly headers: Record<string, string> = {}) {
-    super(message);
-  }
-}
-
 function sendError(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
@@ -75,37 +56,6 @@ function sendError(res: ServerResponse, status: number, message: string, code: s
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
   res.end(body);
-}
-
-/** `/dicom-web/RXA/token/T/studies/…?a=b&token=T` → its parts; throws Refusal (404) otherwise. */
-export function parseGatewayDicomwebUrl(url: string): Target {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  const rawQuery = q === -1 ? '' : url.slice(q + 1);
-  const parts = path.slice(GATEWAY_DICOMWEB_PREFIX.length + 1).split('/');
-  const trust = parts.shift() ?? '';
-  if (!TRUST_CODE_PATTERN.test(trust)) throw new Refusal(404, 'unknown trust: use /dicom-web/{trust ODS code}/…', ErrorCode.BAD_USER_INPUT);
-  let token: string | undefined;
-  let tokenInPath = false;
-  if (parts[0] === 'token') {
-    token = parts[1];
-    tokenInPath = true;
-    parts.splice(0, 2);
-  }
-  // Only `token` is ours; the rest of the query goes to the PACS as written (Orthanc does not
-  // percent-decode QIDO values: re-encoding would change what it matches).
-  const kept: string[] = [];
-  for (const pair of rawQuery.split('&')) {
-    if (pair === '') continue;
-    if (pair.startsWith('token=')) {
-      if (token === undefined) token = decodeURIComponent(pair.slice(6));
-      continue;
-    }
-    kept.push(pair);
-  }
-  const resource = parseDicomwebPath(parts.join('/'));
-  if (!resource) throw new Refusal(404, 'not a DICOMweb resource (PS3.18 QIDO-RS / WADO-RS)', ErrorCode.BAD_USER_INPUT);
-  return { trust, resource, query: kept.length ? `?${kept.join('&')}` : '', ...(token !== undefined ? { token } : {}), tokenInPath };
 }
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { AuditLog, type AuditEntry } from '../../../audit/audit-log.ts';
-import { createDicomwebRoute, parseGatewayDicomwebUrl } from '../../../gateway/dicomweb/dicomweb-route.ts';
+import { createDicomwebRoute } from '../../../gateway/dicomweb/dicomweb-route.ts';
 import { ViewerTokens } from '../../../gateway/dicomweb/viewer-token.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,21 +73,5 @@ describe('DICOMweb route: audit before bytes', () => {
     const res = await fetch(`${gateway}/dicom-web/RXA/studies/1.2.3`);
     expect(res.status).toBe(503);
     expect(seen).toEqual([]);
-  });
-});
-
-describe('parseGatewayDicomwebUrl', () => {
-  it('takes the viewer token from the path or the query and keeps the rest of the query as written', () => {
-    expect(parseGatewayDicomwebUrl('/dicom-web/RXA/token/v1.a.b/studies/1.2/series?Modality=CT&token=x')).toMatchObject({
-      trust: 'RXA', token: 'v1.a.b', tokenInPath: true, query: '?Modality=CT', resource: { path: 'studies/1.2/series' },
-    });
-    expect(parseGatewayDicomwebUrl('/dicom-web/RH8/studies/1.2?PatientName=O%27B*&token=v1.c.d')).toMatchObject({
-      trust: 'RH8', token: 'v1.c.d', tokenInPath: false, query: '?PatientName=O%27B*',
-    });
-  });
-
-  it('refuses unknown shapes', () => {
-    expect(() => parseGatewayDicomwebUrl('/dicom-web/rxa/studies')).toThrow(/unknown trust/);
-    expect(() => parseGatewayDicomwebUrl('/dicom-web/RXA/tools/find')).toThrow(/not a DICOMweb resource/);
   });
 });
