@@ -16,6 +16,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { generateHistory, RH8_PROFILE, RXA_PROFILE, type SimStudy } from '../../simulator/index.ts';
 import { simImageFile } from '../../simulator/synthetic-image.ts';
 import { AuditLog, type AuditEntry } from '../../audit/audit-log.ts';
+import { signRequest } from '../../schema/request-signature.ts';
+import { dicomwebSigningText } from '../../schema/dicomweb-path.ts';
 import { freePort, skipWithoutOrthanc, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { multipartParts } from '../helpers/multipart-parts.ts';
@@ -86,6 +88,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
   let origin: string;
   let auditPath: string;
   let dir: string;
+  let trustUrlA: string;
   let storedA: Stored[];
   let storedB: Stored[];
   let clinician: string;
@@ -149,6 +152,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
       startTrust(dir, 'RTH', { dicomweb: `http://127.0.0.1:${silentPort}/dicom-web`, timeoutMs: 700 }),
       startTrust(dir, 'RXC', { dicomweb: `http://127.0.0.1:${closedPort}/dicom-web`, timeoutMs: 700 }),
     ]);
+    trustUrlA = urlA;
     const port = await freePort();
     auditPath = join(dir, 'gateway-audit.db');
     const gatewayConfig = join(dir, 'gateway.json');
@@ -293,6 +297,13 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
     expect((await fetch(dw('RH8', `token/${good}/studies`))).status).toBe(403);
     const analystViewer = craftViewerToken({ ...claims, roles: ['analyst'], exp: now + 120 });
     expect((await fetch(dw('RH8', `token/${analystViewer}/${path}`))).status).toBe(403);
+
+    // The trust's pass-through answers only the gateway: unsigned, or signed with another secret, is 401.
+    const direct = `${new URL('dicom-web', trustUrlA).href}/studies`;
+    expect((await fetch(direct)).status).toBe(401);
+    const forged = signRequest({ body: dicomwebSigningText('GET', '/dicom-web/studies', 'http://x/dicom-web/RXA'), secret: 'not-the-gateway-secret-0123456789', identity: { sub: 'x', roles: ['clinician'] } });
+    expect((await fetch(direct, { headers: { ...forged, 'x-imaging-network-dicomweb-root': 'http://x/dicom-web/RXA' } })).status).toBe(401);
+    expect((await fetch(direct, withBearer(clinician))).status).toBe(401);
 
     expect((await fetch(dw('RZZ', path), withBearer(clinician))).status).toBe(404);
     expect((await fetch(dw('RH8', 'instances/../../tools/find'), withBearer(clinician))).status).toBe(404);
