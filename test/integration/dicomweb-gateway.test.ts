@@ -475,6 +475,8 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
       expect(stats.lit).toBeGreaterThan(64 * 64 * 0.3);
       expect(stats.series).toBe(target.study.series.length);
       expect(stats.first).toBe(`${target.study.series[0]!.seriesInstanceUid}.1`);
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: join('test-artifacts', 'viewer.png') });
       // Arrow down and the wheel show the next images; window/level asks the PACS for a new rendering.
       const uidOf = (n: number) => `${target.study.series[0]!.seriesInstanceUid}.${n}`;
       const shown = (uid: string) => page.waitForFunction((u) => document.getElementById('image')!.dataset['rendered'] === u, uid, { timeout: 15_000 });
@@ -490,8 +492,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
       await page.click('#apply-wl');
       await page.waitForFunction((b) => (document.getElementById('image') as HTMLCanvasElement).toDataURL() !== b, before, { timeout: 15_000 });
       expect(requested.some((u) => u.includes('/rendered?window=2600,400,linear'))).toBe(true);
-      mkdirSync('test-artifacts', { recursive: true });
-      await page.screenshot({ path: join('test-artifacts', 'viewer.png') });
+      await page.screenshot({ path: join('test-artifacts', 'viewer-window.png') });
       expect(requested.length).toBeGreaterThan(3);
       expect(requested.filter((u) => new URL(u).origin !== origin)).toEqual([]);
       expect(requested.some((u) => u.includes('/rendered'))).toBe(true);
