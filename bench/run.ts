@@ -20,6 +20,7 @@ import { runIngest } from './sections/ingest.ts';
 import { runOverhead } from './sections/overhead.ts';
 import { runProfile } from './sections/profile.ts';
 import { runImages } from './sections/images.ts';
+import { runTrustScale } from './sections/trust-scale.ts';
 import type { SectionContext, SectionReport } from './sections/section-report.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -54,6 +55,7 @@ const RUNNERS: Record<SectionName, () => Promise<SectionReport>> = {
   ingest: () => runIngest(ctx),
   profile: async () => runProfile(ctx, await overheadBed()),
   images: () => runImages(ctx),
+  scale: () => runTrustScale(ctx, { quick: options.quick }),
 };
 
 const TITLES: Record<SectionName, string> = {
@@ -63,6 +65,7 @@ const TITLES: Record<SectionName, string> = {
   ingest: 'HL7 ingest',
   profile: 'Gateway CPU profile',
   images: 'Images (WADO-RS through the gateway)',
+  scale: 'Trust scale (issue #11)',
 };
 
 const reports: SectionReport[] = [];

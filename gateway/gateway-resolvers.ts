@@ -9,6 +9,8 @@ import { HIDDEN_PREFIX } from './forward-selection.ts';
 import { resolveStudies } from './studies-query.ts';
 import { resolveCapacity } from './capacity/capacity-query.ts';
 import { resolveDicomweb, resolveViewerUrl } from './dicomweb/study-image-links.ts';
+import { pacsIndexOf } from './trust-pacs-index.ts';
+
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
 type Source = Record<string | symbol, unknown>;
@@ -46,6 +48,11 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
       return entry ? ctx.registry.status(entry) : 'DOWN';
     },
     lastError: (source, _a, ctx) => registryEntry(source, ctx)?.lastError ?? null,
+    // Trusts the gateway lists itself learn it from the trust; trust JSON already carries it.
+    pacsIndex: (source, args, ctx, info) => {
+      const entry = (source as Source)[GATEWAY_OBJECT] ? registryEntry(source, ctx) : undefined;
+      return entry ? pacsIndexOf(entry, ctx) : aliasFieldResolver(source, args, ctx, info);
+    },
   },
 };
 

@@ -19,6 +19,9 @@ import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
 import { createDicomwebPassThrough, DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
+import { PacsSync } from './pacs/pacs-sync.ts';
+import { PacsIndexMetrics, usePacsIndexMetrics } from './pacs/pacs-index-metrics.ts';
+import { watchOrthancChanges } from './pacs/orthanc-changes.ts';
 
 /** Reads the PEM files of `mllp.tls`; with a CA, senders must present a certificate (mutual TLS). */
 function mllpTlsOptions(t: NonNullable<TrustConfig['mllp']['tls']>) {
@@ -65,6 +68,21 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const pacs = new DicomWebClient(pacsOptions);
   const searchPacs = coalesceSearches((search) => pacs.searchStudies(search));
 
+  // The study index is filled from the PACS by QIDO-RS (pacs/pacs-sync.ts); lists read it.
+  const sync = new PacsSync({ index: store, client: pacs, settings: config.pacs.sync, timezone: config.timezone, log, onStep: (step) => {
+    metrics.syncRequests.inc({ trust: config.code, kind: step.kind }, step.requests);
+    metrics.syncStudies.inc({ trust: config.code, kind: step.kind }, step.studies);
+    if (!step.ok) metrics.syncFailures.inc({ trust: config.code });
+  } });
+  const pacsIndex = () => sync.status();
+  const metrics = new PacsIndexMetrics(config.code, pacsIndex);
+  // A small PACS is indexed before the trust says ready; a large one keeps filling behind.
+  await sync.fillFor(config.pacs.sync.startupWaitMs);
+  sync.start();
+  const changes = config.pacs.sync.orthancRest
+    ? watchOrthancChanges({ url: config.pacs.sync.orthancRest, intervalMs: Math.min(1000, config.pacs.sync.intervalMs), onChange: (c) => sync.trigger(c), log })
+    : undefined;
+
   const ingest = createRisIngest({
     store,
     accessionNumber: config.hl7.accessionNumber,
@@ -93,10 +111,12 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     landingPage: false,
     graphiql: false,
     logging: false,
-    context: () => createTrustContext({ config, store, pacs, searchPacs, log }),
+    context: () => createTrustContext({ config, store, pacs, searchPacs, log, pacsIndex }),
     plugins: [
       // First, so `/healthz` stays open before the signature check. Readiness says nothing about
       // patients: just that the store and listeners are up.
+      // Prometheus text of the study index's gauges and sync counters (no patient data).
+      usePacsIndexMetrics(metrics),
       useReadinessCheck({
         endpoint: '/healthz',
         check: ({ fetchAPI }) =>
@@ -141,6 +161,8 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     mllpPort: mllp.port,
     async close() {
       ready = false;
+      changes?.stop();
+      await sync.stop();
       await mllp.close();
       await http.close();
       store.close();

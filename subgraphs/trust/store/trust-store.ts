@@ -1,5 +1,6 @@
 import type { TrustReadModel } from './read-model.ts';
 import type { TrustWriter } from './write-model.ts';
+import type { PacsIndexPort } from '../pacs/pacs-index-port.ts';
 
 /** A message received from the RIS, before anything else is known about it. */
 export interface ReceivedMessage {
@@ -59,7 +60,7 @@ export interface StoreCounts {
  * `StoreFailure`, so callers can tell "could not store" (no ACK: the sender resends) from a bad
  * message.
  */
-export interface TrustStore extends TrustReadModel {
+export interface TrustStore extends TrustReadModel, PacsIndexPort {
   readonly path: string;
   /**
    * Writes the raw message to the journal and commits (durably) before anything is parsed, so a
@@ -73,6 +74,8 @@ export interface TrustStore extends TrustReadModel {
   /** Still-failing kept messages with their raw bytes, oldest first (all, or these ids). */
   failedForReplay(ids?: readonly number[]): FailedMessageWithRaw[];
   counts(): StoreCounts;
+  /** Rebuilds every study-index row from the orders and the synced PACS studies (reindex). */
+  rebuildStudyIndex(onProgress?: (done: number, total: number) => void): void;
   close(): void;
 }
 
