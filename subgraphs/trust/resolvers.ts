@@ -111,7 +111,7 @@ export const resolvers = {
     name: (t: { code: string; name?: string }, _: unknown, ctx: TrustContext) => t.name ?? ctx.config.name,
     pacsIndex: (t: { code: string }, _: unknown, ctx: TrustContext) => {
       if (t.code !== ctx.config.code) return null;
-      const { complete: _complete, ...status } = ctx.pacsIndex();
+      const { complete: _complete, ...status } = ctx.pacsIndex({ fresh: true });
       return status;
     },
   },

@@ -74,8 +74,8 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     metrics.syncStudies.inc({ trust: config.code, kind: step.kind }, step.studies);
     if (!step.ok) metrics.syncFailures.inc({ trust: config.code });
   } });
-  const pacsIndex = () => sync.status();
-  const metrics = new PacsIndexMetrics(config.code, pacsIndex);
+  const pacsIndex = (opts?: { fresh?: boolean }) => (opts?.fresh ? sync.currentStatus() : sync.status());
+  const metrics = new PacsIndexMetrics(config.code, () => sync.currentStatus());
   // A small PACS is indexed before the trust says ready; a large one keeps filling behind.
   await sync.fillFor(config.pacs.sync.startupWaitMs);
   sync.start();
