@@ -68,8 +68,8 @@ describe('readRolePolicy', () => {
   it('reads every @requiresScopes of the network SDL', () => {
     const policy = readRolePolicy(networkSdl);
     expect(Object.fromEntries(policy)).toEqual({
-      'Query.studies': [['analyst'], ['clinician']],
-      'Query.study': [['analyst'], ['clinician']],
+      'Query.studies': [['analyst'], ['clinician'], ['radiologist']],
+      'Query.study': [['analyst'], ['clinician'], ['radiologist']],
       'Query.patient': [['clinician']],
       'Query.capacity': [['analyst'], ['clinician']],
       'Patient.nhsNumber': [['clinician']],
@@ -81,6 +81,8 @@ describe('readRolePolicy', () => {
       'Report.author': [['clinician']],
       'Report.reporter': [['clinician']],
       'Report.assistant': [['clinician']],
+      'Study.dicomweb': [['clinician'], ['radiologist']],
+      'Study.viewerUrl': [['clinician'], ['radiologist']],
     });
   });
 
