@@ -12,6 +12,7 @@ import {
   createLiveFeed,
   generateHistory,
   startDicomwebSimulator,
+  trustHl7Config,
   type SimMessage,
   type SimStudy,
 } from '../simulator/index.ts';
@@ -55,6 +56,8 @@ interface DemoState {
 }
 
 const DEMO_ISSUER = 'imaging-network-demo';
+/** Images stored per series in the demo's Orthanc (64 × 64 phantoms; more would slow the start). */
+const DEMO_IMAGES_PER_SERIES = 3;
 const DEMO_AUDIENCE = 'imaging-network';
 
 /** A development token for one role, valid for 30 days. */
@@ -91,6 +94,8 @@ async function startDemoOrthancs(dataDir: string, worlds: readonly (readonly Sim
         storageDir: join(dataDir, `orthanc-${code}`),
         studies,
         name: `imaging-network-demo-${code}`,
+        // A few real (synthetic phantom) images per series, so the viewer shows pictures.
+        instancesPerSeries: DEMO_IMAGES_PER_SERIES,
         onProgress: (n) => {
           done[i] = n;
           progress.update(sum(done));
@@ -177,7 +182,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         mllp: { port: gatewayPort === 0 ? 0 : 2575 + i },
         pacs: { dicomweb: pacsUrl },
         store: { sqlite: join(dataDir, `${profile.code}.db`) },
-        hl7: { timezone: profile.timezone },
+        hl7: trustHl7Config(profile),
         gatewaySecret: state.gatewaySecret,
         audit: { sqlite: join(dataDir, `${profile.code}-audit.db`) },
         logLevel: 'warn',
@@ -215,12 +220,18 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       // demo listens on loopback only, so it allows that lifetime explicitly (default 12 h).
       auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, maxTokenAgeSeconds: 30 * 86_400 } },
       audit: { sqlite: join(dataDir, 'gateway-audit.db') },
+      // Viewer links live an hour in the demo (the banner prints one); the default is 10 minutes.
+      dicomweb: { viewerTokenTtlSec: 3600 },
       logLevel: 'warn',
       // The demo is for exploring: the IDE and introspection are on here only (off by default).
       ide: true,
       introspection: true,
     });
-    const tokens = { clinician: await devToken(state.jwtSecret, 'clinician'), analyst: await devToken(state.jwtSecret, 'analyst') };
+    const tokens = {
+      clinician: await devToken(state.jwtSecret, 'clinician'),
+      radiologist: await devToken(state.jwtSecret, 'radiologist'),
+      analyst: await devToken(state.jwtSecret, 'analyst'),
+    };
     const gateway = await createGateway(gatewayConfig, { ideHeaders: { Authorization: `Bearer ${tokens.clinician}` } });
     closers.push(() => gateway.close());
 
@@ -245,8 +256,13 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       });
     }
 
+    // A viewer link for the newest study with images at the second trust, asked of the gateway
+    // as the radiologist (of RXA) would: Study.viewerUrl.
+    // Only with real Orthancs: the built-in simulator stores no images.
+    const viewerUrl = orthancs ? await firstViewerUrl(gateway.url, tokens.radiologist, trusts[1]?.code ?? trusts[0]!.code).catch(() => undefined) : undefined;
     console.log(
       demoBanner({
+        ...(viewerUrl ? { viewerUrl } : {}),
         gatewayUrl: gateway.url,
         trusts: trusts.map((t) => ({ code: t.code, url: t.trust.url, mllpPort: t.trust.mllpPort })),
         dataDir,
@@ -255,7 +271,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         tokens,
         pacs: orthancs
           ? [
-              `a real Orthanc per trust, seeded in ${(seedMs / 1000).toFixed(1)} s with 1 instance per series (header-only: instance counts are 1 per series)`,
+              `a real Orthanc per trust, seeded in ${(seedMs / 1000).toFixed(1)} s with up to ${DEMO_IMAGES_PER_SERIES} images per series (64×64 synthetic phantoms: instance counts are at most ${DEMO_IMAGES_PER_SERIES} per series)`,
               ...trusts.map((t, i) => `    ${t.code}: ${orthancs[i]!.dicomweb}  (storage ${join(dataDir, `orthanc-${t.code}`)})`),
             ].join('\n')
           : 'built-in DICOMweb simulator per trust (not a real PACS)',
@@ -277,4 +293,18 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/** `Study.viewerUrl` of the newest study with images at `trust`, through the gateway. */
+async function firstViewerUrl(gatewayUrl: string, token: string, trust: string): Promise<string | undefined> {
+  const res = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: 'query DemoViewerLink($t: [ID!]) { studies(first: 20, filter: { trusts: $t, statuses: [COMPLETED, PRELIMINARY, FINAL, AMENDED] }) { edges { node { viewerUrl } } } }',
+      variables: { t: [trust] },
+    }),
+  });
+  const body = (await res.json()) as { data?: { studies?: { edges?: Array<{ node?: { viewerUrl?: string | null } }> } } };
+  return body.data?.studies?.edges?.map((e) => e.node?.viewerUrl).find((u): u is string => typeof u === 'string');
 }

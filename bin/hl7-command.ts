@@ -32,7 +32,7 @@ export async function runHl7(args: string[]): Promise<number> {
   }
   if (!values.config) throw new Error('--config FILE is required');
   const config = parseTrustConfig(readJsonConfig(values.config));
-  const store = openTrustStore(config.store.sqlite);
+  const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber });
   try {
     const ingest = createRisIngest({
       store,
@@ -41,6 +41,7 @@ export async function runHl7(args: string[]): Promise<number> {
       // The same allow-lists as the running trust: replay must not apply what live ingest refuses.
       allowedSenders: config.mllp.allowedSenders,
       allowedAddresses: config.mllp.allowedAddresses,
+      apply: { priorities: config.hl7.priorities, patientClasses: config.hl7.patientClasses, nationalNumber: config.hl7.nationalNumber },
       logger: pino({ level: 'warn' }),
     });
     if (sub === 'failed') {

@@ -81,7 +81,7 @@ export const trustConfigSchema = z
         publicUrl: z
           .url()
           .optional()
-          .describe('DICOMweb root as viewers reach it (for `Study.dicomweb`). @default pacs.dicomweb'),
+          .describe('Another root under which the PACS may name itself in its answers (e.g. behind a proxy); the pass-through rewrites it to the gateway\'s like `pacs.dicomweb`. Never shown to clients: `Study.dicomweb` is answered by the gateway.'),
         auth: z
           .discriminatedUnion('type', [
             z.strictObject({ type: z.literal('basic'), username: z.string(), password: z.string() }),
@@ -172,7 +172,19 @@ export const trustConfigSchema = z
         timezone: z
           .string()
           .default('Europe/London')
-          .describe('IANA zone for HL7 times without an offset. @default Europe/London'),
+          .describe('IANA zone for HL7 times without an offset (read with that zone\'s offset on the value\'s own date). @default Europe/London'),
+        priorities: z
+          .record(z.string().min(1), z.enum(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']))
+          .default({})
+          .describe('The trust\'s priority codes and words (TQ1-9 / OBR-27.6 / ORC-7.6, e.g. `2WW`, `SOON`, `P1`) → network priorities, over the table 0027 defaults (S, A, R); an unmapped value is a warning naming it and clears the priority. @default {}'),
+        patientClasses: z
+          .record(z.string().min(1), z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN']))
+          .default({})
+          .describe('The trust\'s PV1-2 values → patient classes, over the table 0004 defaults (E, I, O, R, P, B, C, N, U); GP direct access needs a local value here. @default {}'),
+        nationalNumber: z
+          .enum(['NHS', 'CHI', 'HC'])
+          .default('NHS')
+          .describe('The national number the trust\'s PID carries: `NHS` (England, Wales), `CHI` (Scotland) or `HC` (Northern Ireland H&C); CHI and H&C numbers are never matched as NHS numbers. @default NHS'),
       })
       .prefault({})
       .describe('HL7 v2 dialect options.'),
@@ -202,6 +214,10 @@ export const trustConfigSchema = z
           )
           .default([])
           .describe('Declared scanners; `CapacityRow.utilisation` is computed against them.'),
+        dm01Procedures: z
+          .record(z.string().min(1), z.enum(['MRI', 'CT', 'NON_OBSTETRIC_ULTRASOUND', 'BARIUM_ENEMA', 'DEXA', 'NONE']))
+          .default({})
+          .describe('The trust\'s procedure codes (OBR-4.1) → DM01 test (`MRI`, `CT`, `NON_OBSTETRIC_ULTRASOUND`, `BARIUM_ENEMA`, `DEXA`), or `NONE` to exclude one; other codes are classified by modality and procedure text. @default {}'),
       })
       .prefault({})
       .describe('Scanner capacity of the trust.'),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { gql, runCli, type RunningChild } from '../helpers/child-process.ts';
+import { orthancInstalled } from '../../simulator/orthanc-pacs.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 if (!CHROMIUM && process.env['CI'] === 'true') throw new Error('chromium is not installed (apt-get install chromium): the browser test cannot run under CI');
@@ -91,6 +92,24 @@ describe('imaging-network demo', () => {
       await browser?.close();
     }
   }, 90_000);
+
+  // Images need the demo's real Orthanc (the built-in simulator answers QIDO-RS only).
+  it.skipIf(!orthancInstalled() && process.env['CI'] !== 'true')('prints a viewer link whose study opens through the gateway without a header', async () => {
+    const link = /Viewer \(a study of another trust[^\n]*\n\s+(\S+)/.exec(demo.output())?.[1];
+    expect(link).toBeDefined();
+    const viewer = new URL(link!);
+    expect(viewer.origin).toBe(new URL(url).origin);
+    expect((await fetch(viewer)).status).toBe(200);
+    const root = `${viewer.origin}/dicom-web/${viewer.searchParams.get('trust')}/token/${viewer.searchParams.get('token')}/studies/${viewer.searchParams.get('study')}`;
+    const series = (await (await fetch(`${root}/series`, { headers: { accept: 'application/dicom+json' } })).json()) as Array<Record<string, { Value?: string[] }>>;
+    expect(series.length).toBeGreaterThan(0);
+    const seriesUid = series[0]!['0020000E']!.Value![0]!;
+    const instances = (await (await fetch(`${root}/series/${seriesUid}/instances`)).json()) as Array<Record<string, { Value?: string[] }>>;
+    const rendered = await fetch(`${root}/series/${seriesUid}/instances/${instances[0]!['00080018']!.Value![0]}/rendered`, { headers: { accept: 'image/png' } });
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers.get('content-type')).toBe('image/png');
+    expect((await rendered.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
 
   it('stops cleanly on Ctrl-C, leaving nothing listening', async () => {
     const code = await demo.stop('SIGINT');

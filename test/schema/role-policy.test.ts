@@ -68,18 +68,21 @@ describe('readRolePolicy', () => {
   it('reads every @requiresScopes of the network SDL', () => {
     const policy = readRolePolicy(networkSdl);
     expect(Object.fromEntries(policy)).toEqual({
-      'Query.studies': [['analyst'], ['clinician']],
-      'Query.study': [['analyst'], ['clinician']],
+      'Query.studies': [['analyst'], ['clinician'], ['radiologist']],
+      'Query.study': [['analyst'], ['clinician'], ['radiologist']],
       'Query.patient': [['clinician']],
       'Query.capacity': [['analyst'], ['clinician']],
       'Patient.nhsNumber': [['clinician']],
       'Patient.name': [['clinician']],
       'Patient.birthDate': [['clinician']],
       'Patient.identifiers': [['clinician']],
+      'Patient.conflicts': [['clinician']],
       'Report.text': [['clinician']],
       'Report.author': [['clinician']],
-      // Issue 15, finding 9: the PACS address is for clinicians only.
-      'Study.dicomweb': [['clinician']],
+      'Report.reporter': [['clinician']],
+      'Report.assistant': [['clinician']],
+      'Study.dicomweb': [['clinician'], ['radiologist']],
+      'Study.viewerUrl': [['clinician'], ['radiologist']],
     });
   });
 

@@ -26,6 +26,8 @@ export interface RisIngestOptions {
   accessionNumber?: AccessionMode;
   /** IANA zone for HL7 times without an offset (and for our ACKs' MSH-7). @default 'Europe/London' */
   timezone?: string;
+  /** The trust's dialect maps: `hl7.priorities`, `hl7.patientClasses`, `hl7.nationalNumber`. */
+  apply?: Partial<Pick<ApplyOptions, 'priorities' | 'patientClasses' | 'nationalNumber'>>;
   /** When given, messages from anyone else are answered AR and kept. @default everyone */
   allowedSenders?: readonly AllowedSender[] | undefined;
   /**
@@ -66,6 +68,8 @@ export interface RisIngest {
 export function createRisIngest(opts: RisIngestOptions): RisIngest {
   const { store, logger } = opts;
   const applyOptions: ApplyOptions = {
+    ...DEFAULT_APPLY_OPTIONS,
+    ...opts.apply,
     accessionNumber: opts.accessionNumber ?? DEFAULT_APPLY_OPTIONS.accessionNumber,
     timezone: opts.timezone ?? DEFAULT_APPLY_OPTIONS.timezone,
   };

@@ -17,7 +17,7 @@ import type { Rejection } from './rejection.ts';
  * Only an ACCEPTED message's key deduplicates (HL7 v2.5.1 ch. 2.9, original mode: the receiver
  * must not apply the same message twice). A refused or failed message is never recorded under its
  * key, so a forged or broken message cannot take the key of the real one that follows it. Rows
- * of other codes written by older builds are ignored here (and removed by store migration 4).
+ * of other codes written by older builds are ignored here (and removed by store migration 5).
  */
 export function acceptedAck(writer: TrustWriter, key: DedupeKey): StoredAck | undefined {
   const prior = writer.findAck(key);

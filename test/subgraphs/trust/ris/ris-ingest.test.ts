@@ -253,13 +253,13 @@ describe('study status', () => {
     expect(orderOf('A1')?.status).toBe('COMPLETED');
   });
 
-  it('a report before its order is kept and joined when the order comes; it outranks later order messages', async () => {
+  it('a report before its order makes a study flagged orderMissing; the order completes it; the report outranks later order messages', async () => {
     const ingest = ingestWith();
     await send(oru({ controlId: 'R1', patient: p, accession: 'A1', status: 'P', obx: [['TX', 'prelim']] }), ingest);
-    expect(orderOf('A1')).toBeUndefined();
+    expect(orderOf('A1')).toMatchObject({ orderMissing: true, status: 'PRELIMINARY' });
     expect(store.reportsByAccession(['A1']).get('A1')).toHaveLength(1);
     await send(orm({ controlId: 'O1', patient: p, accession: 'A1' }), ingest);
-    expect(orderOf('A1')?.status).toBe('PRELIMINARY');
+    expect(orderOf('A1')).toMatchObject({ orderMissing: false, status: 'PRELIMINARY' });
     await send(sc('O2', 'CM'), ingest);
     expect(orderOf('A1')?.status).toBe('PRELIMINARY');
     await send(oru({ controlId: 'R2', patient: p, accession: 'A1', status: 'F' }), ingest);
@@ -273,8 +273,8 @@ describe('study status', () => {
     await send(oru({ controlId: 'R2', patient: p, accession: 'A1', status: 'F', obx: [['TX', 'v1 + addendum']] }), ingest);
     expect(orderOf('A1')?.status).toBe('AMENDED');
     expect(store.reportsByAccession(['A1']).get('A1')).toEqual([
-      { accessionNumber: 'A1', version: 1, status: 'FINAL', text: 'v1', reportedAt: '2025-01-15T14:30:00+00:00', author: 'R1 HOUSE GREG' },
-      { accessionNumber: 'A1', version: 2, status: 'CORRECTED', text: 'v1 + addendum', reportedAt: null, author: null },
+      { accessionNumber: 'A1', version: 1, status: 'FINAL', text: 'v1', reportedAt: '2025-01-15T14:30:00+00:00', author: 'R1 HOUSE GREG', kind: 'ORIGINAL', hasAttachment: false, reporter: { id: 'R1', name: 'GREG HOUSE', gmcNumber: null }, assistant: null },
+      { accessionNumber: 'A1', version: 2, status: 'CORRECTED', text: 'v1 + addendum', reportedAt: null, author: null, kind: 'ADDENDUM', hasAttachment: false, reporter: null, assistant: null },
     ]);
   });
 
