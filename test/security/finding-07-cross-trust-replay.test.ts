@@ -5,7 +5,7 @@
  * proxy on the path to the first trust (an attacker who sees the traffic).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRecordingProxy } from './recording-proxy.ts';
+import { startRecordingProxy } from '../helpers/recording-proxy.ts';
 import { bearer, emptyPacs, GATEWAY_SECRET, JWT_AUTH, postGraphql, startGatewayProcess, startTrustProcess, tempDir, token, type GatewayPeer, type TrustPeer } from './security-peers.ts';
 
 describe('finding 7: a signature is bound to its trust and path', () => {
@@ -33,7 +33,7 @@ describe('finding 7: a signature is bound to its trust and path', () => {
   it('keeps the shared secret working, and refuses a request signed for RXA when replayed to RXB', async () => {
     const res = await postGraphql(gateway.url, { query: '{ studies(first: 1) { edges { node { id } } unavailableTrusts { code } } }' }, bearer(await token({ sub: 'dr', roles: ['clinician'] })));
     expect(res.json.data!['studies'].unavailableTrusts).toEqual([]);
-    const captured = proxy.seen.find((r) => r.method === 'POST' && r.body.includes('studies'));
+    const captured = proxy.requests().find((r) => r.method === 'POST' && r.body.includes('studies'));
     expect(captured).toBeDefined();
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     for (const [k, v] of Object.entries(captured!.headers)) if (k.startsWith('x-imaging-network-') && typeof v === 'string') headers[k] = v;
