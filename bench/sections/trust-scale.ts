@@ -7,7 +7,7 @@ import { progress } from '../progress.ts';
 import { rssMiB, startRssSampler } from '../rss-sampler.ts';
 import { percentileOfSorted } from '../stats.ts';
 import { seedStudyIndex } from '../seed-study-index.ts';
-import { openTrustStore } from '../../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../../subgraphs/trust/store/open-trust-store.ts';
 import { DicomWebClient } from '../../subgraphs/trust/pacs/dicomweb-client.ts';
 import { PacsSync } from '../../subgraphs/trust/pacs/pacs-sync.ts';
 import type { SectionContext, SectionReport } from './section-report.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PATIENT_CLASS_VALUES, PRIORITY_VALUES } from '../../schema/generated/enums.ts';
 import { parseConfig } from '../../schema/config-error.ts';
 
 export { ConfigError } from '../../schema/config-error.ts';
@@ -174,11 +175,11 @@ export const trustConfigSchema = z
           .default('Europe/London')
           .describe('IANA zone for HL7 times without an offset (read with that zone\'s offset on the value\'s own date). @default Europe/London'),
         priorities: z
-          .record(z.string().min(1), z.enum(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']))
+          .record(z.string().min(1), z.enum(PRIORITY_VALUES))
           .default({})
           .describe('The trust\'s priority codes and words (TQ1-9 / OBR-27.6 / ORC-7.6, e.g. `2WW`, `SOON`, `P1`) → network priorities, over the table 0027 defaults (S, A, R); an unmapped value is a warning naming it and clears the priority. @default {}'),
         patientClasses: z
-          .record(z.string().min(1), z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN']))
+          .record(z.string().min(1), z.enum(PATIENT_CLASS_VALUES))
           .default({})
           .describe('The trust\'s PV1-2 values → patient classes, over the table 0004 defaults (E, I, O, R, P, B, C, N, U); GP direct access needs a local value here. @default {}'),
         nationalNumber: z

@@ -9,7 +9,7 @@ import { usePartialErrors } from '../../schema/use-partial-errors.ts';
 import { serve } from '../../schema/server-lifecycle.ts';
 import { DicomWebClient } from './pacs/dicomweb-client.ts';
 import { coalesceSearches } from './pacs/in-flight-searches.ts';
-import { openTrustStore } from './store/trust-store.ts';
+import { openTrustStore } from './store/open-trust-store.ts';
 import { createRisIngest } from './ris/ris-ingest.ts';
 import { startMllpListener } from './ris/mllp/mllp-listener.ts';
 import { applyRolePolicy, callerRoles, readRolePolicy } from '../../schema/role-policy.ts';

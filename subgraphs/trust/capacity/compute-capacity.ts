@@ -1,5 +1,6 @@
 import { toModality } from '../../../schema/index.ts';
-import type { RisOrderRow, RisReportRow } from '../store/read-model.ts';
+import type { RisOrderRow } from '../store/read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import { CapacityAccumulator, type CapacityKeys, type CapacityRowData } from './capacity-row.ts';
 import type { CapacityDimension, CapacityQuery } from './capacity-query.ts';
 import { DAY_MS, HOUR_MS, hoursInWindow, inWindow, resolveWindow, type CapacityWindow } from './capacity-window.ts';

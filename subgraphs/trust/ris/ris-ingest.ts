@@ -1,8 +1,7 @@
 import { encodeHl7Text } from './hl7/index.ts';
 import type { AccessionMode } from './apply/accession.ts';
 import { DEFAULT_APPLY_OPTIONS, type ApplyOptions } from './apply/message-context.ts';
-import { StoreFailure } from '../store/store-failure.ts';
-import type { FailedMessage, TrustStore } from '../store/trust-store.ts';
+import { StoreFailure, type FailedMessage, type RisIngestStore } from './ingest-port.ts';
 import { receiveFrame, type InboundFrame } from './ingest/receive-frame.ts';
 import { decodeFrame, decodeOversizedHead } from './ingest/decode-frame.ts';
 import { addressAllowed, decideMessage, type AllowedSender, type IngestRules } from './ingest/ingest-rules.ts';
@@ -21,7 +20,7 @@ export interface IngestLogger {
 }
 
 export interface RisIngestOptions {
-  store: TrustStore;
+  store: RisIngestStore;
   /** Where the accession number is read. @default 'auto' */
   accessionNumber?: AccessionMode;
   /** IANA zone for HL7 times without an offset (and for our ACKs' MSH-7). @default 'Europe/London' */

@@ -3,16 +3,19 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { cacheStatements } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import type { PacsSyncState, SyncedStudy } from '../pacs/pacs-index-port.ts';
 import { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { SqliteReadModel } from './sqlite-read-model.ts';
 import { toFailedMessage, type FailedColumns } from './sqlite-rows.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
-import { isStorageError, StoreFailure } from './store-failure.ts';
-import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage, StoreCounts, TrustStore } from './trust-store.ts';
-import type { TrustWriter } from './write-model.ts';
+import { isStorageError } from './store-failure.ts';
+import { StoreFailure } from '../ris/ingest-port.ts';
+import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage } from '../ris/ingest-port.ts';
+import type { StoreCounts, TrustStore } from './trust-store.ts';
+import type { TrustWriter } from '../ris/ingest-port.ts';
 
 export interface OpenTrustStoreOptions {
   /** Open an existing, migrated database for reading only. @default false */

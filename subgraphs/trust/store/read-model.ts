@@ -5,32 +5,8 @@
  * Times are ISO 8601 strings with offset (as stored), or null.
  */
 import type { PacsStudy } from '../pacs/study-mapping.ts';
-
-export type StudyStatusValue =
-  | 'REQUESTED'
-  | 'SCHEDULED'
-  | 'IN_PROGRESS'
-  | 'COMPLETED'
-  | 'PRELIMINARY'
-  | 'FINAL'
-  | 'AMENDED'
-  | 'CANCELLED'
-  | 'ON_HOLD'
-  | 'DID_NOT_ATTEND'
-  | 'ARRIVED';
-export type ReportStatusValue = 'PRELIMINARY' | 'FINAL' | 'CORRECTED' | 'CANCELLED';
-/** What a report version is: the report itself, an addendum to a final, or a correction of one. */
-export type ReportKindValue = 'ORIGINAL' | 'ADDENDUM' | 'CORRECTION';
-export type PriorityValue = 'ROUTINE' | 'URGENT' | 'STAT' | 'SUSPECTED_CANCER' | 'PLANNED';
-/** PV1-2 patient class (table 0004) as the network splits targets by it. */
-export type PatientClassValue = 'EMERGENCY' | 'INPATIENT' | 'OUTPATIENT' | 'GP_DIRECT_ACCESS' | 'OTHER' | 'UNKNOWN';
-/** A reporter (OBR-32) or assistant (OBR-33): the RIS's id, the name, the GMC number when the id is one. */
-export interface ReporterValue {
-  id: string | null;
-  name: string | null;
-  gmcNumber: string | null;
-}
-export type SexValue = 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN';
+import type { PatientClassValue, PriorityValue, SexValue, StudyStatusValue } from '../../../schema/generated/enums.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 
 /** One RIS order (requested procedure), keyed by accession number within the trust. */
 export interface RisOrderRow {
@@ -76,20 +52,6 @@ export interface RisPatientRow {
    * `hl7.nationalNumber` says which its PID carries).
    */
   nationalIds: { type: 'CHI' | 'HC'; value: string }[];
-}
-
-export interface RisReportRow {
-  accessionNumber: string;
-  version: number;
-  status: ReportStatusValue;
-  text: string;
-  reportedAt: string | null;
-  author: string | null;
-  kind: ReportKindValue;
-  /** The version came with an encapsulated report (OBX ED, e.g. a PDF), kept in the store. */
-  hasAttachment: boolean;
-  reporter: ReporterValue | null;
-  assistant: ReporterValue | null;
 }
 
 /** One change of an order's backlog state (table study_status_history). */

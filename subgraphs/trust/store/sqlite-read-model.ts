@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow, StudyIndexReader, StudyStatusValue, TrustReadModel } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexReader, TrustReadModel } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
+import type { StudyStatusValue } from '../../../schema/generated/enums.ts';
 import {
   chunks,
   toOrderRow,

@@ -1,19 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RisReportRow } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
 import type { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { toOrderRecord, toPatientRecord, toReportRow, type OrderColumns, type PatientColumns, type ReportColumns } from './sqlite-rows.ts';
-import type {
-  DedupeKey,
-  FailureRecord,
-  JournalCompletion,
-  NewReportVersion,
-  OrderRecord,
-  PatientChanges,
-  PatientRecord,
-  StoredAck,
-  TrustWriter,
-} from './write-model.ts';
+import type { DedupeKey, FailureRecord, JournalCompletion, NewReportVersion, OrderRecord, PatientChanges, PatientRecord, StoredAck, TrustWriter } from '../ris/ingest-port.ts';
 
 const now = (): string => new Date().toISOString();
 

@@ -1,8 +1,9 @@
 import { sortMillis, studyIdPayload } from '../../../schema/index.ts';
-import type { RisOrderRow, RisReportRow } from './read-model.ts';
+import type { RisOrderRow } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import { dicomNhsNumber } from '../pacs/dicom-nhs-number.ts';
-import { currentReport } from './current-report.ts';
+import { currentReport } from '../ris/current-report.ts';
 import { joinedModalities, joinedPerformedAt, joinedSortAt, joinedStatus } from './study-join.ts';
 
 /**

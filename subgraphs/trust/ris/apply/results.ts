@@ -1,4 +1,4 @@
-import type { ReporterValue } from '../../store/read-model.ts';
+import type { ReporterValue } from '../ingest-port.ts';
 import type { Hl7Segment } from '../hl7/index.ts';
 import { ApplyError } from './apply-error.ts';
 import type { DomainEvent, ReportFacts, ReportOrderFacts } from './domain-events.ts';

@@ -1,6 +1,7 @@
-import type { ReportKindValue, ReportStatusValue, RisReportRow, StudyStatusValue } from '../../store/read-model.ts';
-import type { WorkflowStatus } from '../../store/write-model.ts';
-import { reportedStudyStatus } from '../../store/current-report.ts';
+import type { ReportKindValue, ReportStatusValue, StudyStatusValue } from '../../../../schema/generated/enums.ts';
+import type { RisReportRow } from '../ingest-port.ts';
+import type { WorkflowStatus } from '../ingest-port.ts';
+import { reportedStudyStatus } from '../current-report.ts';
 import { isTableValue, OrderControl, OrderStatus, ResultStatus } from '../hl7/vocabulary.ts';
 
 /**

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDicomwebSimulator, type DicomwebSimulator } from '../../../../simulator/dicomweb-simulator.ts';
 import { syntheticArchive, syntheticStudy, syntheticNhsNumber } from '../../../../simulator/synthetic-archive.ts';
-import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
 import { DicomWebClient } from '../../../../subgraphs/trust/pacs/dicomweb-client.ts';
 import { PacsSync, type PacsSyncSettings } from '../../../../subgraphs/trust/pacs/pacs-sync.ts';
 
