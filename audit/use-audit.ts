@@ -1,7 +1,7 @@
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../schema/error-codes.ts';
-import type { CallerIdentity } from '../schema/request-signature.ts';
+import type { CallerIdentity } from '../platform/request-signature.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
 import { patientDataAccesses } from './patient-data-accesses.ts';
 import { auditAlias, usesAlias, withAuditIds, withoutHiddenKeys } from './audit-selection.ts';

@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import { signRequest, type CallerIdentity } from '../schema/request-signature.ts';
+import { signRequest, type CallerIdentity } from '../platform/request-signature.ts';
 import { TrustFailure, type TrustFailureKind } from './trust-failure.ts';
 
 /** A GraphQL response from a trust: `data` may be partial, `errors` located by the trust's path. */
@@ -21,7 +21,7 @@ export interface TrustClientOptions {
   timeoutMs: number;
   breaker: CircuitBreaker;
   observe?: TrustCallObserver;
-  /** HMAC secret shared with the trust: every call is signed (schema/request-signature.ts). */
+  /** HMAC secret shared with the trust: every call is signed (platform/request-signature.ts). */
   secret?: string;
 }
 

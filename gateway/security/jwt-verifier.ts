@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { isLoopbackHost } from '../../schema/loopback-guard.ts';
-import type { CallerIdentity } from '../../schema/request-signature.ts';
+import { isLoopbackHost } from '../../platform/loopback-guard.ts';
+import type { CallerIdentity } from '../../platform/request-signature.ts';
 
 /**
  * The gateway's `auth.jwt` config: exactly one of `jwksUrl` (production: RS256/ES256 keys the

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../../schema/error-codes.ts';
-import type { CallerIdentity } from '../../schema/request-signature.ts';
+import type { CallerIdentity } from '../../platform/request-signature.ts';
 import { jsonErrorResponse } from './json-error-response.ts';
 import { AuthenticationError, type JwtVerifier } from './jwt-verifier.ts';
 

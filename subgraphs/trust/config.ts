@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PATIENT_CLASS_VALUES, PRIORITY_VALUES } from '../../schema/generated/enums.ts';
-import { parseConfig } from '../../schema/config-error.ts';
+import { parseConfig } from '../../platform/config-error.ts';
 
-export { ConfigError } from '../../schema/config-error.ts';
+export { ConfigError } from '../../platform/config-error.ts';
 
 /**
  * The trust subgraph's configuration (JSON, validated at start). The contract in ARCHITECTURE.md

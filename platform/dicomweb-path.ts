@@ -80,7 +80,7 @@ export function parseDicomwebPath(path: string): DicomwebResource | undefined {
 }
 
 /**
- * The text a gateway→trust DICOMweb call is signed over (schema/request-signature.ts signs it in
+ * The text a gateway→trust DICOMweb call is signed over (platform/request-signature.ts signs it in
  * place of a body, which a GET does not have): the method, the path and query as sent, and the
  * root the trust is to write into URLs it passes back. A changed path, query or root breaks the
  * signature. The `DICOMWEB` line keeps these texts apart from GraphQL bodies (JSON objects).
