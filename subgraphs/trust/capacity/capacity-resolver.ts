@@ -1,3 +1,4 @@
+import type { StudyStatusValue } from '../../../schema/generated/enums.ts';
 import type { TrustConfig } from '../config.ts';
 import type { RisOrderRow, TrustReadModel } from '../store/read-model.ts';
 import type { CapacityRowData } from './capacity-row.ts';
@@ -29,7 +30,7 @@ export interface CapacityReportResult {
 }
 
 /** RIS statuses of an order not yet performed (see compute-capacity.ts, WAITING). */
-const NOT_PERFORMED = new Set(['REQUESTED', 'SCHEDULED', 'ARRIVED', 'ON_HOLD', 'DID_NOT_ATTEND']);
+const NOT_PERFORMED: ReadonlySet<string> = new Set<StudyStatusValue>(['REQUESTED', 'SCHEDULED', 'ARRIVED', 'ON_HOLD', 'DID_NOT_ATTEND']);
 
 /**
  * `Query.capacity` of the trust subgraph. Weeks are always counted in Europe/London, not in the
