@@ -33,14 +33,19 @@ export interface RisReportRow {
 /** RIS workflow position of an order, moved by ORC-1/ORC-5 and SIU (forward only, see status-machine.ts). */
 export type WorkflowStatus = 'REQUESTED' | 'SCHEDULED' | 'ARRIVED' | 'IN_PROGRESS' | 'COMPLETED';
 
-/** A patient row as stored (not following merges). */
-export interface PatientRecord {
-  id: number;
+/** A patient's demographics as stored (PID-3 NHS number, PID-5 name, PID-7 birth date, PID-8 sex). */
+export interface PatientDemographics {
   nhsNumber: string | null;
   family: string | null;
   given: string[];
+  /** YYYY-MM-DD */
   birthDate: string | null;
   sex: SexValue | null;
+}
+
+/** A patient row as stored (not following merges). */
+export interface PatientRecord extends PatientDemographics {
+  id: number;
   /** The patient this one was merged into (A40), or null for a survivor. */
   mergedInto: number | null;
 }

@@ -5,8 +5,8 @@
  * Times are ISO 8601 strings with offset (as stored), or null.
  */
 import type { PacsStudy } from '../pacs/study-mapping.ts';
-import type { PatientClassValue, PriorityValue, SexValue, StudyStatusValue } from '../../../schema/generated/enums.ts';
-import type { RisReportRow } from '../ris/ingest-port.ts';
+import type { PatientClassValue, PriorityValue, StudyStatusValue } from '../../../schema/generated/enums.ts';
+import type { PatientDemographics, RisReportRow } from '../ris/ingest-port.ts';
 
 /** One RIS order (requested procedure), keyed by accession number within the trust. */
 export interface RisOrderRow {
@@ -36,15 +36,9 @@ export interface RisOrderRow {
   waitStartedAt: string | null;
 }
 
-export interface RisPatientRow {
+export interface RisPatientRow extends PatientDemographics {
   /** Internal id of the surviving patient. */
   id: number;
-  nhsNumber: string | null;
-  family: string | null;
-  given: string[];
-  /** YYYY-MM-DD */
-  birthDate: string | null;
-  sex: SexValue | null;
   /** Local MRNs of this patient (including those of patients merged into it). */
   mrns: string[];
   /**
