@@ -48,7 +48,7 @@ export function useAudit(options: AuditOptions): Plugin {
           if (Symbol.asyncIterator in Object(result)) return;
           const r = result as ExecutionResult;
           if (!r.data) return;
-          const data = withoutHiddenKeys(r.data, alias) as ExecutionResult['data'];
+          const data = withoutHiddenKeys(r.data, alias) as NonNullable<ExecutionResult['data']>;
           const shown = { ...r, data };
           setResult(shown);
           const accesses = patientDataAccesses({

@@ -70,7 +70,7 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
     ],
   });
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path = '/'] = (req.url ?? '/').split('?');
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'up' }, NO_STORE);
     if (req.method === 'GET' && path === '/metrics') return metrics(services, res);
     if (path.startsWith(`${GATEWAY_DICOMWEB_PREFIX}/`)) return dicomweb(req, res).catch((err: unknown) => dicomwebCrash(services, res, err));

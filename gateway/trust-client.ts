@@ -20,7 +20,7 @@ export interface TrustClientOptions {
   /** Deadline of one call including its retry. */
   timeoutMs: number;
   breaker: CircuitBreaker;
-  observe?: TrustCallObserver;
+  observe?: TrustCallObserver | undefined;
   /** HMAC secret shared with the trust: every call is signed (platform/request-signature.ts). */
   secret?: string;
 }

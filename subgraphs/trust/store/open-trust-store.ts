@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { cacheStatements } from './statement-cache.ts';
+import { StatementCache } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
 import type { RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
 import type { RisReportRow } from '../ris/ingest-port.ts';
@@ -47,6 +47,7 @@ const FAILED_SELECT = `
 class SqliteTrustStore implements TrustStore {
   readonly path: string;
   readonly #db: Database.Database;
+  readonly #statements: StatementCache;
   readonly #read: SqliteReadModel;
   readonly #writer: SqliteWriter;
   readonly #index: SqliteStudyIndex;
@@ -54,9 +55,11 @@ class SqliteTrustStore implements TrustStore {
   constructor(path: string, db: Database.Database, opts: { fillIndex: boolean; nationalNumber?: 'NHS' | 'CHI' | 'HC' }) {
     this.path = path;
     this.#db = db;
-    this.#read = new SqliteReadModel(db);
-    this.#writer = new SqliteWriter(db, this.#read);
-    this.#index = new SqliteStudyIndex(db, opts.nationalNumber ?? 'NHS');
+    // One statement cache per connection, shared by the three parts (statement-cache.ts).
+    this.#statements = new StatementCache(db);
+    this.#read = new SqliteReadModel(db, this.#statements);
+    this.#writer = new SqliteWriter(db, this.#statements, this.#read);
+    this.#index = new SqliteStudyIndex(db, this.#statements, opts.nationalNumber ?? 'NHS');
     // A store written before the study index existed (migration 3) is filled from its orders
     // once, on the first open; the flag row is removed in the same transaction.
     if (opts.fillIndex) {
@@ -130,7 +133,7 @@ class SqliteTrustStore implements TrustStore {
 
   journalReceived(m: ReceivedMessage): number {
     return guarded(() => {
-      const result = this.#db
+      const result = this.#statements
         .prepare(
           `INSERT INTO journal (received_at, remote_address, connection_id, raw, size, frame_size)
            VALUES (?, ?, ?, ?, ?, ?)`,
@@ -157,13 +160,13 @@ class SqliteTrustStore implements TrustStore {
 
   listFailed(opts: { includeReplayed?: boolean } = {}): FailedMessage[] {
     const where = opts.includeReplayed ? '' : ` WHERE f.status = 'FAILED'`;
-    return (this.#db.prepare(`${FAILED_SELECT}${where} ORDER BY f.id DESC`).all() as FailedColumns[]).map(
+    return (this.#statements.prepare(`${FAILED_SELECT}${where} ORDER BY f.id DESC`).all() as FailedColumns[]).map(
       toFailedMessage,
     );
   }
 
   failedForReplay(ids?: readonly number[]): FailedMessageWithRaw[] {
-    const rows = this.#db
+    const rows = this.#statements
       .prepare(`SELECT f.id AS failed_id, j.raw, j.size < j.frame_size AS truncated
                   FROM failed f JOIN journal j ON j.id = f.journal_id
                  WHERE f.status = 'FAILED' ORDER BY f.id`)
@@ -177,7 +180,7 @@ class SqliteTrustStore implements TrustStore {
 
   counts(): StoreCounts {
     const count = (table: string): number =>
-      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      (this.#statements.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     return {
       journal: count('journal'),
       acks: count('acks'),
@@ -213,7 +216,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
         db.close();
         throw new Error(`trust store ${path} is at schema version ${version}; this build reads ${LATEST_VERSION}`);
       }
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: false, nationalNumber: opts.nationalNumber ?? 'NHS' });
+      return new SqliteTrustStore(path, db, { fillIndex: false, nationalNumber: opts.nationalNumber ?? 'NHS' });
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -228,7 +231,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
       throw error;
     }
     try {
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: true, nationalNumber: opts.nationalNumber ?? 'NHS' });
+      return new SqliteTrustStore(path, db, { fillIndex: true, nationalNumber: opts.nationalNumber ?? 'NHS' });
     } catch (error) {
       db.close();
       throw error;

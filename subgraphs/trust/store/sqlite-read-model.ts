@@ -1,3 +1,4 @@
+import type { StatementCache } from './statement-cache.ts';
 import type { Database, Statement } from 'better-sqlite3';
 import type { RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexReader, TrustReadModel } from './read-model.ts';
 import type { RisReportRow } from '../ris/ingest-port.ts';
@@ -19,7 +20,7 @@ import { followSurvivorChain } from './survivor-chain.ts';
  * so a database written by an older build cannot send them astray.
  */
 export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexReader> {
-  readonly #db: Database;
+  readonly #statements: StatementCache;
   readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
   readonly #patient: Statement<[number], PatientColumns>;
   readonly #mrnsOf: Statement<[number], { value: string }>;
@@ -27,13 +28,13 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
   readonly #byMrn: Statement<[string], { patient_id: number }>;
   readonly #byNhs: Statement<[string], { id: number }>;
 
-  /** Prepared once per SQL text (the store's connection caches statements: statement-cache.ts). */
+  /** Prepared once per SQL text (the connection's statement cache: statement-cache.ts). */
   #statement(sql: string): Statement {
-    return this.#db.prepare(sql);
+    return this.#statements.prepare(sql);
   }
 
-  constructor(db: Database) {
-    this.#db = db;
+  constructor(db: Database, statements: StatementCache) {
+    this.#statements = statements;
     this.#mergedInto = db.prepare('SELECT merged_into FROM patients WHERE id = ?');
     this.#patient = db.prepare('SELECT * FROM patients WHERE id = ?');
     // Every patient merged into this one, at any depth; UNION (not UNION ALL) stops on a cycle.

@@ -1,3 +1,4 @@
+import type { StatementCache } from './statement-cache.ts';
 import type { Database, Statement } from 'better-sqlite3';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import {
@@ -71,6 +72,7 @@ const HIT_COLUMNS = 's.id_key, s.sort_key, s.accession_number, s.pacs_uid, s.has
  */
 export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   readonly #db: Database;
+  readonly #statements: StatementCache;
   readonly #s: {
     orderByAccession: Statement<[string], OrderColumns>;
     orderByUid: Statement<[string], OrderColumns>;
@@ -93,8 +95,9 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   readonly #nationalNumber: 'NHS' | 'CHI' | 'HC';
 
-  constructor(db: Database, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS') {
+  constructor(db: Database, statements: StatementCache, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS') {
     this.#db = db;
+    this.#statements = statements;
     this.#nationalNumber = nationalNumber;
     this.#s = {
       orderByAccession: db.prepare('SELECT * FROM orders WHERE accession_number = ?'),
@@ -245,8 +248,8 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   /** Rebuilds every row from the orders and the synced PACS studies (migration fill, reindex). */
   rebuild(onProgress?: (done: number, total: number) => void): void {
     this.#db.exec('DELETE FROM study_index; DELETE FROM study_index_modalities;');
-    const accessions = this.#db.prepare('SELECT accession_number FROM orders').pluck().all() as string[];
-    const uids = this.#db
+    const accessions = this.#statements.prepare('SELECT accession_number FROM orders').pluck().all() as string[];
+    const uids = this.#statements
       .prepare(`SELECT study_instance_uid FROM pacs_studies p
                  WHERE NOT EXISTS (SELECT 1 FROM study_index s WHERE s.pacs_uid = p.study_instance_uid)`)
       .pluck();
@@ -304,7 +307,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>, state?: PacsSyncState): number {
     return this.#syncTransaction(() => {
-      const uids = this.#db
+      const uids = this.#statements
         .prepare('SELECT study_instance_uid FROM pacs_studies WHERE study_date BETWEEN ? AND ?')
         .pluck()
         .all(from, to) as string[];
@@ -321,24 +324,24 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   }
 
   readSyncState(): PacsSyncState {
-    const raw = this.#db.prepare(`SELECT value FROM pacs_sync_state WHERE name = 'sync'`).pluck().get() as string | undefined;
+    const raw = this.#statements.prepare(`SELECT value FROM pacs_sync_state WHERE name = 'sync'`).pluck().get() as string | undefined;
     if (raw === undefined) return structuredClone(INITIAL_SYNC_STATE);
     const stored = JSON.parse(raw) as Partial<PacsSyncState>;
     return { ...structuredClone(INITIAL_SYNC_STATE), ...stored, backfill: { ...INITIAL_SYNC_STATE.backfill, ...stored.backfill } };
   }
 
   writeSyncState(state: PacsSyncState): void {
-    const write = () => this.#db.prepare(`INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('sync', ?)`).run(JSON.stringify(state));
+    const write = () => this.#statements.prepare(`INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('sync', ?)`).run(JSON.stringify(state));
     if (this.#db.inTransaction) write();
     else this.#syncTransaction(write);
   }
 
   indexedStudies(): number {
-    return this.#db.prepare('SELECT COUNT(*) FROM study_index').pluck().get() as number;
+    return this.#statements.prepare('SELECT COUNT(*) FROM study_index').pluck().get() as number;
   }
 
   pacsStudyCount(): number {
-    return this.#db.prepare('SELECT COUNT(*) FROM pacs_studies').pluck().get() as number;
+    return this.#statements.prepare('SELECT COUNT(*) FROM pacs_studies').pluck().get() as number;
   }
 
   resetPacsIndex(): void {
@@ -350,7 +353,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   /** True once, on the first open after migration 3: the index must be filled from the orders. */
   takeFillFlag(): boolean {
-    const flag = this.#db.prepare(`DELETE FROM pacs_sync_state WHERE name = 'index_needs_fill' RETURNING value`).pluck().get();
+    const flag = this.#statements.prepare(`DELETE FROM pacs_sync_state WHERE name = 'index_needs_fill' RETURNING value`).pluck().get();
     return flag !== undefined;
   }
 
@@ -359,7 +362,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
     const out = new Map<string, PacsStudy[]>();
     for (const part of chunks([...new Set(accessionNumbers)])) {
-      const rows = this.#db
+      const rows = this.#statements
         .prepare(`SELECT * FROM pacs_studies WHERE accession_number IN (${part.map(() => '?').join(',')}) ORDER BY study_instance_uid`)
         .all(...part) as PacsColumns[];
       for (const row of rows) out.set(row.accession_number!, [...(out.get(row.accession_number!) ?? []), toPacsStudy(row)]);
@@ -370,7 +373,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
     const out = new Map<string, PacsStudy>();
     for (const part of chunks([...new Set(uids)])) {
-      const rows = this.#db
+      const rows = this.#statements
         .prepare(`SELECT * FROM pacs_studies WHERE study_instance_uid IN (${part.map(() => '?').join(',')})`)
         .all(...part) as PacsColumns[];
       for (const row of rows) out.set(row.study_instance_uid, toPacsStudy(row));
@@ -459,7 +462,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
               ORDER BY sort_key, id_key LIMIT ?`;
       params = [...branches.flatMap((b) => b.params), q.limit];
     }
-    const rows = this.#db.prepare(sql).all(...params) as HitColumns[];
+    const rows = this.#statements.prepare(sql).all(...params) as HitColumns[];
     return rows.map((r) => ({
       idKey: r.id_key,
       sortKey: r.sort_key,

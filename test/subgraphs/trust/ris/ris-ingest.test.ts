@@ -11,7 +11,7 @@ import { BAD_NHS, NHS, a40, adt, frame, message, msh, omi, orm, oru, pid, seg, s
 
 let dir: string;
 let store: TrustStore;
-let logs: { level: string; obj: object; msg?: string }[];
+let logs: { level: string; obj: object; msg?: string | undefined }[];
 
 const logger: IngestLogger = {
   debug: (obj, msg) => logs.push({ level: 'debug', obj, msg }),
