@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../schema/error-codes.ts';
 import type { CallerIdentity } from '../platform/request-signature.ts';
@@ -87,6 +87,7 @@ export function useAudit(options: AuditOptions): Plugin {
 }
 
 function operationNameOf(document: DocumentNode): string | null {
-  const ops = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return ops.length === 1 && ops[0]!.kind === Kind.OPERATION_DEFINITION ? ops[0]!.name?.value ?? null : null;
+  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const [only] = ops;
+  return only && ops.length === 1 ? only.name?.value ?? null : null;
 }

@@ -76,10 +76,10 @@ export function createDicomwebRoute(options: DicomwebRouteOptions): (req: Incomi
     const header = req.headers.authorization;
     const challenge = { 'www-authenticate': 'Bearer realm="imaging-network"' };
     if (header === undefined) throw new Refusal(401, 'Unauthenticated: no bearer token or viewer token', ErrorCode.UNAUTHENTICATED, challenge);
-    const match = BEARER.exec(header.trim());
-    if (!match) throw new Refusal(401, 'Unauthenticated: authorization header is not a bearer token', ErrorCode.UNAUTHENTICATED, challenge);
+    const [, token] = BEARER.exec(header.trim()) ?? [];
+    if (token === undefined) throw new Refusal(401, 'Unauthenticated: authorization header is not a bearer token', ErrorCode.UNAUTHENTICATED, challenge);
     try {
-      return await options.verify(match[1]!);
+      return await options.verify(token);
     } catch (err) {
       if (!(err instanceof AuthenticationError)) throw err;
       throw new Refusal(err.status, err.status === 401 ? `Unauthenticated: ${err.message}` : err.message, ErrorCode.UNAUTHENTICATED, err.status === 401 ? challenge : {});

@@ -281,7 +281,7 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /** The version a fully migrated database has. */
-export const LATEST_VERSION = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 /**
  * Brings `db` to the latest version; returns the versions applied. A database newer than this

@@ -454,9 +454,10 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     }
     let sql: string;
     let params: unknown[];
-    if (branches.length === 1) {
-      sql = branches[0]!.sql;
-      params = branches[0]!.params;
+    const [only] = branches;
+    if (only && branches.length === 1) {
+      sql = only.sql;
+      params = only.params;
     } else {
       sql = `SELECT * FROM (${branches.map((b) => `SELECT * FROM (${b.sql})`).join(' UNION ')})
               ORDER BY sort_key, id_key LIMIT ?`;
