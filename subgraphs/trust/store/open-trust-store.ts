@@ -7,6 +7,8 @@ import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow } from './
 import { SqliteReadModel } from './sqlite-read-model.ts';
 import { toFailedMessage, type FailedColumns } from './sqlite-rows.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
+import { SqliteReporting } from './sqlite-reporting.ts';
+import type { DueAtRule, ReportingStore } from './reporting-model.ts';
 import { isStorageError, StoreFailure } from './store-failure.ts';
 import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage, StoreCounts, TrustStore } from './trust-store.ts';
 import type { TrustWriter } from './write-model.ts';
@@ -115,6 +117,10 @@ class SqliteTrustStore implements TrustStore {
       reports: count('reports'),
       outbox: count('outbox'),
     };
+  }
+
+  reporting(trust: string, dueAt: DueAtRule): ReportingStore {
+    return new SqliteReporting(this.#db, this.#read, this.#writer, trust, dueAt);
   }
 
   close(): void {

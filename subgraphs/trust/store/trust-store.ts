@@ -1,5 +1,6 @@
 import type { TrustReadModel } from './read-model.ts';
 import type { TrustWriter } from './write-model.ts';
+import type { DueAtRule, ReportingStore } from './reporting-model.ts';
 
 /** A message received from the RIS, before anything else is known about it. */
 export interface ReceivedMessage {
@@ -73,6 +74,8 @@ export interface TrustStore extends TrustReadModel {
   /** Still-failing kept messages with their raw bytes, oldest first (all, or these ids). */
   failedForReplay(ids?: readonly number[]): FailedMessageWithRaw[];
   counts(): StoreCounts;
+  /** The reporting side (worklist, claims, outbox) of trust `trust`, with its due-time rule. */
+  reporting(trust: string, dueAt: DueAtRule): ReportingStore;
   close(): void;
 }
 
