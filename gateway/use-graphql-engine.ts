@@ -1,4 +1,4 @@
-import { execute, parse, specifiedRules, validate } from 'graphql';
+import { execute, parse, specifiedRules, subscribe, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -14,5 +14,6 @@ export function useGraphqlEngine(): Plugin {
     onValidate: ({ setValidationFn }) =>
       setValidationFn((schema, document, _rules, options, typeInfo) => validate(schema, document, specifiedRules, options, typeInfo)),
     onExecute: ({ setExecuteFn }) => setExecuteFn(execute),
+    onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe),
   };
 }

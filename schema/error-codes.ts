@@ -21,6 +21,8 @@ export const ErrorCode = {
   ALREADY_CLAIMED: 'ALREADY_CLAIMED',
   /** The caller holds no live claim on the study (never claimed, released, or expired). */
   NOT_CLAIMED: 'NOT_CLAIMED',
+  /** The owning trust cannot write reports back to its RIS (no `mllp.outbound` configured). */
+  WRITE_BACK_NOT_CONFIGURED: 'WRITE_BACK_NOT_CONFIGURED',
   /** Anything else; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

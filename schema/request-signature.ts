@@ -35,6 +35,12 @@ export interface CallerIdentity {
   trust?: string;
   /** The client's operation name, for the audit. */
   operationName?: string;
+  /** OIDC `given_name` (the reporter's name on reports written in the network). */
+  givenName?: string;
+  /** OIDC `family_name`. */
+  familyName?: string;
+  /** The `gmc` claim: the radiologist's 7-digit GMC number. */
+  gmc?: string;
 }
 
 export interface SignRequestInput {
@@ -133,11 +139,15 @@ function decodeIdentity(encoded: string): CallerIdentity | undefined {
   if (typeof sub !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) return undefined;
   if (trust !== undefined && typeof trust !== 'string') return undefined;
   if (operationName !== undefined && typeof operationName !== 'string') return undefined;
+  const { givenName, familyName, gmc } = value as Record<string, unknown>;
   return {
     sub,
     roles: roles as string[],
     ...(trust !== undefined ? { trust } : {}),
     ...(operationName !== undefined ? { operationName } : {}),
+    ...(typeof givenName === 'string' ? { givenName } : {}),
+    ...(typeof familyName === 'string' ? { familyName } : {}),
+    ...(typeof gmc === 'string' ? { gmc } : {}),
   };
 }
 

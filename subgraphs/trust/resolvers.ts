@@ -17,6 +17,7 @@ import {
 import { studyLinks } from './pacs/dicomweb-links.ts';
 import type { RisReportRow } from './store/read-model.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
+import { reportingResolvers } from './reporting/reporting-resolvers.ts';
 
 type Connection = StudyPage & { unavailableTrusts: never[] };
 
@@ -94,7 +95,12 @@ export const resolvers = {
     },
     trusts: (_: unknown, __: unknown, ctx: TrustContext) => [trustRef(ctx)],
     capacity: capacityResolver,
+    ...reportingResolvers.Query,
   },
+  Mutation: reportingResolvers.Mutation,
+  Subscription: reportingResolvers.Subscription,
+  Report: reportingResolvers.Report,
+  Reporter: reportingResolvers.Reporter,
   Trust: {
     __resolveReference: (ref: { code: string }, ctx: TrustContext) => (ref.code === ctx.config.code ? trustRef(ctx) : null),
     name: (t: { code: string; name?: string }, _: unknown, ctx: TrustContext) => t.name ?? ctx.config.name,
@@ -140,6 +146,7 @@ export const resolvers = {
     },
     dicomweb: (s: StudyView, _: unknown, ctx: TrustContext) =>
       s.pacs ? studyLinks(ctx.config.pacs.publicUrl ?? ctx.config.pacs.dicomweb, s.pacs.studyInstanceUid) : null,
+    ...reportingResolvers.Study,
   },
   Series: {
     modality: (s: { modality: string }) => toModalityValue(s.modality),

@@ -18,6 +18,8 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+import { TrustReporting } from './reporting/trust-reporting.ts';
+import { watchWorklist } from './reporting/worklist-watch.ts';
 
 /** Reads the PEM files of `mllp.tls`; with a CA, senders must present a certificate (mutual TLS). */
 function mllpTlsOptions(t: NonNullable<TrustConfig['mllp']['tls']>) {
@@ -64,8 +66,10 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const pacs = new DicomWebClient(pacsOptions);
   const searchPacs = coalesceSearches((search) => pacs.searchStudies(search));
 
+  const reporting = new TrustReporting({ config, store, audit, log });
   const ingest = createRisIngest({
-    store,
+    // The ingest's writes announce studies entering and leaving the worklist (live updates).
+    store: watchWorklist(store, (change) => reporting.events.publish(change)),
     accessionNumber: config.hl7.accessionNumber,
     timezone: config.hl7.timezone,
     ...(config.mllp.allowedSenders ? { allowedSenders: config.mllp.allowedSenders } : {}),
@@ -91,7 +95,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     landingPage: false,
     graphiql: false,
     logging: false,
-    context: () => createTrustContext({ config, store, pacs, searchPacs, log }),
+    context: () => ({ ...createTrustContext({ config, store, pacs, searchPacs, log }), reporting }),
     plugins: [
       ...(config.gatewaySecret
         ? [useGatewaySignature({ secret: config.gatewaySecret, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
@@ -113,6 +117,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     config.http.host,
     config.http.port,
   );
+  reporting.start();
   ready = true;
   const url = `http://${config.http.host}:${port}/graphql`;
   log.info({ url, mllpPort: mllp.port }, 'trust subgraph ready');
@@ -124,6 +129,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     async close() {
       ready = false;
       await mllp.close();
+      await reporting.close();
       await closeServer(server);
       store.close();
       audit.close();

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { encodeStudyId } from '../../../schema/index.ts';
+import { encodeStudyId, toModality } from '../../../schema/index.ts';
 import type { PriorityValue } from './read-model.ts';
 import type {
   ClaimOutcome,
@@ -89,6 +89,7 @@ export class SqliteReporting implements ReportingStore {
     db.function('network_study_id', { deterministic: true }, (accession: unknown) =>
       encodeStudyId({ trust, kind: 'accession', value: String(accession) }),
     );
+    db.function('dicom_modality', { deterministic: true }, (m: unknown) => (m == null ? null : toModality(String(m))));
     // Patient class is not stored yet (PV1-2): null here, which the rule reads as outpatient.
     db.function('worklist_due_ms', { deterministic: true }, (performed: unknown, scheduled: unknown, requested: unknown, priority: unknown) => {
       const due = dueAt(
@@ -108,7 +109,7 @@ export class SqliteReporting implements ReportingStore {
     const where = [`o.cancelled = 0`, `o.status IN ('COMPLETED', 'PRELIMINARY')`];
     const params: Record<string, unknown> = { now: q.nowMs, limit: q.first + 1 };
     if (q.modalities?.length) {
-      where.push(`o.modality IN (${q.modalities.map((_, i) => `@m${i}`).join(',')})`);
+      where.push(`dicom_modality(o.modality) IN (${q.modalities.map((_, i) => `@m${i}`).join(',')})`);
       q.modalities.forEach((m, i) => (params[`m${i}`] = m));
     }
     if (q.priorities?.length) {
