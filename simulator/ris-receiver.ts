@@ -24,6 +24,11 @@ export interface RisReceiverOptions {
   host?: string;
   /** What to answer: AA (default), or AR/AE to refuse everything (tests of rejection). */
   answer?: () => 'AA' | 'AE' | 'AR';
+  /**
+   * When it returns true for a frame, the frame is read but not answered until `releaseHeld()`:
+   * a RIS that stores slowly, so a sender can be killed between send and ACK (tests).
+   */
+  hold?: () => boolean;
   /** Told of each accepted message (the demo prints a line; never patient data). */
   onReport?: (oru: ReceivedOru, duplicate: boolean) => void;
 }
@@ -36,6 +41,10 @@ export interface RisReceiver {
   frames(): number;
   /** How many times each MSH-10 arrived. */
   deliveries(controlId: string): number;
+  /** MSH-10 of every frame received, in order (duplicates included). */
+  controlIds(): string[];
+  /** Answers the held frames (their ACKs go to connections that may be gone). */
+  releaseHeld(): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +59,8 @@ export async function startRisReceiver(options: RisReceiverOptions): Promise<Ris
   const counts = new Map<string, number>();
   let frames = 0;
   let acks = 0;
+  const order: string[] = [];
+  let held: Array<() => void> = [];
   const listener: MllpListener = await startMllpListener({
     host: options.host ?? '127.0.0.1',
     port: options.port,
@@ -59,6 +70,8 @@ export async function startRisReceiver(options: RisReceiverOptions): Promise<Ris
       const message = Hl7Message.parse(text);
       const key = `${message.sendingApplication}^${message.sendingFacility}^${message.controlId}`;
       counts.set(message.controlId, (counts.get(message.controlId) ?? 0) + 1);
+      order.push(message.controlId);
+      if (options.hold?.()) await new Promise<void>((release) => held.push(release));
       const seen = accepted.get(key);
       if (seen) {
         options.onReport?.(seen.oru, true);
@@ -94,6 +107,17 @@ export async function startRisReceiver(options: RisReceiverOptions): Promise<Ris
     received: () => [...accepted.values()].map((v) => v.oru),
     frames: () => frames,
     deliveries: (controlId) => counts.get(controlId) ?? 0,
-    close: () => listener.close(),
+    controlIds: () => [...order],
+    releaseHeld: () => {
+      const waiting = held;
+      held = [];
+      for (const release of waiting) release();
+    },
+    close: async () => {
+      const waiting = held;
+      held = [];
+      for (const release of waiting) release();
+      await listener.close();
+    },
   };
 }

@@ -64,6 +64,7 @@ function deliveryObject(row: NetworkReportRow) {
     lastAttemptAt: d.lastAttemptAt,
     lastError: d.lastError,
     ackedAt: d.ackedAt,
+    messageControlId: d.controlId,
   };
 }
 
