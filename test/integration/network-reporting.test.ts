@@ -13,6 +13,7 @@ import { SignJWT } from 'jose';
 import { generateHistory, RH8_PROFILE, RXA_PROFILE, startDicomwebSimulator, type SimTrustProfile } from '../../simulator/index.ts';
 import { resolveHistory } from '../../simulator/generate-history.ts';
 import { startRisReceiver, type RisReceiver } from '../../simulator/ris-receiver.ts';
+import { AuditLog } from '../../audit/audit-log.ts';
 import { encodeStudyId } from '../../schema/study-id.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { freePort } from '../helpers/orthanc.ts';
@@ -435,5 +436,29 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     expect(huge.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     const analystTry = await post(q, { id, r: { text: 'Normal.', status: 'FINAL' } }, analyst);
     expect(analystTry.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+
+  it('records claims, releases and reports in the owning trust\'s audit log: who, when, which study', async () => {
+    const id = expectedWorklist([RH8_PROFILE])[3]!.id;
+    const log = AuditLog.open(join(dir, 'RH8.db.audit.db'), { readonly: true });
+    try {
+      const mine = log.query({ sub: 'rad-5' }).filter((e) => e.studyId === id && e.where === 'RH8');
+      const actions = mine.map((e) => e.operationName);
+      expect(actions).toContain('claimStudy');
+      expect(actions).toContain('submitReport');
+      for (const e of mine) {
+        expect(e.roles).toEqual(['radiologist']);
+        expect(e.callerTrust).toBe('RH8');
+        expect(Number.isNaN(Date.parse(e.at))).toBe(false);
+      }
+      const releases = AuditLog.open(join(dir, 'RXA.db.audit.db'), { readonly: true });
+      try {
+        expect(releases.query({}).filter((e) => e.operationName === 'releaseStudy').length).toBeGreaterThanOrEqual(20);
+      } finally {
+        releases.close();
+      }
+    } finally {
+      log.close();
+    }
   });
 });
