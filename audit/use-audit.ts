@@ -29,43 +29,62 @@ export interface AuditOptions {
 export function useAudit(options: AuditOptions): Plugin {
   const callerOf = options.caller ?? ((context: unknown) => (context as { caller?: CallerIdentity }).caller);
   const now = options.now ?? (() => new Date());
+  /** Audits one result (a query's, or one subscription event); withholds it when the entry cannot be written. */
+  const audit = async (
+    args: { schema: Parameters<typeof patientDataAccesses>[0]['schema']; document: DocumentNode; operationName?: string | null | undefined; variableValues?: Record<string, unknown> | null | undefined; contextValue: unknown },
+    result: ExecutionResult,
+    setResult: (r: ExecutionResult) => void,
+  ): Promise<void> => {
+    if (!result.data) return;
+    const accesses = patientDataAccesses({
+      schema: args.schema,
+      document: args.document,
+      operationName: args.operationName ?? null,
+      variables: args.variableValues ?? {},
+      data: result.data,
+      ...(options.where === 'gateway' ? {} : { defaultTrust: options.where }),
+    });
+    if (accesses.length === 0) return;
+    const caller = callerOf(args.contextValue);
+    const at = now().toISOString();
+    const operationName = caller?.operationName ?? args.operationName ?? operationNameOf(args.document);
+    const entries: AuditEntry[] = accesses.map((a) => ({
+      at,
+      where: options.where,
+      sub: caller?.sub ?? null,
+      roles: caller?.roles ?? [],
+      callerTrust: caller?.trust ?? null,
+      operationName,
+      studyId: a.studyId,
+      nhsNumber: a.nhsNumber,
+      dataTrust: a.trust,
+    }));
+    try {
+      await options.log.append(entries);
+    } catch (err) {
+      options.logger?.error({ kind: (err as Error)?.name, entries: entries.length }, 'audit write failed: response withheld');
+      // yoga's createGraphQLError: an error of the graphql copy yoga runs on, so it is not re-masked.
+      setResult({ data: null, errors: [createGraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
+    }
+  };
   return {
     onExecute({ args }) {
       return {
         async onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in Object(result)) return;
-          const r = result as ExecutionResult;
-          if (!r.data) return;
-          const accesses = patientDataAccesses({
-            schema: args.schema,
-            document: args.document,
-            operationName: args.operationName ?? null,
-            variables: args.variableValues ?? {},
-            data: r.data,
-            ...(options.where === 'gateway' ? {} : { defaultTrust: options.where }),
-          });
-          if (accesses.length === 0) return;
-          const caller = callerOf(args.contextValue);
-          const at = now().toISOString();
-          const operationName = caller?.operationName ?? args.operationName ?? operationNameOf(args.document);
-          const entries: AuditEntry[] = accesses.map((a) => ({
-            at,
-            where: options.where,
-            sub: caller?.sub ?? null,
-            roles: caller?.roles ?? [],
-            callerTrust: caller?.trust ?? null,
-            operationName,
-            studyId: a.studyId,
-            nhsNumber: a.nhsNumber,
-            dataTrust: a.trust,
-          }));
-          try {
-            await options.log.append(entries);
-          } catch (err) {
-            options.logger?.error({ kind: (err as Error)?.name, entries: entries.length }, 'audit write failed: response withheld');
-            // yoga's createGraphQLError: an error of the graphql copy yoga runs on, so it is not re-masked.
-            setResult({ data: null, errors: [createGraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
-          }
+          await audit(args, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+        },
+      };
+    },
+    // Subscriptions (worklistChanged): every event is audited like a query's answer, before it is sent.
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult() {
+          return {
+            async onNext({ result, setResult }) {
+              await audit(args, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+            },
+          };
         },
       };
     },

@@ -25,6 +25,19 @@ export function useErrorMasking(log: Logger): Plugin {
         },
       };
     },
+    // Subscription events (worklistChanged) are masked one by one, as query answers are.
+    onSubscribe() {
+      return {
+        onSubscribeResult() {
+          return {
+            onNext({ result, setResult }) {
+              const r = result as ExecutionResult;
+              if (r.errors?.length) setResult({ ...r, errors: r.errors.map((e) => mask(e, log)) });
+            },
+          };
+        },
+      };
+    },
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -50,6 +51,44 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+/**
+ * RH8's RIS endpoint as the trust sees it: a TCP front that, while "down", drops every connection
+ * at once (as a RIS whose interface engine is stopped behind its address does), and while "up"
+ * passes bytes both ways to the simulated RIS. Its port never changes hands, so no other process
+ * can take it between "down" and "up".
+ */
+async function startSwitchableEndpoint(target: () => number | undefined): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const port = target();
+    if (port === undefined) {
+      socket.destroy();
+      return;
+    }
+    const upstream = net.connect({ host: '127.0.0.1', port });
+    sockets.add(upstream);
+    upstream.on('close', () => {
+      sockets.delete(upstream);
+      socket.destroy();
+    });
+    upstream.on('error', () => upstream.destroy());
+    socket.on('close', () => upstream.destroy());
+    socket.pipe(upstream).pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 interface TrustUnderTest {
   profile: SimTrustProfile;
   configPath: string;
@@ -85,17 +124,19 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
   }
 
   async function startRh8Ris(): Promise<RisReceiver> {
-    risRh8 = await startRisReceiver({ port: rh8RisPort, answer: () => rh8Answer, hold: () => rh8Hold });
+    risRh8 = await startRisReceiver({ port: 0, answer: () => rh8Answer, hold: () => rh8Hold });
     return risRh8;
   }
 
   beforeAll(async () => {
     risRxa = await startRisReceiver({ port: 0 });
     closers.push(() => risRxa.close());
-    rh8RisPort = await freePort();
+    const endpoint = await startSwitchableEndpoint(() => risRh8?.port);
+    closers.push(() => endpoint.close());
+    rh8RisPort = endpoint.port;
     for (const [profile, extra] of [
       [RXA_PROFILE, { hl7: { version: '2.3', reportText: 'TX', accessionNumber: 'OBR-18', nhsNumberIn: 'PID-3' }, mllp: { outbound: { port: risRxa.port } } }],
-      // RH8's RIS is not listening yet (a report submitted while it is down), and claims are short.
+      // RH8's RIS is down at first (a report submitted while it is down), and claims are short.
       [RH8_PROFILE, { hl7: { version: '2.4', reportText: 'FT', accessionNumber: 'OBR-3', nhsNumberIn: 'PID-2' }, mllp: { outbound: { port: rh8RisPort, maxBackoffMs: 500 } }, reporting: { claimTtlMs: 2000 } }],
     ] as const) {
       const history = generateHistory(profile, HISTORY);
@@ -453,6 +494,14 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
         expect(e.roles).toEqual(['radiologist']);
         expect(e.callerTrust).toBe('RH8');
         expect(Number.isNaN(Date.parse(e.at))).toBe(false);
+      }
+      // Subscription events are audited like query answers: the watcher of the SSE test saw studies.
+      const gatewayLog = AuditLog.open(join(dir, 'gateway-audit.db'), { readonly: true });
+      try {
+        const watched = expectedWorklist([RXA_PROFILE])[2]!.id;
+        expect(gatewayLog.query({ sub: 'rad-50' }).some((e) => e.studyId === watched)).toBe(true);
+      } finally {
+        gatewayLog.close();
       }
       const releases = AuditLog.open(join(dir, 'RXA.db.audit.db'), { readonly: true });
       try {
