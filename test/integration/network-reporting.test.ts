@@ -482,6 +482,34 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     expect(analystTry.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
+  it('preliminary, final, then an addendum: versions, statuses, the worklist and OBR-25 P/F/C at the RIS', async () => {
+    const id = expectedWorklist([RXA_PROFILE])[4]!.id;
+    const rad = await radiologist(7, 'RXA');
+    const submit = (status: string, text: string) =>
+      post('mutation($id: ID!, $r: ReportInput!) { submitReport(studyId: $id, report: $r) { version status delivery { messageControlId } } }', { id, r: { text, status } }, rad);
+    const study = async () => (await post('query($id: ID!) { study(id: $id) { status claim { claimedBy { id } } } }', { id }, rad)).data!['study'];
+    const onWorklist = async () => (await worklistIds(analyst, { trusts: ['RXA'] }, 50)).some((r) => r.id === id);
+    // Still claimed by rad-7 from the previous test.
+    const p = await submit('PRELIMINARY', 'Preliminary: likely normal.');
+    expect(p.data!['submitReport']).toMatchObject({ version: 1, status: 'PRELIMINARY' });
+    expect(await study()).toEqual({ status: 'PRELIMINARY', claim: { claimedBy: { id: 'rad-7' } } });
+    expect(await onWorklist()).toBe(true);
+    const f = await submit('FINAL', 'Normal.');
+    expect(f.data!['submitReport']).toMatchObject({ version: 2, status: 'FINAL' });
+    expect(await study()).toEqual({ status: 'FINAL', claim: null });
+    expect(await onWorklist()).toBe(false);
+    expect((await submit('FINAL', 'Addendum.')).errors?.[0]?.extensions?.['code']).toBe('NOT_CLAIMED');
+    expect((await post('mutation($id: ID!) { claimStudy(id: $id) { expiresAt } }', { id }, rad)).errors).toBeUndefined();
+    expect((await submit('PRELIMINARY', 'Late preliminary.')).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const c = await submit('FINAL', 'Addendum: comparison with prior shows no change.');
+    expect(c.data!['submitReport']).toMatchObject({ version: 3, status: 'CORRECTED' });
+    expect(await study()).toEqual({ status: 'AMENDED', claim: null });
+    const sent = [p, f, c].map((r) => r.data!['submitReport'].delivery.messageControlId as string);
+    await waitFor('the three versions at the RXA RIS', async () => (sent.every((cid) => risRxa.received().some((o) => o.controlId === cid)) ? true : undefined));
+    expect(sent.map((cid) => risRxa.received().find((o) => o.controlId === cid)!.resultStatus)).toEqual(['P', 'F', 'C']);
+    expect(sent.map((cid) => risRxa.received().find((o) => o.controlId === cid)!.version)).toEqual(['2.3', '2.3', '2.3']);
+  });
+
   it('records claims, releases and reports in the owning trust\'s audit log: who, when, which study', async () => {
     const id = expectedWorklist([RH8_PROFILE])[3]!.id;
     const log = AuditLog.open(join(dir, 'RH8.db.audit.db'), { readonly: true });
