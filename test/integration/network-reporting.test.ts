@@ -434,6 +434,13 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     await waitFor('the ORU to reach the RIS', async () => (ris.controlIds().length > before ? true : undefined));
     const rh8 = trusts.get('RH8')!;
     await rh8.process.stop('SIGKILL');
+    // Partial results while RH8 is down: RXA's rows stand, RH8 is named (as for `studies`).
+    const partial = await post('{ worklist(first: 50) { edges { node { id } } unavailableTrusts { code } } }', {}, analyst);
+    expect(partial.data!['worklist'].unavailableTrusts).toEqual([{ code: 'RH8' }]);
+    expect(partial.errors?.map((e) => [e.extensions?.['code'], e.extensions?.['trust']])).toEqual([['TRUST_UNAVAILABLE', 'RH8']]);
+    const rows = partial.data!['worklist'].edges.map((e: any) => e.node.id as string);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r: string) => r.startsWith('S1.RXA.'))).toBe(true);
     rh8Hold = false;
     await startTrustProcess(rh8);
     const delivered = await waitFor('delivery after restart', async () => {

@@ -13,6 +13,8 @@ import { buildOru } from './oru-builder.ts';
 import { OutboxDelivery } from './outbox-delivery.ts';
 import { reporterName, reporterObject, reporterOf, requireGmc } from './reporter.ts';
 import { dueAtRule } from './reporting-targets.ts';
+import { checkReportText } from './report-text.ts';
+import { controlIdFor } from './message-control-id.ts';
 import { WorklistEvents, type WorklistEventType } from './worklist-events.ts';
 
 /** Statuses of an order that may be claimed: performed (or being performed) and not cancelled. */
@@ -248,26 +250,6 @@ function notClaimed(): GraphQLError {
   return new GraphQLError('Not claimed: you hold no live claim on this study (claim it first; claims expire)', {
     extensions: { code: ErrorCode.NOT_CLAIMED },
   });
-}
-
-/** Report text: not blank, at most `maxBytes` UTF-8 bytes, no control characters but tab and newlines. */
-export function checkReportText(text: string, maxBytes: number): string {
-  const normalised = text.replace(/\r\n?/g, '\n');
-  if (normalised.trim() === '') throw badUserInput('report.text', 'must not be empty');
-  const bytes = Buffer.byteLength(normalised, 'utf8');
-  if (bytes > maxBytes) throw badUserInput('report.text', `is ${bytes} bytes; at most ${maxBytes} are accepted`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(normalised)) throw badUserInput('report.text', 'contains control characters');
-  return normalised;
-}
-
-/**
- * MSH-10 of a version's ORU: the trust, the creation time and the outbox id, at most 20
- * characters (ST length in v2.3–2.5.1). Time makes it unique even if a store is ever recreated,
- * so a RIS never mistakes a new report for a duplicate of an old one.
- */
-export function controlIdFor(trust: string, at: Date, outboxId: number): string {
-  return `${trust}${at.getTime().toString(36).toUpperCase()}${outboxId.toString(36).toUpperCase()}`.slice(0, 20);
 }
 
 function outboundTls(t: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined }) {
