@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { generateHistory, RH8_PROFILE, RXA_PROFILE, startDicomwebSimulator, type SimTrustProfile } from '../../simulator/index.ts';
 import { resolveHistory } from '../../simulator/generate-history.ts';
+import { TrustMessageWriter } from '../../simulator/trust-message-writer.ts';
 import { startRisReceiver, type RisReceiver } from '../../simulator/ris-receiver.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { encodeStudyId } from '../../schema/study-id.ts';
@@ -93,6 +94,7 @@ interface TrustUnderTest {
   profile: SimTrustProfile;
   configPath: string;
   httpPort: number;
+  mllpPort: number;
   process: RunningChild;
 }
 
@@ -160,7 +162,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
           logLevel: 'warn',
         }),
       );
-      const t: TrustUnderTest = { profile, configPath, httpPort, process: undefined as unknown as RunningChild };
+      const t: TrustUnderTest = { profile, configPath, httpPort, mllpPort, process: undefined as unknown as RunningChild };
       await startTrustProcess(t);
       trusts.set(profile.code, t);
       const client = new MllpClient('127.0.0.1', mllpPort);
@@ -176,6 +178,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
         trusts: [...trusts.values()].map((t) => ({ code: t.profile.code, url: `http://127.0.0.1:${t.httpPort}/graphql` })),
         gatewaySecret: GATEWAY_SECRET,
         trustTimeoutMs: 15_000,
+        contractCheckIntervalMs: 2_000,
         auth: { jwt: { secret: JWT_SECRET, issuer: ISSUER, audience: AUDIENCE } },
         audit: { sqlite: join(dir, 'gateway-audit.db') },
         logLevel: 'warn',
@@ -547,5 +550,55 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     } finally {
       log.close();
     }
+  });
+
+  // Last: it adds a study to RXA's worklist, which the expected worklists above do not know.
+  it('a study the RIS completes is announced ADDED to subscribers (HL7 over MLLP → trust → gateway SSE)', async () => {
+    const now = Date.parse(NOW);
+    const plan = resolveHistory(RXA_PROFILE, HISTORY).plans.find((p) => p.requestedAt <= now && ['SCHEDULED', 'IN_PROGRESS'].includes(planStatus(p, now)) && p.completedAt !== undefined);
+    expect(plan, 'a booked study the simulator completes later').toBeDefined();
+    const id = encodeStudyId({ trust: 'RXA', kind: 'accession', value: plan!.accessionNumber });
+    const abort = new AbortController();
+    const res = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${await radiologist(80, 'RXA')}` },
+      body: JSON.stringify({ query: 'subscription { worklistChanged(filter: { trusts: ["RXA"] }) { type study { id status } } }' }),
+      signal: abort.signal,
+    });
+    let text = '';
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+      } catch {
+        // aborted below
+      }
+    })();
+    // Warm-up (untimed): claims and releases until the gateway's stream from RXA is up.
+    const warm = expectedWorklist([RXA_PROFILE])[0]!.id;
+    const claimer = await radiologist(81, 'RXA');
+    await waitFor('the subscription to be live', async () => {
+      await post('mutation($id: ID!) { claimStudy(id: $id) { expiresAt } }', { id: warm }, claimer);
+      await post('mutation($id: ID!) { releaseStudy(id: $id) }', { id: warm }, claimer);
+      await new Promise((r) => setTimeout(r, 300));
+      return text.includes('"RELEASED"') ? true : undefined;
+    });
+    const client = new MllpClient('127.0.0.1', trusts.get('RXA')!.mllpPort);
+    try {
+      for (const m of new TrustMessageWriter(RXA_PROFILE).write({ kind: 'completed', plan: plan!, at: plan!.completedAt!, rank: 0 })) {
+        expect(await client.send(m.hl7)).toMatch(/\rMSA\|AA\|/);
+      }
+    } finally {
+      await client.close();
+    }
+    await waitFor('the ADDED event', async () => (text.includes(id) ? true : undefined));
+    abort.abort();
+    await reading;
+    const event = text
+      .split('\n\n')
+      .filter((b) => b.includes('event: next'))
+      .map((b) => JSON.parse(b.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('')).data.worklistChanged)
+      .find((e: { study: { id: string } }) => e.study.id === id);
+    expect(event).toEqual({ type: 'ADDED', study: { id, status: 'COMPLETED' } });
   });
 });
