@@ -1,12 +1,13 @@
 import {
   Kind,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
-  type GraphQLAbstractType,
   type GraphQLNamedType,
   type GraphQLObjectType,
-  type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -181,26 +182,3 @@ function literal(node: import('graphql').ValueNode, variables: Readonly<Record<s
   }
 }
 
-/*
- * graphql-js's isObjectType & co. are `instanceof` checks, which fail when the schema comes from
- * another loaded copy of graphql (a trust's @apollo/subgraph schema under a bundler); a type's
- * `Symbol.toStringTag` names its class in any copy.
- */
-function tagOf(type: unknown): string | undefined {
-  return type == null ? undefined : (type as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
-}
-
-function isObjectType(type: unknown): type is GraphQLObjectType {
-  return tagOf(type) === 'GraphQLObjectType';
-}
-
-function isAbstractType(type: unknown): type is GraphQLAbstractType {
-  const tag = tagOf(type);
-  return tag === 'GraphQLInterfaceType' || tag === 'GraphQLUnionType';
-}
-
-function getNamedType(type: GraphQLOutputType): GraphQLNamedType {
-  let t: GraphQLOutputType = type;
-  while ('ofType' in t && t.ofType) t = t.ofType as GraphQLOutputType;
-  return t as GraphQLNamedType;
-}

@@ -1,5 +1,5 @@
-import { Kind, type DocumentNode, type ExecutionResult } from 'graphql';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../schema/error-codes.ts';
 import type { CallerIdentity } from '../schema/request-signature.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
@@ -63,8 +63,7 @@ export function useAudit(options: AuditOptions): Plugin {
       await options.log.append(entries);
     } catch (err) {
       options.logger?.error({ kind: (err as Error)?.name, entries: entries.length }, 'audit write failed: response withheld');
-      // yoga's createGraphQLError: an error of the graphql copy yoga runs on, so it is not re-masked.
-      setResult({ data: null, errors: [createGraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
+      setResult({ data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
     }
   };
   return {

@@ -1,5 +1,5 @@
-import { Agent, createServer, request, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { Agent, request } from 'node:http';
+import { serve } from '../schema/server-lifecycle.ts';
 
 /**
  * An HTTP proxy in front of a real peer (a trust, a PACS) that counts the requests passing
@@ -21,8 +21,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const t = new URL(target);
   const agent = new Agent({ keepAlive: true });
   let seen: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const http = await serve(
+    (req, res) => {
     seen.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
     const upstream = request(
       { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host }, agent },
@@ -36,24 +36,17 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       res.end();
     });
     req.pipe(upstream);
-  });
-  server.keepAliveTimeout = 65_000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+    },
+    { host: '127.0.0.1', port: 0, keepAliveTimeoutMs: 65_000, drainMs: 0 },
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: http.origin,
     count: () => seen.length,
     paths: () => [...seen],
     reset: () => void (seen = []),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-        agent.destroy();
-      }),
+    close: async () => {
+      await http.close();
+      agent.destroy();
+    },
   };
 }

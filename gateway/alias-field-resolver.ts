@@ -1,12 +1,8 @@
 import type { GraphQLFieldResolver } from 'graphql';
+import { GATEWAY_OBJECT } from './symbols.ts';
 import { fieldErrorOf } from './trust-answer.ts';
 
-/**
- * Objects the gateway builds itself (trusts from the registry, page info) carry this mark: their
- * values are stored by field name, not by the client's response key.
- */
-export const GATEWAY_OBJECT = Symbol('gateway.object');
-
+/** Marks an object the gateway built itself: its values are stored by field name (symbols.ts). */
 export function gatewayObject<T extends object>(value: T): T {
   return Object.assign(value, { [GATEWAY_OBJECT]: true });
 }

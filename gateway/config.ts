@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { TRUST_CODE_PATTERN } from '../schema/index.ts';
+import { parseConfig } from '../schema/config-error.ts';
+
+export { ConfigError } from '../schema/config-error.ts';
 
 /**
  * The gateway's configuration (JSON, validated at start). Minimal config (ARCHITECTURE.md):
@@ -107,28 +110,7 @@ export const gatewayConfigSchema = z
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export type TrustConfig = GatewayConfig['trusts'][number];
 
-/** A config problem; the message names the key, e.g. `trusts[1].url: must be an http(s) URL`. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function keyOf(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
-}
-
-/** `key: problem` lines, one per issue; unknown keys are named each. */
-export function formatConfigIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${keyOf([...issue.path, k])}: unknown key`).join('\n');
-      return `${issue.path.length ? keyOf(issue.path) : '(config)'}: ${issue.message}`;
-    })
-    .join('\n');
-}
-
 /** Validates a parsed JSON config and fills defaults; throws ConfigError naming every bad key. */
 export function parseGatewayConfig(json: unknown): GatewayConfig {
-  const result = gatewayConfigSchema.safeParse(json);
-  if (!result.success) throw new ConfigError(`invalid gateway config:\n${formatConfigIssues(result.error.issues)}`);
-  return result.data;
+  return parseConfig(gatewayConfigSchema, json, 'gateway');
 }

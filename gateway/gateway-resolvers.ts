@@ -1,8 +1,9 @@
 import { isObjectType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { GATEWAY_OBJECT, aliasFieldResolver, gatewayObject } from './alias-field-resolver.ts';
+import { aliasFieldResolver, gatewayObject } from './alias-field-resolver.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { resolveStudy } from './key-routing.ts';
-import { EDGE_CURSOR, MERGED, type MergedConnectionState } from './merged-connection.ts';
+import type { MergedConnectionState } from './merged-connection.ts';
+import { EDGE_CURSOR, GATEWAY_OBJECT, MERGED } from './symbols.ts';
 import { resolvePatient } from './patient-merge.ts';
 import { HIDDEN_PREFIX } from './forward-selection.ts';
 import { resolveStudies } from './studies-query.ts';

@@ -1,17 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { parseGatewayConfig } from './config.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 import { attachResolvers } from './gateway-resolvers.ts';
 import { buildContractSchema, buildGatewaySchema } from './gateway-schema.ts';
-import { createGatewayServer } from './server.ts';
+import { createGatewayHandler } from './server.ts';
 import { TrustRegistry } from './trust-registry.ts';
 import { applyRolePolicy, callerRoles, readRolePolicy } from '../schema/role-policy.ts';
 import { networkSdl } from '../schema/index.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { assertLoopbackWhenUnauthenticated } from '../schema/loopback-guard.ts';
+import { serve, type RunningHttpServer } from '../schema/server-lifecycle.ts';
 
 export { parseGatewayConfig, ConfigError } from './config.ts';
 export type { GatewayConfig, TrustConfig } from './config.ts';
@@ -48,7 +48,7 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
     metrics.trustRequestSeconds.observe({ trust, outcome }, seconds),
   );
   await registry.start();
-  const server = createGatewayServer({
+  const handler = createGatewayHandler({
     config: parsed,
     schema,
     registry,
@@ -57,32 +57,24 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
     log,
     ...(options.ideHeaders ? { ideHeaders: options.ideHeaders } : {}),
   });
-  server.keepAliveTimeout = 5_000;
+  let http: RunningHttpServer;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(parsed.http.port, parsed.http.host, () => resolve());
-    });
+    // Requests in flight finish within one trust deadline: drain for that long, and a second more.
+    http = await serve(handler, { host: parsed.http.host, port: parsed.http.port, keepAliveTimeoutMs: 5_000, drainMs: parsed.trustTimeoutMs + 1_000 });
   } catch (err) {
     registry.stop();
     audit.close();
     throw err;
   }
-  const { port } = server.address() as AddressInfo;
-  const host = parsed.http.host.includes(':') ? `[${parsed.http.host}]` : parsed.http.host;
-  log.info({ port, trusts: parsed.trusts.length }, 'gateway listening');
+  log.info({ port: http.port, trusts: parsed.trusts.length }, 'gateway listening');
   const reg = registry;
   return {
-    url: `http://${host}:${port}/graphql`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        reg.stop();
-        server.close(() => {
-          audit.close();
-          resolve();
-        });
-        server.closeAllConnections();
-      }),
+    url: `${http.origin}/graphql`,
+    port: http.port,
+    async close() {
+      reg.stop();
+      await http.close();
+      audit.close();
+    },
   };
 }

@@ -6,14 +6,17 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type SelectionNode,
+  type FieldNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import { trustOfStudyId } from '../schema/index.ts';
 import { fromTrustError } from './client-safe-error.ts';
-import { noteFailure } from './fan-out.ts';
+import { fanOut } from './fan-out.ts';
 import { HIDDEN_PREFIX, buildOperation, field, forwardedSelections, variable, variableDefinition } from './forward-selection.ts';
-import { forwardedIdentity, type GatewayContext } from './gateway-context.ts';
+import type { GatewayContext } from './gateway-context.ts';
 import { attachTrustErrors } from './trust-answer.ts';
 import { TrustFailure } from './trust-failure.ts';
+import { checkKeyedOutcome } from './trust-outcomes.ts';
 import type { TrustEntry } from './trust-registry.ts';
 import { trustUnavailable } from './trust-unavailable.ts';
 
@@ -37,7 +40,6 @@ export const resolveStudy: GraphQLFieldResolver<unknown, GatewayContext, { id: s
   const code = trustOfStudyId(id);
   const trust = code === undefined ? undefined : ctx.registry.get(code);
   if (!trust) return null;
-  if (trust.checked !== 'UP') throw trustUnavailable(new TrustFailure(trust.code, trust.checked === 'INCOMPATIBLE' ? 'incompatible' : 'down'));
   const studyType = ctx.schema.getType('Study') as GraphQLObjectType;
   const selections = forwardedSelections({ schema: ctx.schema, fragments: info.fragments }, info.fieldNodes, studyType);
   const lookup: EntityLookup = { id, selections, selectionKey: selections.map((s) => print(s)).join(' '), info };
@@ -64,8 +66,8 @@ function entityLoader(ctx: GatewayContext, trust: TrustEntry): DataLoader<Entity
 async function loadEntities(ctx: GatewayContext, trust: TrustEntry, keys: readonly EntityLookup[]): Promise<unknown[]> {
   const groups = new Map<string, EntityLookup[]>();
   for (const k of keys) groups.set(k.selectionKey, [...(groups.get(k.selectionKey) ?? []), k]);
-  const rootFields = [];
-  const definitions = [];
+  const rootFields: FieldNode[] = [];
+  const definitions: VariableDefinitionNode[] = [];
   const values: Record<string, unknown> = {};
   let g = 0;
   const aliasOf = new Map<string, string>();
@@ -83,10 +85,15 @@ async function loadEntities(ctx: GatewayContext, trust: TrustEntry, keys: readon
     );
     g += 1;
   }
-  ctx.metrics.fanOutWidth.observe(1);
-  try {
-    const op = buildOperation(keys[0]!.info, rootFields, { definitions, values });
-    const response = await trust.client.request(op.query, op.variables, { identity: forwardedIdentity(ctx, op.operationName) });
+  const [outcome] = await fanOut(ctx, [trust], () => buildOperation(keys[0]!.info, rootFields, { definitions, values }));
+  return checkKeyedOutcome(ctx, outcome!, keys.length, (response) => {
+    // `_entities` answers in the order of the representations, one each (Federation subgraph
+    // spec); a list of another length cannot be matched to keys (DataLoader refuses a batch
+    // function's answer of the wrong length the same way): the whole answer is that trust's failure.
+    for (const [selectionKey, lookups] of groups) {
+      const list = response.data?.[aliasOf.get(selectionKey)!];
+      if (Array.isArray(list) && list.length !== lookups.length) throw new TrustFailure(trust.code, 'invalid-json', 'wrong number of _entities');
+    }
     const unplaced = attachTrustErrors(trust.code, response.data, response.errors);
     return keys.map((k) => {
       const alias = aliasOf.get(k.selectionKey)!;
@@ -100,9 +107,5 @@ async function loadEntities(ctx: GatewayContext, trust: TrustEntry, keys: readon
       if (!Array.isArray(list)) return trustUnavailable(new TrustFailure(trust.code, 'graphql-errors', 'no _entities answer'));
       return null;
     });
-  } catch (err) {
-    if (!(err instanceof TrustFailure)) throw err;
-    noteFailure(ctx, err);
-    return keys.map(() => trustUnavailable(err));
-  }
+  });
 }

@@ -1,11 +1,13 @@
-import { compareStudyOrder, type StudySortKey } from '../schema/index.ts';
 import type { TrustPositions } from './network-cursor.ts';
 
-/** One trust's page as the merge needs it (from the hidden `__gw_*` fields). */
-export interface TrustPage {
+/** Negative when `a` comes before `b` (the list's network order). */
+export type RowComparator<K> = (a: K, b: K) => number;
+
+/** One trust's page as the merge needs it (from the hidden `__gw_*` fields): each row's order key and cursor. */
+export interface TrustPage<K extends object> {
   trust: string;
-  /** In the trust's order, which is the network order (schema/study-order.ts). */
-  rows: ReadonlyArray<StudySortKey & { cursor: string }>;
+  /** In the trust's order, which is the network order of the list (e.g. schema/study-order.ts). */
+  rows: ReadonlyArray<K & { cursor: string }>;
   /** The trust said more rows follow its page. */
   hasNextPage: boolean;
 }
@@ -26,15 +28,15 @@ export interface MergedPage {
 }
 
 /**
- * k-way merge of per-trust pages in the network order (compareStudyOrder: newest sortAt first,
- * nulls last, then id ascending), taking `first` rows. Each trust's position advances to the
+ * k-way merge of per-trust pages in the list's network order (`compare`: for studies
+ * compareStudyOrder, newest sortAt first, nulls last, then id ascending), taking `first` rows. Each trust's position advances to the
  * cursor of its last row taken; a trust with no row taken (exhausted, failed, or simply behind)
  * keeps its position, so its rows are neither skipped nor repeated on the next page. More rows
  * exist when any trust has fetched rows left over or said it has more.
  *
  * Pure; k is the number of trusts (tens), so a linear scan of the heads beats a heap.
  */
-export function mergePages(pages: readonly TrustPage[], first: number, start: TrustPositions): MergedPage {
+export function mergePages<K extends object>(pages: ReadonlyArray<TrustPage<K>>, first: number, start: TrustPositions, compare: RowComparator<K>): MergedPage {
   const heads = pages.map(() => 0);
   const positions: Record<string, string> = { ...start };
   const rows: MergedRow[] = [];
@@ -42,7 +44,7 @@ export function mergePages(pages: readonly TrustPage[], first: number, start: Tr
     let best = -1;
     for (let i = 0; i < pages.length; i++) {
       const row = pages[i]!.rows[heads[i]!];
-      if (row && (best < 0 || compareStudyOrder(row, pages[best]!.rows[heads[best]!]!) < 0)) best = i;
+      if (row && (best < 0 || compare(row, pages[best]!.rows[heads[best]!]!) < 0)) best = i;
     }
     if (best < 0) break;
     const page = pages[best]!;

@@ -1,40 +1,57 @@
 import { Kind, type SelectionNode } from 'graphql';
-import { sortMillis } from '../schema/index.ts';
+import { compareStudyOrder, sortMillis, type StudySortKey } from '../schema/index.ts';
 import { gatewayObject } from './alias-field-resolver.ts';
 import { HIDDEN_PREFIX, field } from './forward-selection.ts';
-import { mergePages, type TrustPage } from './merge-pages.ts';
+import { mergePages, type RowComparator, type TrustPage } from './merge-pages.ts';
 import { encodeNetworkCursor, type TrustPositions } from './network-cursor.ts';
+import { EDGE_CURSOR, MERGED } from './symbols.ts';
 import { TrustFailure } from './trust-failure.ts';
 import type { TrustEntry } from './trust-registry.ts';
 
-/**
- * A `StudyConnection` the gateway merged from several trusts' pages. The client's own `edges`
+/*
+ * A connection the gateway merged from several trusts' pages. The client's own `edges`
  * selections (under their response keys) carry the row data; the gateway answers `pageInfo`,
- * `unavailableTrusts` and every `StudyEdge.cursor` itself from what is stored under these symbols.
+ * `unavailableTrusts` and every edge's `cursor` itself from what is stored under MERGED and
+ * EDGE_CURSOR (symbols.ts).
  */
-export const MERGED = Symbol('gateway.mergedConnection');
-export const EDGE_CURSOR = Symbol('gateway.edgeCursor');
 
 export interface MergedConnectionState {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   unavailableTrusts: object[];
 }
 
+/**
+ * The network order of one list: the node fields it is read from and how two rows compare. Every
+ * merged root (studies by `sortAt`, a worklist by `dueAt`…) is the same fan-out, merge and outcome
+ * pipeline with its own order.
+ */
+export interface RowOrder<K extends object> {
+  /** Node fields the merge reads, fetched under hidden aliases (`__gw_<name>`) whatever the client selected. */
+  fields: readonly string[];
+  /** The row's order key from those fields (by field name); undefined when their shape is wrong. */
+  key(node: Readonly<Record<string, unknown>>): K | undefined;
+  compare: RowComparator<K>;
+}
+
+/** Studies: newest `sortAt` first, none last, then id (schema/study-order.ts). */
+export const STUDY_ORDER: RowOrder<StudySortKey> = {
+  fields: ['id', 'sortAt'],
+  key: ({ id, sortAt }) => (typeof id === 'string' && (sortAt == null || typeof sortAt === 'string') ? { id, sortAt: sortMillis(sortAt) } : undefined),
+  compare: compareStudyOrder,
+};
+
 const H = HIDDEN_PREFIX;
 
 /**
- * What the merge needs from each trust, whatever the client selected: every row's trust cursor,
- * id and sortAt, and whether the trust has more. Its own `edges` list keeps the client's
+ * What the merge needs from each trust, whatever the client selected: every row's trust cursor
+ * and order fields, and whether the trust has more. Its own `edges` list keeps the client's
  * `edges` (any aliases, or none) untouched.
  */
-export function hiddenConnectionSelections(): SelectionNode[] {
+export function hiddenConnectionSelections(order: Pick<RowOrder<object>, 'fields'>): SelectionNode[] {
   return [
     field('edges', {
       alias: `${H}edges`,
-      selections: [
-        field('cursor', { alias: `${H}cursor` }),
-        field('node', { selections: [field('id', { alias: `${H}id` }), field('sortAt', { alias: `${H}sortAt` })] }),
-      ],
+      selections: [field('cursor', { alias: `${H}cursor` }), field('node', { selections: order.fields.map((f) => field(f, { alias: `${H}${f}` })) })],
     }),
     field('pageInfo', { alias: `${H}more`, selections: [field('hasNextPage')] }),
   ];
@@ -51,7 +68,7 @@ export function responseKeysOf(selections: readonly SelectionNode[], fieldName: 
 }
 
 /** Reads a trust's connection JSON; a shape the contract does not allow is that trust's failure. */
-export function readTrustPage(trust: string, connection: unknown): TrustPage {
+export function readTrustPage<K extends object>(trust: string, connection: unknown, order: RowOrder<K>): TrustPage<K> {
   const c = connection as Record<string, unknown> | null;
   const edges = c?.[`${H}edges`];
   const more = (c?.[`${H}more`] as { hasNextPage?: unknown } | undefined)?.hasNextPage;
@@ -60,31 +77,29 @@ export function readTrustPage(trust: string, connection: unknown): TrustPage {
     const edge = e as { [k: string]: unknown } | null;
     const node = edge?.node as { [k: string]: unknown } | null | undefined;
     const cursor = edge?.[`${H}cursor`];
-    const id = node?.[`${H}id`];
-    const sortAt = node?.[`${H}sortAt`];
-    if (typeof cursor !== 'string' || typeof id !== 'string' || (sortAt != null && typeof sortAt !== 'string')) {
-      throw new TrustFailure(trust, 'invalid-json', 'unexpected row shape');
-    }
-    return { cursor, id, sortAt: sortMillis(sortAt as string | null) };
+    const key = node ? order.key(Object.fromEntries(order.fields.map((f) => [f, node[`${H}${f}`]]))) : undefined;
+    if (typeof cursor !== 'string' || key === undefined) throw new TrustFailure(trust, 'invalid-json', 'unexpected row shape');
+    return { ...key, cursor };
   });
   return { trust, rows, hasNextPage: more };
 }
 
-export interface TrustConnection {
+export interface TrustConnection<K extends object> {
   trust: string;
   connection: Record<string, unknown>;
-  page: TrustPage;
+  page: TrustPage<K>;
 }
 
 /** Merges the trusts' pages into one connection object for the gateway's resolvers. */
-export function mergeConnections(
-  answers: readonly TrustConnection[],
+export function mergeConnections<K extends object>(
+  answers: ReadonlyArray<TrustConnection<K>>,
   edgesKeys: readonly string[],
   first: number,
   start: TrustPositions,
-  unavailable: readonly TrustEntry[],
+  unavailable: ReadonlyArray<Pick<TrustEntry, 'code'>>,
+  compare: RowComparator<K>,
 ): Record<string | symbol, unknown> {
-  const merged = mergePages(answers.map((a) => a.page), first, start);
+  const merged = mergePages(answers.map((a) => a.page), first, start, compare);
   const byTrust = new Map(answers.map((a) => [a.trust, a.connection]));
   const out: Record<string | symbol, unknown> = {};
   for (const key of edgesKeys) {

@@ -8,16 +8,16 @@ import {
   type GraphQLResolveInfo,
   type SelectionNode,
 } from 'graphql';
-import { badUserInput, checkNhsNumber, describeNhsNumberProblem } from '../schema/index.ts';
-import { fanOut, noteFailure, reportUnavailable } from './fan-out.ts';
+import { badUserInput, checkNhsNumber, describeNhsNumberProblem, type StudySortKey } from '../schema/index.ts';
+import { fanOut } from './fan-out.ts';
 import { HIDDEN_PREFIX, buildOperation, field, forwardedSelections, variable, variableDefinition } from './forward-selection.ts';
 import type { GatewayContext } from './gateway-context.ts';
-import { hiddenConnectionSelections, mergeConnections, readTrustPage, responseKeysOf, type TrustConnection } from './merged-connection.ts';
+import { STUDY_ORDER, hiddenConnectionSelections, mergeConnections, readTrustPage, responseKeysOf, type TrustConnection } from './merged-connection.ts';
 import type { TrustPositions } from './network-cursor.ts';
 import { checkAfter, checkFirst } from './page-arguments.ts';
-import { ROOT_KEY, readRootAnswer } from './root-answer.ts';
-import { fieldErrorOf, FIELD_ERRORS } from './trust-answer.ts';
-import { TrustFailure } from './trust-failure.ts';
+import { ROOT_KEY, rootReader } from './root-answer.ts';
+import { fieldErrorOf, keepFieldError } from './trust-answer.ts';
+import { checkOutcomes, checkParts } from './trust-outcomes.ts';
 import type { TrustEntry } from './trust-registry.ts';
 
 /** One `Patient.studies` response key: its page arguments and its rewritten selections. */
@@ -62,20 +62,14 @@ export const resolvePatient: GraphQLFieldResolver<unknown, GatewayContext, { nhs
     return buildOperation(info, [root], { definitions, values });
   });
 
-  const path = responsePathAsArray(info.path);
-  const found: Array<{ trust: string; patient: Record<string, unknown> }> = [];
-  const failures: TrustFailure[] = [];
-  const unavailable: TrustEntry[] = [];
-  for (const outcome of outcomes) {
-    const answer = readRootAnswer(ctx, outcome, path);
-    if (!answer.ok) {
-      failures.push(answer.failure);
-      unavailable.push(outcome.trust);
-    } else if (answer.value) found.push({ trust: outcome.trust.code, patient: answer.value });
-  }
-  reportUnavailable(ctx, failures, path);
-  if (found.length === 0) return null;
-  return mergePatients(ctx, found, fieldKeys(selections), plans, unavailable);
+  const { answers, unavailable } = checkOutcomes(
+    ctx,
+    outcomes,
+    responsePathAsArray(info.path),
+    rootReader((patient, trust) => (patient ? { trust, patient } : null)),
+  );
+  if (answers.length === 0) return null;
+  return mergePatients(ctx, answers.map((a) => a.value), fieldKeys(selections), plans, unavailable);
 };
 
 /** Rewrites each `studies` field: the gateway's page variables and the merge's hidden fields. */
@@ -104,7 +98,7 @@ function planStudies(selections: readonly SelectionNode[], type: GraphQLObjectTy
     const rewritten: FieldNode = field('studies', {
       alias: key,
       args: { first: variable(plan.firstVar), after: variable(plan.afterVar) },
-      selections: [...(sel.selectionSet?.selections ?? []), ...hiddenConnectionSelections()],
+      selections: [...(sel.selectionSet?.selections ?? []), ...hiddenConnectionSelections(STUDY_ORDER)],
     });
     return { ...rewritten, directives: sel.directives ?? [] };
   });
@@ -143,7 +137,7 @@ function mergePatients(
       if (first) merged[key] = first.patient[key];
       else {
         const error = found.map(({ patient }) => fieldErrorOf(patient, key)).find((e) => e);
-        if (error) merged[FIELD_ERRORS] = { ...(merged[FIELD_ERRORS] as object | undefined), [key]: error };
+        if (error) keepFieldError(merged, key, error);
       }
     }
   }
@@ -156,18 +150,15 @@ function mergeStudies(
   plan: StudiesPlan,
   unavailable: readonly TrustEntry[],
 ): Record<string | symbol, unknown> {
-  const answers: TrustConnection[] = [];
-  const missing = [...unavailable];
-  for (const { trust, patient } of found) {
-    const connection = patient[plan.key] as Record<string, unknown> | null;
-    try {
-      answers.push({ trust, connection: connection ?? {}, page: readTrustPage(trust, connection) });
-    } catch (err) {
-      if (!(err instanceof TrustFailure)) throw err;
-      noteFailure(ctx, err);
-      const entry = ctx.registry.get(trust);
-      if (entry) missing.push(entry);
-    }
-  }
-  return mergeConnections(answers, responseKeysOf(plan.selections, 'edges'), plan.first, plan.start, missing);
+  const pages = checkParts(
+    ctx,
+    found,
+    (f) => f.trust,
+    ({ trust, patient }): TrustConnection<StudySortKey> => {
+      const connection = patient[plan.key] as Record<string, unknown> | null;
+      return { trust, connection: connection ?? {}, page: readTrustPage(trust, connection, STUDY_ORDER) };
+    },
+  );
+  const missing = [...unavailable, ...pages.failed.map((code) => ({ code }))];
+  return mergeConnections(pages.values, responseKeysOf(plan.selections, 'edges'), plan.first, plan.start, missing, STUDY_ORDER.compare);
 }

@@ -1,23 +1,24 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createYoga } from 'graphql-yoga';
+import type { ServerResponse } from 'node:http';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Logger } from 'pino';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './gateway-context.ts';
-import { useErrorMasking } from './use-error-masking.ts';
+import { networkErrorMask } from './use-error-masking.ts';
 import { useErrorMetrics } from './use-error-metrics.ts';
-import { useGraphqlEngine } from './use-graphql-engine.ts';
 import { usePartialErrors } from '../schema/use-partial-errors.ts';
 import { useLimits } from './security/use-limits.ts';
 import { useJwtAuth } from './security/use-jwt-auth.ts';
 import { createJwtVerifier } from './security/jwt-verifier.ts';
 import { useDisableIntrospection } from './security/use-disable-introspection.ts';
 import { useAudit } from '../audit/use-audit.ts';
+import { sendJson, type RequestHandler } from '../schema/server-lifecycle.ts';
 
 /**
  * The gateway's HTTP surface: GraphQL on `/graphql` (POST and GET, graphql-yoga), `/healthz`
- * (the process is up), `/readyz` (at least one trust is UP), `/metrics` (Prometheus text).
+ * (the process is up), `/readyz` (at least one trust is UP; yoga's readiness check), `/metrics`
+ * (Prometheus text). Served by schema/server-lifecycle.ts.
  */
-export function createGatewayServer(services: GatewayServices): Server {
+export function createGatewayHandler(services: GatewayServices): RequestHandler {
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: services.schema,
     graphqlEndpoint: '/graphql',
@@ -31,12 +32,14 @@ export function createGatewayServer(services: GatewayServices): Server {
       : false,
     renderGraphiQL,
     landingPage: false,
-    // Masking is ours (use-error-masking): it knows the network's error codes.
-    maskedErrors: false,
+    // yoga's masking (single, streamed and subscription results) with the network's rule.
+    maskedErrors: { maskError: networkErrorMask(services.log) },
+    // Batched requests (an array of operations) up to the configured size.
+    batching: { limit: services.config.limits.maxBatch },
     logging: yogaLogging(services.log),
     context: () => createRequestContext(services),
     plugins: [
-      useGraphqlEngine(),
+      useReadinessCheck({ endpoint: '/readyz', check: ({ fetchAPI }) => readiness(services, fetchAPI.Response) }),
       // Refuse what is too big before anything is parsed or fanned out.
       useLimits({ ...services.config.limits, trusts: () => services.registry.all().length }),
       ...(services.config.auth
@@ -44,19 +47,20 @@ export function createGatewayServer(services: GatewayServices): Server {
         : []),
       ...(services.config.introspection ? [] : [useDisableIntrospection()]),
       ...(services.audit ? [useAudit({ log: services.audit, where: 'gateway', logger: services.log })] : []),
+      // Before yoga's masking (registered after every plugin): partial errors are masked too.
       usePartialErrors(),
-      useErrorMasking(services.log),
       useErrorMetrics(services.metrics),
     ],
   });
-  return createServer((req, res) => {
+  return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'application/json', '{"status":"up"}');
-    if (req.method === 'GET' && path === '/readyz') return void readyz(services, res);
-    if (req.method === 'GET' && path === '/metrics') return void metrics(services, res);
-    return void yoga(req as IncomingMessage, res as ServerResponse);
-  });
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'up' }, NO_STORE);
+    if (req.method === 'GET' && path === '/metrics') return metrics(services, res);
+    return yoga(req, res);
+  };
 }
+
+const NO_STORE = { 'cache-control': 'no-store' };
 
 const DEFAULT_QUERY = `# The newest performed studies across the network, with their current report and series.
 {
@@ -78,32 +82,36 @@ const DEFAULT_QUERY = `# The newest performed studies across the network, with t
 }
 `;
 
-function readyz({ registry }: GatewayServices, res: ServerResponse): void {
+/** Ready when at least one trust is UP; the body names each trust's status. */
+function readiness({ registry }: GatewayServices, Response: typeof globalThis.Response): Response {
   const trusts = registry.all().map((t) => ({ code: t.code, status: registry.status(t) }));
   const ready = trusts.some((t) => t.status === 'UP');
-  send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready, trusts }));
+  return new Response(JSON.stringify({ ready, trusts }), { status: ready ? 200 : 503, headers: { 'content-type': 'application/json', ...NO_STORE } });
 }
 
 async function metrics({ metrics, log }: GatewayServices, res: ServerResponse): Promise<void> {
+  let text: string;
   try {
-    send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+    text = await metrics.registry.metrics();
   } catch (err) {
     log.warn({ err }, 'metrics collection failed');
-    send(res, 500, 'text/plain', 'metrics unavailable\n');
+    res.writeHead(500, { 'content-type': 'text/plain', ...NO_STORE }).end('metrics unavailable\n');
+    return;
   }
+  res.writeHead(200, { 'content-type': metrics.registry.contentType, ...NO_STORE }).end(text);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-/** Yoga's own messages go to pino; it logs request errors at error level: demote them to warn. */
+/**
+ * Yoga's own messages go to pino. It logs request errors, and every error it masks, at error
+ * level: demoted to warn, and an error only by its class there (its message may quote patient
+ * data); the full text at debug.
+ */
 function yogaLogging(log: Logger) {
+  const classOnly = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.name : String(a)));
   return {
     debug: (...args: unknown[]) => log.debug({ yoga: args.map(String) }),
     info: (...args: unknown[]) => log.debug({ yoga: args.map(String) }),
-    warn: (...args: unknown[]) => log.warn({ yoga: args.map(String) }),
-    error: (...args: unknown[]) => log.warn({ yoga: args.map(String) }),
+    warn: (...args: unknown[]) => (log.warn({ yoga: classOnly(args) }), log.debug({ yoga: args.map(String) })),
+    error: (...args: unknown[]) => (log.warn({ yoga: classOnly(args) }), log.debug({ yoga: args.map(String) })),
   };
 }

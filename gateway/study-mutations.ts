@@ -1,14 +1,15 @@
 import { GraphQLError, OperationTypeNode, type GraphQLFieldResolver, type GraphQLObjectType } from 'graphql';
 import { trustOfStudyId, badUserInput, ErrorCode } from '../schema/index.ts';
 import { fromTrustError } from './client-safe-error.ts';
-import { noteFailure } from './fan-out.ts';
+import type { TrustOutcome } from './fan-out.ts';
 import { buildRootOperation } from './forward-operation.ts';
 import { field, forwardedSelections, variable, variableDefinition } from './forward-selection.ts';
 import { forwardedIdentity, type GatewayContext } from './gateway-context.ts';
 import { ROOT_KEY } from './root-answer.ts';
 import { attachTrustErrors } from './trust-answer.ts';
 import { TrustFailure } from './trust-failure.ts';
-import { trustUnavailable } from './trust-unavailable.ts';
+import { checkKeyedOutcome } from './trust-outcomes.ts';
+import type { TrustResponse } from './trust-client.ts';
 
 /** Mutation arguments: which one holds the study id, and the GraphQL type of each argument. */
 interface MutationShape {
@@ -41,7 +42,6 @@ export function studyMutationResolver(name: string): GraphQLFieldResolver<unknow
     if (code === undefined) throw badUserInput(shape.idArgument, 'not a study id of this network');
     const trust = ctx.registry.get(code);
     if (!trust) throw badUserInput(shape.idArgument, `trust ${code} is not part of this network`);
-    if (trust.checked !== 'UP') throw trustUnavailable(new TrustFailure(trust.code, trust.checked === 'INCOMPATIBLE' ? 'incompatible' : 'down'));
     const returnType = info.returnType;
     const named = 'ofType' in returnType ? (returnType.ofType as { name: string }) : (returnType as { name: string });
     const objectType = ctx.schema.getType(named.name);
@@ -58,31 +58,38 @@ export function studyMutationResolver(name: string): GraphQLFieldResolver<unknow
       values: Object.fromEntries(names.map((n) => [`__gw_${n}`, args[n] ?? null])),
     });
     ctx.metrics.fanOutWidth.observe(1);
-    let response;
-    try {
-      response = await trust.client.request(op.query, op.variables, { identity: forwardedIdentity(ctx, op.operationName), idempotent: shape.idempotent });
-    } catch (err) {
-      if (!(err instanceof TrustFailure)) throw err;
-      noteFailure(ctx, err);
-      throw trustUnavailable(err);
-    }
-    const rootError = response.errors.find((e) => e.path?.length === 1 && e.path[0] === ROOT_KEY) ?? (response.data?.[ROOT_KEY] == null ? response.errors[0] : undefined);
-    if (rootError) {
-      const error = fromTrustError(trust.code, rootError);
-      const holder = rootError.extensions?.['claimedBy'];
-      if (error.extensions['code'] === ErrorCode.ALREADY_CLAIMED && holder) {
-        throw new GraphQLError(error.message, { extensions: { ...error.extensions, claimedBy: holder, expiresAt: rootError.extensions?.['expiresAt'] } });
+    let outcome: TrustOutcome;
+    if (trust.checked !== 'UP') outcome = { trust, ok: false, failure: new TrustFailure(trust.code, trust.checked === 'INCOMPATIBLE' ? 'incompatible' : 'down') };
+    else {
+      try {
+        const response = await trust.client.request(op.query, op.variables, { identity: forwardedIdentity(ctx, op.operationName), idempotent: shape.idempotent });
+        outcome = { trust, ok: true, response };
+      } catch (err) {
+        if (!(err instanceof TrustFailure)) throw err;
+        outcome = { trust, ok: false, failure: err };
       }
-      throw error;
     }
-    const value = response.data?.[ROOT_KEY];
-    if (value === undefined || (value === null && response.errors.length === 0)) {
-      const failure = new TrustFailure(trust.code, 'invalid-json', 'no mutation answer');
-      noteFailure(ctx, failure);
-      throw trustUnavailable(failure);
-    }
-    const unplaced = attachTrustErrors(trust.code, response.data, response.errors);
-    for (const e of unplaced) ctx.partialErrors.push(fromTrustError(trust.code, e, [info.path.key]));
+    // The one outcome step (trust-outcomes.ts): a failed trust is noted and is TRUST_UNAVAILABLE.
+    const [value] = checkKeyedOutcome(ctx, outcome, 1, (response) => [readMutationAnswer(ctx, trust.code, response, info.path.key)]);
+    if (value instanceof Error) throw value;
     return value;
   };
+}
+
+/** The trust's answer to a forwarded mutation: its value, or the trust's error on the root as the client's. */
+function readMutationAnswer(ctx: GatewayContext, trust: string, response: TrustResponse, responseKey: string | number): unknown {
+  const rootError = response.errors.find((e) => e.path?.length === 1 && e.path[0] === ROOT_KEY) ?? (response.data?.[ROOT_KEY] == null ? response.errors[0] : undefined);
+  if (rootError) {
+    const error = fromTrustError(trust, rootError);
+    const holder = rootError.extensions?.['claimedBy'];
+    if (error.extensions['code'] === ErrorCode.ALREADY_CLAIMED && holder) {
+      throw new GraphQLError(error.message, { extensions: { ...error.extensions, claimedBy: holder, expiresAt: rootError.extensions?.['expiresAt'] } });
+    }
+    throw error;
+  }
+  const value = response.data?.[ROOT_KEY];
+  if (value === undefined || value === null) throw new TrustFailure(trust, 'invalid-json', 'no mutation answer');
+  const unplaced = attachTrustErrors(trust, response.data, response.errors);
+  for (const e of unplaced) ctx.partialErrors.push(fromTrustError(trust, e, [responseKey]));
+  return value;
 }

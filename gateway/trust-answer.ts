@@ -1,14 +1,14 @@
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { fromTrustError } from './client-safe-error.ts';
+import { FIELD_ERRORS } from './symbols.ts';
 
-/**
- * Errors a trust reported inside its answer, kept on the JSON object that holds the failed field:
- * `obj[FIELD_ERRORS][responseKey]`. When the gateway later resolves that field (wherever the merge
- * put the row) the alias-aware resolver throws it, so graphql-js locates it at the GATEWAY path:
- * the trust's path is re-rooted without index arithmetic, and errors of rows the merge dropped
- * vanish with their rows.
+/*
+ * Errors a trust reported inside its answer, kept on the JSON object that holds the failed field
+ * (`obj[FIELD_ERRORS][responseKey]`, symbols.ts). When the gateway later resolves that field
+ * (wherever the merge put the row) the alias-aware resolver throws it, so graphql-js locates it at
+ * the GATEWAY path: the trust's path is re-rooted without index arithmetic, and errors of rows the
+ * merge dropped vanish with their rows.
  */
-export const FIELD_ERRORS = Symbol('gateway.fieldErrors');
 
 type Carrier = Record<string | symbol, unknown> & { [FIELD_ERRORS]?: Record<string, GraphQLError> };
 
@@ -41,4 +41,10 @@ export function attachTrustErrors(trust: string, data: unknown, errors: readonly
 /** The error a trust reported for `responseKey` of `source`, if any. */
 export function fieldErrorOf(source: unknown, responseKey: string): GraphQLError | undefined {
   return (source as Carrier | null | undefined)?.[FIELD_ERRORS]?.[responseKey];
+}
+
+/** Keeps `error` as the explanation of a null `responseKey` on an object the gateway built. */
+export function keepFieldError(target: Record<string | symbol, unknown>, responseKey: string, error: GraphQLError): void {
+  const carrier = target as Carrier;
+  carrier[FIELD_ERRORS] = { ...carrier[FIELD_ERRORS], [responseKey]: error };
 }

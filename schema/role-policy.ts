@@ -1,14 +1,13 @@
 import {
   defaultFieldResolver,
   GraphQLError,
+  isInterfaceType,
+  isObjectType,
   Kind,
   parse,
   type ConstValueNode,
   type FieldDefinitionNode,
   type GraphQLFieldResolver,
-  type GraphQLInterfaceType,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { ErrorCode } from './error-codes.ts';
@@ -102,14 +101,14 @@ export function applyRolePolicy<TContext>(schema: GraphQLSchema, policy: RolePol
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
     const type = schema.getType(typeName);
     // An interface field is resolved by its implementations: each gets the interface's scopes.
-    if (isKind<GraphQLInterfaceType>(type, 'GraphQLInterfaceType') && type.getFields()[fieldName]) {
+    if (isInterfaceType(type) && type.getFields()[fieldName]) {
       for (const impl of schema.getPossibleTypes(type)) {
         const at = `${impl.name}.${fieldName}`;
         if (!effective.has(at)) effective.set(at, scopes);
       }
       continue;
     }
-    const field = isKind<GraphQLObjectType>(type, 'GraphQLObjectType') ? type.getFields()[fieldName] : undefined;
+    const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
     if (!field) throw new Error(`role policy names ${coordinate}, which the schema does not have`);
     const argumentRules = ARGUMENT_RULES.filter((r) => r.field === coordinate)
       .map((r) => ({ ...r, scopes: policy.get(r.readableAs) }))
@@ -129,15 +128,6 @@ export function applyRolePolicy<TContext>(schema: GraphQLSchema, policy: RolePol
     };
   }
   return schema;
-}
-
-/**
- * graphql-js's `isObjectType` is an `instanceof` check, which fails across two loaded copies of
- * graphql (a subgraph schema built by @apollo/subgraph's CommonJS graphql, read by ESM code under
- * a bundler). The type's `Symbol.toStringTag` names its class in any copy.
- */
-function isKind<T extends GraphQLNamedType>(type: GraphQLNamedType | undefined | null, tag: string): type is T {
-  return type != null && (type as unknown as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === tag;
 }
 
 function valueAt(args: Record<string, unknown>, path: readonly string[]): unknown {

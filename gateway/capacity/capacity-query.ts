@@ -1,13 +1,14 @@
 import { responsePathAsArray, type GraphQLFieldResolver } from 'graphql';
 import { badUserInput, parseDateTime } from '../../schema/index.ts';
-import { fanOut, noteFailure, reportUnavailable } from '../fan-out.ts';
+import { fanOut } from '../fan-out.ts';
 import { buildOperation } from '../forward-selection.ts';
 import type { GatewayContext } from '../gateway-context.ts';
 import { targetTrusts } from '../study-filter.ts';
+import { errorCodesOf } from '../root-answer.ts';
 import { TrustFailure } from '../trust-failure.ts';
+import { checkOutcomes } from '../trust-outcomes.ts';
 import { capacityForwardField, readTrustCapacity, toGatewayCapacity } from './capacity-forward.ts';
-import { mergeCapacity, type TrustCapacityAnswer } from './merge-capacity.ts';
-import type { TrustRef } from './capacity-report.ts';
+import { mergeCapacity } from './merge-capacity.ts';
 
 interface CapacityArgs {
   filter?: { trusts?: string[] | null; from?: string | null; to?: string | null } | null;
@@ -27,25 +28,12 @@ export const resolveCapacity: GraphQLFieldResolver<unknown, GatewayContext, Capa
   const targets = targetTrusts(ctx.registry, args.filter?.trusts);
   const forwarded = capacityForwardField(info.fieldNodes[0]!);
   const outcomes = await fanOut(ctx, targets, () => buildOperation(info, [forwarded]));
-  const answers: TrustCapacityAnswer[] = [];
-  const failures: TrustFailure[] = [];
-  const unavailable: TrustRef[] = [];
-  for (const outcome of outcomes) {
-    if (!outcome.ok) {
-      failures.push(outcome.failure);
-      unavailable.push({ code: outcome.trust.code, name: outcome.trust.name });
-      continue;
-    }
+  const { answers, unavailable } = checkOutcomes(ctx, outcomes, responsePathAsArray(info.path), (response, trust) => {
     try {
-      answers.push({ trust: outcome.trust.code, report: readTrustCapacity(outcome.response.data) });
+      return { trust: trust.code, report: readTrustCapacity(response.data) };
     } catch {
-      const codes = [...new Set(outcome.response.errors.map((e) => String(e.extensions?.['code'] ?? 'no code')))].join(', ');
-      const failure = new TrustFailure(outcome.trust.code, 'graphql-errors', codes || 'no capacity report');
-      noteFailure(ctx, failure);
-      failures.push(failure);
-      unavailable.push({ code: outcome.trust.code, name: outcome.trust.name });
+      throw new TrustFailure(trust.code, 'graphql-errors', errorCodesOf(response.errors) ?? 'no capacity report');
     }
-  }
-  reportUnavailable(ctx, failures, responsePathAsArray(info.path));
-  return toGatewayCapacity(mergeCapacity(answers, unavailable));
+  });
+  return toGatewayCapacity(mergeCapacity(answers.map((a) => a.value), unavailable.map((t) => ({ code: t.code, name: t.name }))));
 };

@@ -1,13 +1,13 @@
 import {
   Kind,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
   type ArgumentNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLField,
-  type GraphQLInterfaceType,
   type GraphQLNamedType,
-  type GraphQLObjectType,
-  type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -138,18 +138,6 @@ class Walk {
   }
 }
 
-/**
- * graphql-js's isObjectType is an `instanceof` check, which fails when the schema comes from
- * another loaded copy of graphql (yoga's CommonJS graphql beside ESM code under a bundler); a
- * type's `Symbol.toStringTag` names its class in any copy.
- */
 function fieldOf(parent: GraphQLNamedType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
-  const tag = parent ? (parent as unknown as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] : undefined;
-  return tag === 'GraphQLObjectType' || tag === 'GraphQLInterfaceType' ? (parent as GraphQLObjectType | GraphQLInterfaceType).getFields()[name] : undefined;
-}
-
-function getNamedType(type: GraphQLOutputType): GraphQLNamedType {
-  let t: GraphQLOutputType = type;
-  while ('ofType' in t && t.ofType) t = t.ofType as GraphQLOutputType;
-  return t as GraphQLNamedType;
+  return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }

@@ -1,4 +1,6 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { readBoundedBody } from '../../schema/bounded-body.ts';
 import { ErrorCode } from '../../schema/error-codes.ts';
 import { jsonErrorResponse } from './json-error-response.ts';
 import { measureOperation } from './query-measure.ts';
@@ -27,12 +29,9 @@ const FIELD_BUDGET = 5000;
 
 export const DEFAULT_LIMITS = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxBatch: 5, maxBodyBytes: 1024 * 1024 } as const;
 
-/**
- * Built with yoga's createGraphQLError, so the error belongs to the graphql copy yoga runs on
- * (yoga recognises GraphQL errors by `instanceof`; another copy's would be masked as unexpected).
- */
+/** QUERY_TOO_COMPLEX with the HTTP status yoga answers it with. */
 function tooComplex(message: string, status = 400) {
-  return createGraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status } } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status } } });
 }
 
 /**
@@ -55,20 +54,9 @@ export function useLimits(options: QueryLimits = {}): Plugin {
         // Chunked bodies have no length: count while reading, stop at the limit.
         setRequestParser(async (req) => {
           if (!req.body) return parse(req);
-          const chunks: Uint8Array[] = [];
-          let size = 0;
-          const reader = req.body.getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            size += value.byteLength;
-            if (size > limits.maxBodyBytes) {
-              await reader.cancel();
-              return bodyTooLarge();
-            }
-            chunks.push(value);
-          }
-          return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: Buffer.concat(chunks) }));
+          const body = await readBoundedBody(req, limits.maxBodyBytes);
+          if (body === undefined) return bodyTooLarge();
+          return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }));
         });
       }
       return {

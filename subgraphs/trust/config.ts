@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { parseConfig } from '../../schema/config-error.ts';
+
+export { ConfigError } from '../../schema/config-error.ts';
 
 /**
  * The trust subgraph's configuration (JSON, validated at start). The contract in ARCHITECTURE.md
@@ -198,30 +201,7 @@ export const trustConfigSchema = z
 
 export type TrustConfig = z.output<typeof trustConfigSchema>;
 
-/** Thrown for an invalid config; the message names every offending key. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** Formats zod issues as `key.path: problem` lines. */
-export function formatConfigIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.length
-        ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[')
-        : '(top level)';
-      if (issue.code === 'unrecognized_keys') {
-        const keys = issue.keys.map((k) => (issue.path.length ? `${path}.${k}` : k));
-        return `${keys.join(', ')}: unknown key${keys.length > 1 ? 's' : ''}`;
-      }
-      return `${path}: ${issue.message}`;
-    })
-    .join('\n');
-}
-
 /** Validates a parsed JSON config; throws ConfigError naming the keys that are wrong. */
 export function parseTrustConfig(json: unknown): TrustConfig {
-  const result = trustConfigSchema.safeParse(json);
-  if (!result.success) throw new ConfigError(`invalid trust config:\n${formatConfigIssues(result.error.issues)}`);
-  return result.data;
+  return parseConfig(trustConfigSchema, json, 'trust');
 }

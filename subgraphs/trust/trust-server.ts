@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
 import type { TrustConfig } from './config.ts';
 import { buildTrustSchema } from './trust-schema.ts';
 import { createTrustContext, type TrustContext } from './trust-context.ts';
 import { usePartialErrors } from '../../schema/use-partial-errors.ts';
-import { closeServer, listen, sendJson } from './http-server.ts';
+import { serve } from '../../schema/server-lifecycle.ts';
 import { DicomWebClient } from './pacs/dicomweb-client.ts';
 import { coalesceSearches } from './pacs/in-flight-searches.ts';
 import { openTrustStore } from './store/trust-store.ts';
@@ -89,6 +89,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   // The same role policy as the gateway (the SDL's @requiresScopes), enforced again here on the
   // caller the gateway signed into the request.
   const schema = applyRolePolicy(buildTrustSchema(), readRolePolicy(networkSdl), callerRoles(signed));
+  let ready = false;
   const yoga = createYoga<object, TrustContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -97,6 +98,16 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     logging: false,
     context: () => ({ ...createTrustContext({ config, store, pacs, searchPacs, log }), reporting }),
     plugins: [
+      // First, so `/healthz` stays open before the signature check. Readiness says nothing about
+      // patients: just that the store and listeners are up.
+      useReadinessCheck({
+        endpoint: '/healthz',
+        check: ({ fetchAPI }) =>
+          new fetchAPI.Response(JSON.stringify({ status: ready ? 'ok' : 'starting', trust: config.code }), {
+            status: ready ? 200 : 503,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          }),
+      }),
       ...(config.gatewaySecret
         ? [useGatewaySignature({ secret: config.gatewaySecret, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
         : []),
@@ -105,18 +116,10 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     ],
   });
 
-  let ready = false;
-  const { server, port } = await listen(
-    (req, res) => {
-      if (req.url === '/healthz' || req.url?.startsWith('/healthz?')) {
-        // Readiness says nothing about patients: just that the store and listeners are up.
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'starting', trust: config.code });
-      }
-      return yoga.handle(req, res);
-    },
-    config.http.host,
-    config.http.port,
-  );
+  // Keep-alive longer than typical client pools' idle time, so pooled sockets are not cut mid-use;
+  // requests in flight finish within the PACS deadline: drain for that long, and a second more.
+  const http = await serve(yoga, { host: config.http.host, port: config.http.port, keepAliveTimeoutMs: 65_000, drainMs: config.pacs.timeoutMs + 1_000 });
+  const port = http.port;
   reporting.start();
   ready = true;
   const url = `http://${config.http.host}:${port}/graphql`;
@@ -130,7 +133,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
       ready = false;
       await mllp.close();
       await reporting.close();
-      await closeServer(server);
+      await http.close();
       store.close();
       audit.close();
     },

@@ -43,11 +43,11 @@ describe('checkContract', () => {
   });
 
   it('refuses looser output nullability', () => {
-    expect(check(base.replace('status: Status!', 'status: Status'))).toEqual(['Study.status: type Status is looser than Status!']);
+    expect(check(base.replace('status: Status!', 'status: Status'))).toEqual(['Study.status: changed type from Status! to Status']);
   });
 
   it('refuses an argument of another type', () => {
-    expect(check(base.replace('study(id: ID!)', 'study(id: String!)'))).toEqual(['Query.study(id): type String!, expected ID!']);
+    expect(check(base.replace('study(id: ID!)', 'study(id: String!)'))).toEqual(['Query.study(id): changed type from ID! to String!']);
   });
 
   it('refuses an extra required argument, a missing enum value and a missing type', () => {
@@ -55,6 +55,17 @@ describe('checkContract', () => {
       base.replace('after: String)', 'after: String, must: Int!)').replace('enum Status { A B }', 'enum Status { A }').replace('type Other { f(x: Filter): Int }', ''),
     );
     expect(problems).toEqual(expect.arrayContaining(['Query.studies(must): extra required input the network does not send', 'Status.B: missing enum value', 'Other: missing type']));
+  });
+
+  it('refuses a missing argument, a removed union member, a required input field and a type of another kind', () => {
+    const contractU = buildSchema(`type Query { s(id: ID, f: F): U } type A { x: Int } type B { x: Int } union U = A | B input F { a: Int } enum E { X }`);
+    const trust = buildSchema(`type Query { s(f: F): U } type A { x: Int } type B { x: Int } union U = A input F { a: Int, b: Int! } type E { x: Int }`);
+    expect(checkContract(contractU, trust)).toEqual([
+      'Query.s(id): missing',
+      'B was removed from union type U',
+      'A required field b on input type F was added',
+      'E changed from an Enum type to an Object type',
+    ]);
   });
 
   it('passes the real network SDL (Federation 2, as a trust serves it) against the contract', () => {

@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { serve } from '../../schema/server-lifecycle.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { GraphQLError, parse } from 'graphql';
@@ -164,8 +164,7 @@ export async function startFixtureTrust(options: FixtureTrustOptions): Promise<F
     maskedErrors: false,
     plugins: [{ onParams: ({ params }) => void requests.push(params.query ?? '') }],
   });
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const http = await serve((req, res) => {
     if (mode === 'invalid-json') {
       req.resume();
       req.on('end', () => {
@@ -175,13 +174,8 @@ export async function startFixtureTrust(options: FixtureTrustOptions): Promise<F
       return;
     }
     void yoga(req, res);
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  }, LOOPBACK_NOW);
+  const port = http.port;
   return {
     code,
     name,
@@ -192,13 +186,12 @@ export async function startFixtureTrust(options: FixtureTrustOptions): Promise<F
     setStudies: (rows) => void (studies = rows),
     setPatients: (rows) => void (patients = rows),
     setMode: (m) => void (mode = m),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
+    close: () => http.close(),
   };
 }
+
+/** A free loopback port; close cuts every connection at once (test peers have nothing to drain). */
+const LOOPBACK_NOW = { host: '127.0.0.1', port: 0, keepAliveTimeoutMs: 5_000, drainMs: 0 };
 
 export interface DelayingProxy {
   /** Base URL (append `/graphql`). */
@@ -215,9 +208,8 @@ export interface DelayingProxy {
 export async function startDelayingProxy(target: string): Promise<DelayingProxy> {
   const t = new URL(target);
   const timers = new Set<NodeJS.Timeout>();
-  const sockets = new Set<Socket>();
   const proxy: DelayingProxy = { url: '', delayMs: 0, close: async () => undefined };
-  const server = createServer((req, res) => {
+  const http = await serve((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -240,19 +232,12 @@ export async function startDelayingProxy(target: string): Promise<DelayingProxy>
       }, proxy.delayMs);
       timers.add(timer);
     });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = () =>
-    new Promise<void>((resolve) => {
-      for (const timer of timers) clearTimeout(timer);
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    });
+  }, LOOPBACK_NOW);
+  proxy.url = http.origin;
+  proxy.close = () => {
+    for (const timer of timers) clearTimeout(timer);
+    return http.close();
+  };
   return proxy;
 }
 

@@ -29,11 +29,7 @@ const study = {
 const turnaround = { count: 0 };
 const row = { requested: 1, scheduled: 0, performed: 0, reported: 0, unreported: 0, waitingOver6Weeks: 0, requestToPerformed: turnaround, performedToReported: turnaround };
 
-/**
- * The network SDL as a subgraph sees it, Federation's `_entities` included (spelled out here rather
- * than built by @apollo/subgraph: under vitest that package loads graphql's CommonJS build, and
- * mixing it with the ESM build this module uses is refused by graphql-js's realm check).
- */
+/** The network SDL as a subgraph sees it, Federation's `_entities` included (spelled out: a stub, no subgraph library). */
 const ENTITIES_SDL = `
   scalar _Any
   union _Entity = Study | Trust
@@ -231,7 +227,7 @@ describe('applyRolePolicy: wrapping', () => {
 });
 
 describe('applyRolePolicy on a real @apollo/subgraph schema (the trust)', () => {
-  it('wraps a schema built by another copy of graphql (CommonJS) and its errors keep their code', async () => {
+  it('wraps a schema @apollo/subgraph built (loaded through require, as Node loads it) and its errors keep their code', async () => {
     const require = createRequire(import.meta.url);
     const cjs = require('graphql') as typeof import('graphql');
     const { buildSubgraphSchema } = require('@apollo/subgraph') as typeof import('@apollo/subgraph');

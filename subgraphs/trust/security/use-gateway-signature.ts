@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { readBoundedBody } from '../../../schema/bounded-body.ts';
 import { ErrorCode } from '../../../schema/error-codes.ts';
 import {
   DEFAULT_SIGNATURE_WINDOW_MS,
@@ -58,8 +59,10 @@ export function useGatewaySignature(options: GatewaySignatureOptions): Plugin<Si
       const parse = requestParser;
       // The parser is handed the verified bytes: what runs is exactly what was signed.
       setRequestParser(async (req) => {
-        const body = await readBounded(req, maxBodyBytes);
-        if (body === undefined) return refuse('body too large to verify');
+        // Read no further than the limit: the headers may be forged.
+        const bytes = await readBoundedBody(req, maxBodyBytes);
+        if (bytes === undefined) return refuse('body too large to verify');
+        const body = bytes.toString('utf8');
         const result = verifyRequest({ headers: req.headers, body, secret: options.secret, windowMs, seen });
         if (!result.ok) return refuse(result.reason);
         if (result.identity) callers.set(request, result.identity);
@@ -71,23 +74,4 @@ export function useGatewaySignature(options: GatewaySignatureOptions): Plugin<Si
       if (caller) extendContext({ caller });
     },
   };
-}
-
-/** The body as text, or undefined past `max` bytes (read no further: the headers may be forged). */
-async function readBounded(request: Request, max: number): Promise<string | undefined> {
-  if (!request.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
