@@ -177,7 +177,7 @@ export const trustConfigSchema = z
         targets: z
           .partialRecord(
             z.enum(['STAT', 'URGENT', 'ROUTINE']),
-            z.partialRecord(z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'PREADMIT', 'RECURRING', 'OBSTETRICS', 'NOT_APPLICABLE', 'UNKNOWN', 'default']), z.number().positive()),
+            z.partialRecord(z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN', 'default']), z.number().positive()),
           )
           .default({})
           .describe('Reporting targets in hours by priority and patient class, e.g. `{"ROUTINE":{"INPATIENT":24,"default":672}}`; merged over the defaults (see Network reporting).'),

@@ -28,7 +28,7 @@ export interface ClaimRow {
 }
 
 /** Patient class (PV1-2, table 0004) as the schema names it. */
-export type PatientClassValue = 'EMERGENCY' | 'INPATIENT' | 'OUTPATIENT' | 'PREADMIT' | 'RECURRING' | 'OBSTETRICS' | 'NOT_APPLICABLE' | 'UNKNOWN';
+export type PatientClassValue = 'EMERGENCY' | 'INPATIENT' | 'OUTPATIENT' | 'GP_DIRECT_ACCESS' | 'OTHER' | 'UNKNOWN';
 
 /** When a study's report is due, epoch ms, from the order (null when it has no time at all). */
 export type DueAtRule = (order: Pick<RisOrderRow, 'performedAt' | 'scheduledAt' | 'requestedAt' | 'priority'>, patientClass: PatientClassValue | null) => number | null;
