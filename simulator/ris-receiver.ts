@@ -1,3 +1,4 @@
+import type { TlsOptions } from 'node:tls';
 import { buildAck, decodeHl7Bytes, Hl7Message } from '../subgraphs/trust/ris/hl7/index.ts';
 import { startMllpListener, type MllpListener } from '../subgraphs/trust/ris/mllp/mllp-listener.ts';
 
@@ -22,6 +23,8 @@ export interface RisReceiverOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
+  /** MLLP over TLS (certificate, key; with `ca` + `requestCert` the sender must present one). */
+  tls?: TlsOptions;
   /** What to answer: AA (default), or AR/AE to refuse everything (tests of rejection). */
   answer?: () => 'AA' | 'AE' | 'AR';
   /**
@@ -64,6 +67,7 @@ export async function startRisReceiver(options: RisReceiverOptions): Promise<Ris
   const listener: MllpListener = await startMllpListener({
     host: options.host ?? '127.0.0.1',
     port: options.port,
+    ...(options.tls ? { tls: options.tls } : {}),
     handler: async (frame) => {
       frames += 1;
       const text = decodeHl7Bytes(frame.payload);
