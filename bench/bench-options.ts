@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** The benchmark sections, in the order they run and print. */
-export const SECTIONS = ['overhead', 'fanout', 'batching', 'ingest', 'profile'] as const;
+export const SECTIONS = ['overhead', 'fanout', 'batching', 'ingest', 'profile', 'scale'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** How long each measurement runs. A full run must stay under 10 minutes on 2 cores. */

@@ -19,6 +19,7 @@ import { runFanOut } from './sections/fanout.ts';
 import { runIngest } from './sections/ingest.ts';
 import { runOverhead } from './sections/overhead.ts';
 import { runProfile } from './sections/profile.ts';
+import { runTrustScale } from './sections/trust-scale.ts';
 import type { SectionContext, SectionReport } from './sections/section-report.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -52,6 +53,7 @@ const RUNNERS: Record<SectionName, () => Promise<SectionReport>> = {
   batching: () => runBatching(ctx),
   ingest: () => runIngest(ctx),
   profile: async () => runProfile(ctx, await overheadBed()),
+  scale: () => runTrustScale(ctx, { quick: options.quick }),
 };
 
 const TITLES: Record<SectionName, string> = {
@@ -60,6 +62,7 @@ const TITLES: Record<SectionName, string> = {
   batching: 'Batching',
   ingest: 'HL7 ingest',
   profile: 'Gateway CPU profile',
+  scale: 'Trust scale (issue #11)',
 };
 
 const reports: SectionReport[] = [];

@@ -17,6 +17,8 @@ Commands:
   hl7 failed --config FILE     list kept messages that could not be applied
   hl7 replay --config FILE [--id N]...
                                re-apply kept failed messages (after a fix)
+  reindex --config FILE        rebuild a trust's study index from its store and its PACS
+                               (QIDO-RS back-fill, with a progress bar; run with the trust stopped)
   audit --config FILE [--user SUB] [--patient NHSNUMBER] [--since TIME]
                                print the audit log of patient-data access, one entry a line
   help                         this text
@@ -49,6 +51,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'send': {
         const { runSend } = await import('./send-command.ts');
         return await runSend(rest);
+      }
+      case 'reindex': {
+        const { runReindex } = await import('./reindex-command.ts');
+        return await runReindex(rest);
       }
       case 'audit': {
         const { runAudit } = await import('./audit-command.ts');

@@ -29,7 +29,38 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(circuitStates: () => Array<{ trust: string; state: CircuitState }>) {
+  constructor(
+    circuitStates: () => Array<{ trust: string; state: CircuitState }>,
+    pacsIndexes: () => ReadonlyMap<string, { indexedStudies: number; lagSeconds: number | null; state: string }> = () => new Map(),
+  ) {
+    const indexState: Record<string, number> = { CURRENT: 0, BACKFILLING: 1, STALE: 2, FAILED: 3 };
+    new Gauge({
+      name: 'gateway_trust_pacs_index_studies',
+      help: 'Studies in each trust\'s study index, as the trust last reported (Trust.pacsIndex).',
+      labelNames: ['trust'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [trust, p] of pacsIndexes()) this.set({ trust }, p.indexedStudies);
+      },
+    });
+    new Gauge({
+      name: 'gateway_trust_pacs_index_lag_seconds',
+      help: 'Seconds since each trust\'s last successful PACS sync, as last reported (-1: never).',
+      labelNames: ['trust'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [trust, p] of pacsIndexes()) this.set({ trust }, p.lagSeconds ?? -1);
+      },
+    });
+    new Gauge({
+      name: 'gateway_trust_pacs_index_state',
+      help: 'Each trust\'s study index state as last reported: 0 CURRENT, 1 BACKFILLING, 2 STALE, 3 FAILED.',
+      labelNames: ['trust'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [trust, p] of pacsIndexes()) this.set({ trust }, indexState[p.state] ?? -1);
+      },
+    });
     new Gauge({
       name: 'gateway_trust_circuit_state',
       help: 'Circuit breaker state per trust: 0 closed, 1 half-open, 2 open.',

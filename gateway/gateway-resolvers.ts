@@ -8,6 +8,8 @@ import { resolvePatient } from './patient-merge.ts';
 import { HIDDEN_PREFIX } from './forward-selection.ts';
 import { resolveStudies } from './studies-query.ts';
 import { resolveCapacity } from './capacity/capacity-query.ts';
+import { pacsIndexOf } from './trust-pacs-index.ts';
+
 import { resolveWorklist } from './worklist-query.ts';
 import { STUDY_MUTATIONS, studyMutationResolver } from './study-mutations.ts';
 import { subscribeWorklist } from './worklist-subscription.ts';
@@ -47,6 +49,11 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
       return entry ? ctx.registry.status(entry) : 'DOWN';
     },
     lastError: (source, _a, ctx) => registryEntry(source, ctx)?.lastError ?? null,
+    // Trusts the gateway lists itself learn it from the trust; trust JSON already carries it.
+    pacsIndex: (source, args, ctx, info) => {
+      const entry = (source as Source)[GATEWAY_OBJECT] ? registryEntry(source, ctx) : undefined;
+      return entry ? pacsIndexOf(entry, ctx) : aliasFieldResolver(source, args, ctx, info);
+    },
   },
 };
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { parseGatewayConfig } from './config.ts';
+import { lastPacsIndex } from './trust-pacs-index.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 import { attachResolvers } from './gateway-resolvers.ts';
 import { buildContractSchema, buildGatewaySchema } from './gateway-schema.ts';
@@ -43,7 +44,7 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
   // Roles as the SDL declares them (@requiresScopes), enforced on the gateway's own resolvers.
   const schema = applyRolePolicy(attachResolvers(buildGatewaySchema()), readRolePolicy(networkSdl), callerRoles(parsed.auth !== undefined));
   let registry: TrustRegistry | undefined;
-  const metrics = new GatewayMetrics(() => registry?.all().map((t) => ({ trust: t.code, state: t.client.breaker.state })) ?? []);
+  const metrics = new GatewayMetrics(() => registry?.all().map((t) => ({ trust: t.code, state: t.client.breaker.state })) ?? [], () => lastPacsIndex);
   registry = new TrustRegistry(parsed, buildContractSchema(), log, (trust, outcome, seconds) =>
     metrics.trustRequestSeconds.observe({ trust, outcome }, seconds),
   );

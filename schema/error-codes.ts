@@ -7,6 +7,11 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The trust's PACS is down, slow past its timeout, or answered something that is not DICOM JSON. */
   PACS_UNAVAILABLE: 'PACS_UNAVAILABLE',
+  /**
+   * The trust's study index has not yet read its PACS down to the time range of this answer (the
+   * back-fill is running): the data returned is real but older studies may be missing.
+   */
+  INDEX_INCOMPLETE: 'INDEX_INCOMPLETE',
   /** The trust's store could not be read. */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** A trust failed, was late, or its circuit is open; `extensions.trust` names it. */

@@ -5,7 +5,7 @@ export { ErrorCode } from './error-codes.ts';
 export { badUserInput } from './bad-input.ts';
 export { checkNhsNumber, isValidNhsNumber, describeNhsNumberProblem } from './nhs-number.ts';
 export type { NhsNumberProblem, NhsNumberResult } from './nhs-number.ts';
-export { encodeStudyId, decodeStudyId, trustOfStudyId } from './study-id.ts';
+export { encodeStudyId, decodeStudyId, trustOfStudyId, studyIdPayload, studyIdOfPayload, payloadOfStudyId } from './study-id.ts';
 export type { StudyKey } from './study-id.ts';
 export { compareStudyOrder, sortMillis } from './study-order.ts';
 export type { StudySortKey } from './study-order.ts';

@@ -15,8 +15,26 @@ const PREFIX = 'S1';
 const KIND_TAG = { accession: 'a', uid: 'u' } as const;
 
 export function encodeStudyId(key: StudyKey): string {
-  const payload = Buffer.from(`${KIND_TAG[key.kind]}:${key.value}`, 'utf8').toString('base64url');
-  return `${PREFIX}.${key.trust}.${payload}`;
+  return `${PREFIX}.${key.trust}.${studyIdPayload(key.kind, key.value)}`;
+}
+
+/**
+ * The trust-independent part of a study id (base64url of `kind:value`). Within one trust, ids
+ * compare exactly as their payloads do (same prefix), so a store may order by the payload.
+ */
+export function studyIdPayload(kind: StudyKey['kind'], value: string): string {
+  return Buffer.from(`${KIND_TAG[kind]}:${value}`, 'utf8').toString('base64url');
+}
+
+/** The full id of a payload made by `studyIdPayload` at `trust`. */
+export function studyIdOfPayload(trust: string, payload: string): string {
+  return `${PREFIX}.${trust}.${payload}`;
+}
+
+/** The payload of a full study id (the part after the trust), or undefined when not an id. */
+export function payloadOfStudyId(id: string): string | undefined {
+  const parts = id.split('.');
+  return parts.length === 3 && parts[0] === PREFIX ? parts[2] : undefined;
 }
 
 /** Decodes a study id; returns undefined for anything that is not one (never throws). */

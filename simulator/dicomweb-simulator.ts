@@ -11,6 +11,18 @@ export interface DicomwebSimulatorOptions {
   port: number;
   /** Read on every request, so a live feed's new studies show up at once. */
   studies: () => readonly SimStudy[];
+  /**
+   * Optional fast path for big archives (tests and benches at 10^5–10^6 studies): the studies
+   * whose StudyDate lies in [from, to] (YYYYMMDD, either end open). Used to narrow a study search
+   * that has a StudyDate match before the matchers run; must agree with `studies()`.
+   */
+  studiesInDateRange?: (from: string | undefined, to: string | undefined) => readonly SimStudy[];
+  /**
+   * Caps every QIDO-RS answer at this many rows, as many PACS do (dcm4chee, some vendor
+   * archives): the rest is dropped and a `Warning: 299` says how many more matched (PS3.18
+   * 8.3.4.4). @default no cap
+   */
+  maxResults?: number;
 }
 
 export interface DicomwebSimulator {
@@ -32,6 +44,13 @@ const CORS: Record<string, string> = {
   'Access-Control-Expose-Headers': 'Content-Type, Warning',
   'Access-Control-Max-Age': '600',
 };
+
+interface SearchOptions {
+  studiesInDateRange?: DicomwebSimulatorOptions['studiesInDateRange'];
+  maxResults?: number;
+  /** Told how many matches the cap left out (for the 299 warning). */
+  onCapped?: (more: number) => void;
+}
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -69,8 +88,13 @@ function retrieveUrl(base: string, row: DicomRow, level: QueryLevel): string {
  * then offset/limit. Results keep the PACS's internal order (the `studies()` order), like
  * Orthanc. No match is `200 []`, as Orthanc answers (PS3.18 allows 200 or 204).
  */
-function search(base: string, studies: readonly SimStudy[], level: QueryLevel, params: URLSearchParams, studyUid?: string, seriesUid?: string): DicomJsonObject[] {
+function search(base: string, studies: readonly SimStudy[], level: QueryLevel, params: URLSearchParams, studyUid?: string, seriesUid?: string, opts: SearchOptions = {}): DicomJsonObject[] {
   const q = parseQidoQuery(params, level);
+  if (level === 'study' && opts.studiesInDateRange) {
+    const range = params.get('StudyDate') ?? params.get('00080020');
+    const m = range ? /^(\d{8})?-?(\d{8})?$/.exec(range) : null;
+    if (range && m) studies = range.includes('-') ? opts.studiesInDateRange(m[1], m[2]) : opts.studiesInDateRange(range, range);
+  }
   const attrs: AttributeDef[] = ATTRIBUTES.filter((a) => {
     if (!availableAt(a, level)) return false;
     if (q.include === 'all') return true;
@@ -79,7 +103,14 @@ function search(base: string, studies: readonly SimStudy[], level: QueryLevel, p
     return own || key || q.include.includes(a);
   });
   const rows = rowsAt(studies, level, studyUid, seriesUid).filter((r) => q.matchers.every((m) => m(r)));
-  return page(rows, q).map((r) => toJsonObject(attrs, r, { '00081190': { vr: 'UR', Value: [retrieveUrl(base, r, level)] } }));
+  let paged = page(rows, q);
+  if (opts.maxResults !== undefined && paged.length > opts.maxResults) {
+    opts.onCapped?.(rows.length - q.offset - opts.maxResults);
+    paged = paged.slice(0, opts.maxResults);
+  } else if (opts.maxResults !== undefined && q.limit === undefined && rows.length - q.offset > paged.length) {
+    opts.onCapped?.(rows.length - q.offset - paged.length);
+  }
+  return paged.map((r) => toJsonObject(attrs, r, { '00081190': { vr: 'UR', Value: [retrieveUrl(base, r, level)] } }));
 }
 
 /** WADO-RS metadata (PS3.18 10.4.1.1.2, F.2): every attribute of each instance. 404 when nothing is there. */
@@ -95,12 +126,12 @@ function acceptsJson(req: http.IncomingMessage): boolean {
   return !accept || /application\/(dicom\+)?json|\*\/\*|application\/\*/.test(accept);
 }
 
-function route(base: string, studies: readonly SimStudy[], path: string, params: URLSearchParams): DicomJsonObject[] {
+function route(base: string, studies: readonly SimStudy[], path: string, params: URLSearchParams, opts: SearchOptions = {}): DicomJsonObject[] {
   const p = path.slice(ROOT.length).split('/').filter((x) => x !== '').map(decodeURIComponent);
   const [a, s, b, se, c, i, d] = p;
-  if (p.length === 1 && a === 'studies') return search(base, studies, 'study', params);
-  if (p.length === 1 && a === 'series') return search(base, studies, 'series', params);
-  if (p.length === 1 && a === 'instances') return search(base, studies, 'instance', params);
+  if (p.length === 1 && a === 'studies') return search(base, studies, 'study', params, undefined, undefined, opts);
+  if (p.length === 1 && a === 'series') return search(base, studies, 'series', params, undefined, undefined, opts);
+  if (p.length === 1 && a === 'instances') return search(base, studies, 'instance', params, undefined, undefined, opts);
   if (a === 'studies' && s) {
     if (p.length === 3 && b === 'series') return search(base, studies, 'series', params, s);
     if (p.length === 3 && b === 'instances') return search(base, studies, 'instance', params, s);
@@ -125,8 +156,9 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
   const host = options.host ?? '127.0.0.1';
   let base = '';
   const server = http.createServer((req, res) => {
+    let warning: string | undefined;
     const send = (status: number, type: string | null, body: string): void => {
-      res.writeHead(status, { Server: SERVER, ...CORS, ...(type ? { 'Content-Type': type } : {}), 'Content-Length': Buffer.byteLength(body) });
+      res.writeHead(status, { Server: SERVER, ...CORS, ...(type ? { 'Content-Type': type } : {}), ...(warning ? { Warning: warning } : {}), 'Content-Length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     try {
@@ -137,7 +169,13 @@ export async function startDicomwebSimulator(options: DicomwebSimulatorOptions):
       if (url.pathname === '/' || url.pathname === '') return send(200, 'text/html; charset=utf-8', homePage(studies, base));
       if (url.pathname !== ROOT && !url.pathname.startsWith(`${ROOT}/`)) throw new HttpError(404, `not found; the DICOMweb root is ${ROOT}`);
       if (!acceptsJson(req)) throw new HttpError(406, `only ${JSON_TYPE} is served`);
-      const body = route(base, studies, url.pathname, url.searchParams);
+      const body = route(base, studies, url.pathname, url.searchParams, {
+        ...(options.studiesInDateRange ? { studiesInDateRange: options.studiesInDateRange } : {}),
+        ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
+        onCapped: (more) => {
+          warning = `299 ${SERVER}: "There are ${more} additional results that match the query."`;
+        },
+      });
       return send(200, JSON_TYPE, JSON.stringify(body));
     } catch (err) {
       const status = err instanceof HttpError ? err.status : err instanceof QidoQueryError ? 400 : 500;

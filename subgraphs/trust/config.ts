@@ -106,6 +106,61 @@ export const trustConfigSchema = z
           .positive()
           .default(10_000)
           .describe('Most studies read from the PACS for one query. @default 10000'),
+        sync: z
+          .strictObject({
+            intervalMs: z
+              .number()
+              .int()
+              .positive()
+              .default(5000)
+              .describe('How often the most recent days are polled into the study index. @default 5000'),
+            pollDays: z
+              .number()
+              .int()
+              .positive()
+              .default(2)
+              .describe('Days (today included) each poll reads in full. @default 2'),
+            recheckDays: z
+              .number()
+              .int()
+              .positive()
+              .default(7)
+              .describe('Days re-read in full by the re-check (late series; studies deleted from the PACS leave the index). @default 7'),
+            recheckIntervalMs: z
+              .number()
+              .int()
+              .positive()
+              .default(60_000)
+              .describe('How often the re-check runs. @default 60000'),
+            pageSize: z
+              .number()
+              .int()
+              .positive()
+              .default(1000)
+              .describe('`limit` of each QIDO-RS request of the sync; a PACS that caps lower is handled by splitting windows. @default 1000'),
+            staleAfterMs: z
+              .number()
+              .int()
+              .positive()
+              .default(60_000)
+              .describe('`pacsIndex.state` turns STALE (FAILED when the sync fails) after this long without a successful sync step. @default 60000'),
+            startupWaitMs: z
+              .number()
+              .int()
+              .nonnegative()
+              .default(10_000)
+              .describe('At start, how long the trust may spend back-filling before it reports ready; a larger PACS keeps filling in the background (answers say INDEX_INCOMPLETE meanwhile). @default 10000'),
+            undatedSweep: z
+              .boolean()
+              .default(true)
+              .describe('After the dated back-fill, read the whole PACS once without a date filter, to index studies without a StudyDate. @default true'),
+            orthancRest: z
+              .url()
+              .optional()
+              .describe('Orthanc REST root (e.g. `http://127.0.0.1:8042`): its `/changes` feed triggers a poll at once. QIDO-RS stays the source of truth. @default none'),
+          })
+          .prefault({})
+          .describe('Sync of the PACS into the trust\'s study index (QIDO-RS back-fill, polling, re-checks).'),
       })
       .describe('The trust\'s PACS (DICOMweb).'),
     store: z

@@ -1,4 +1,5 @@
-import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
+import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import { ErrorCode } from '../../schema/index.ts';
 import type { PartialErrorSink } from '../../schema/use-partial-errors.ts';
 
@@ -14,7 +15,10 @@ export function reportPartialError(ctx: PartialErrorSink, info: GraphQLResolveIn
   const path = responsePathAsArray(info.path);
   const key = `${code}:${path.join('.')}`;
   if (ctx.partialErrors.some((e) => `${e.extensions['code']}:${(e.path ?? []).join('.')}` === key)) return;
-  ctx.partialErrors.push(new GraphQLError(message, { path, extensions: { code } }));
+  // yoga's createGraphQLError: an error of the graphql copy yoga runs on, so yoga never takes it
+  // for an unexpected error and masks it (when the trust runs in-process, e.g. under vitest, a
+  // second copy of graphql may be loaded: the dual-package hazard).
+  ctx.partialErrors.push(createGraphQLError(message, { path, extensions: { code } }));
 }
 
 /** The PACS failure as clients see it: a code and a short reason, never the PACS URL. */

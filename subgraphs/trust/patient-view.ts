@@ -1,4 +1,4 @@
-import { checkNhsNumber } from '../../schema/index.ts';
+import { dicomNhsNumber } from './pacs/dicom-nhs-number.ts';
 import type { RisPatientRow, TrustReadModel } from './store/read-model.ts';
 import type { PacsStudy } from './pacs/study-mapping.ts';
 import type { PatientScope } from './study-query.ts';
@@ -13,16 +13,7 @@ export interface PatientView {
   dicom: PacsStudy | undefined;
 }
 
-/**
- * The NHS number a DICOM header carries: PatientID (0010,0020) when IssuerOfPatientID
- * (0010,0021) says NHS or is empty and the value passes the Modulus 11 check; else none.
- */
-export function dicomNhsNumber(study: PacsStudy): string | null {
-  if (!study.patientId) return null;
-  const issuer = (study.issuerOfPatientId ?? '').toUpperCase();
-  if (issuer && !issuer.startsWith('NHS')) return null;
-  return checkNhsNumber(study.patientId).value ?? null;
-}
+export { dicomNhsNumber } from './pacs/dicom-nhs-number.ts';
 
 /** Finds the RIS patient a PACS study belongs to: by PatientID as MRN, else as NHS number. */
 export function risPatientOfPacsStudy(store: TrustReadModel, study: PacsStudy): RisPatientRow | undefined {

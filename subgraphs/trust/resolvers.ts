@@ -3,10 +3,9 @@ import { DateScalar, DateTimeScalar, decodeStudyId, toModality as toModalityValu
 import type { TrustContext } from './trust-context.ts';
 import { joinStudy, studyModalities, studyStatus, type StudyView } from './study-view.ts';
 import { requireFirst, requireNhsNumber, toStudyQuery, type StudyFilterInput, type StudyQuery } from './study-query.ts';
-import { searchStudies } from './study-search.ts';
-import { pageStudies, type StudyPage } from './study-page.ts';
+import { indexedStudyPage, viewsOfHits, type StudyPage } from './study-page.ts';
 import { decodeTrustCursor } from './trust-cursor.ts';
-import { reportPacsUnavailable } from './partial-errors.ts';
+import { reportPacsUnavailable, reportPartialError } from './partial-errors.ts';
 import {
   patientIdentifiers,
   patientNhsNumber,
@@ -15,45 +14,56 @@ import {
   type PatientView,
 } from './patient-view.ts';
 import { studyLinks } from './pacs/dicomweb-links.ts';
-import type { RisReportRow } from './store/read-model.ts';
+import { currentReport } from './store/current-report.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
+import { pageMayBeIncomplete } from './pacs/pacs-index-status.ts';
+import { payloadOfStudyId, ErrorCode } from '../../schema/index.ts';
 import { reportingResolvers } from './reporting/reporting-resolvers.ts';
 
 type Connection = StudyPage & { unavailableTrusts: never[] };
 
-async function studyConnection(
+/**
+ * A page of studies from the study index (no PACS call). While the back-fill has not reached
+ * the page's time range, the answer says so with an `INDEX_INCOMPLETE` error beside the data:
+ * never a silently short page.
+ */
+function studyConnection(
   ctx: TrustContext,
   info: GraphQLResolveInfo,
   query: StudyQuery,
   first: number | null | undefined,
   after: string | null | undefined,
-): Promise<Connection> {
+): Connection {
   const n = requireFirst(first, ctx.config.maxPageSize);
   const cursor = after != null ? decodeTrustCursor(after) : undefined;
-  const result = await searchStudies(ctx.config.code, ctx.store, ctx.searchPacs, query);
-  if (result.pacsError !== undefined) reportPacsUnavailable(ctx, info, result.pacsError);
-  return { ...pageStudies(result.studies, n, cursor), unavailableTrusts: [] };
+  const page = indexedStudyPage(ctx.config.code, ctx.store, query, n, cursor);
+  const status = ctx.pacsIndex();
+  if (pageMayBeIncomplete(status, { hasNextPage: page.pageInfo.hasNextPage, lastSortMillis: page.lastSortMillis, toMillis: query.toMillis })) {
+    const through = status.backfilledThrough ? ` (read down to ${status.backfilledThrough})` : '';
+    reportPartialError(ctx, info, `The trust's study index is still being filled from its PACS${through}; studies older than that may be missing here.`, ErrorCode.INDEX_INCOMPLETE);
+  }
+  return { edges: page.edges, pageInfo: page.pageInfo, unavailableTrusts: [] };
 }
 
 /** Looks a study up by its network id within this trust (null when not ours or unknown). */
 async function studyById(ctx: TrustContext, info: GraphQLResolveInfo, id: string): Promise<StudyView | null> {
   const key = decodeStudyId(id);
   if (!key || key.trust !== ctx.config.code) return null;
-  if (key.kind === 'accession') {
-    const result = await searchStudies(ctx.config.code, ctx.store, ctx.searchPacs, {
-      accessionNumber: key.value,
-    });
-    if (result.pacsError !== undefined) reportPacsUnavailable(ctx, info, result.pacsError);
-    return result.studies.find((s) => s.id === id) ?? null;
+  const idKey = payloadOfStudyId(id)!;
+  const hits = ctx.store.studyIndexPage({ idKey, limit: 1 });
+  const [view] = viewsOfHits(ctx.config.code, ctx.store, hits);
+  if (view) return view;
+  if (key.kind === 'accession') return null;
+  // A PACS study the sync has not indexed yet: ask the PACS (one UID-list request per batch).
+  try {
+    const pacs = await ctx.pacsLoaders.studyByUid.load(key.value);
+    if (!pacs) return null;
+    const live = joinStudy(ctx.config.code, undefined, pacs);
+    return live.id === id ? live : null;
+  } catch (err) {
+    reportPacsUnavailable(ctx, info, err);
+    return null;
   }
-  const pacs = await ctx.pacsLoaders.studyByUid.load(key.value);
-  if (!pacs) return null;
-  const view = joinStudy(ctx.config.code, undefined, pacs);
-  return view.id === id ? view : null;
-}
-
-function currentReport(reports: readonly RisReportRow[]): RisReportRow | null {
-  return reports.length ? reports[reports.length - 1]! : null;
 }
 
 function trustRef(ctx: TrustContext) {
@@ -84,14 +94,14 @@ export const resolvers = {
       const nhs = requireNhsNumber(args.nhsNumber, 'nhsNumber');
       const ris = ctx.store.patientByNhsNumber(nhs);
       if (ris) return { trust: ctx.config.code, ris, dicom: undefined } satisfies PatientView;
-      try {
-        const studies = await ctx.searchPacs({ patientId: nhs });
-        const dicom = studies.find((s) => s.patientId === nhs);
-        return dicom ? ({ trust: ctx.config.code, ris: undefined, dicom } satisfies PatientView) : null;
-      } catch (err) {
-        reportPacsUnavailable(ctx, info, err);
-        return null;
+      // A patient only the PACS knows: their newest indexed PACS-only study carries the header.
+      const [hit] = ctx.store.studyIndexPage({ patient: { pacsPatientIds: [nhs] }, limit: 1 });
+      const dicom = hit?.pacsUid ? ctx.store.pacsStudiesByUid([hit.pacsUid]).get(hit.pacsUid) : undefined;
+      if (dicom?.patientId === nhs) return { trust: ctx.config.code, ris: undefined, dicom } satisfies PatientView;
+      if (!ctx.pacsIndex().complete) {
+        reportPartialError(ctx, info, "The trust's study index is still being filled from its PACS; this patient may have studies not read yet.", ErrorCode.INDEX_INCOMPLETE);
       }
+      return null;
     },
     trusts: (_: unknown, __: unknown, ctx: TrustContext) => [trustRef(ctx)],
     capacity: capacityResolver,
@@ -104,6 +114,11 @@ export const resolvers = {
   Trust: {
     __resolveReference: (ref: { code: string }, ctx: TrustContext) => (ref.code === ctx.config.code ? trustRef(ctx) : null),
     name: (t: { code: string; name?: string }, _: unknown, ctx: TrustContext) => t.name ?? ctx.config.name,
+    pacsIndex: (t: { code: string }, _: unknown, ctx: TrustContext) => {
+      if (t.code !== ctx.config.code) return null;
+      const { complete: _complete, ...status } = ctx.pacsIndex();
+      return status;
+    },
   },
   Study: {
     __resolveReference: (ref: { id: string }, ctx: TrustContext, info: GraphQLResolveInfo) => studyById(ctx, info, ref.id),
@@ -134,16 +149,9 @@ export const resolvers = {
         return [];
       }
     },
-    imageCount: async (s: StudyView, _: unknown, ctx: TrustContext, info: GraphQLResolveInfo) => {
-      if (s.pacs) return s.pacs.imageCount;
-      if (!s.studyInstanceUid) return null;
-      try {
-        return (await ctx.pacsLoaders.studyByUid.load(s.studyInstanceUid))?.imageCount ?? null;
-      } catch (err) {
-        reportPacsUnavailable(ctx, info, err);
-        return null;
-      }
-    },
+    // From the synced copy of the PACS study (the index), never a live call: a study the PACS
+    // has not reported has no image count yet.
+    imageCount: (s: StudyView) => s.pacs?.imageCount ?? null,
     dicomweb: (s: StudyView, _: unknown, ctx: TrustContext) =>
       s.pacs ? studyLinks(ctx.config.pacs.publicUrl ?? ctx.config.pacs.dicomweb, s.pacs.studyInstanceUid) : null,
     ...reportingResolvers.Study,

@@ -1,39 +1,83 @@
-import { compareStudyOrder } from '../../schema/index.ts';
+import { payloadOfStudyId, studyIdOfPayload, badUserInput } from '../../schema/index.ts';
 import { encodeTrustCursor, type TrustCursor } from './trust-cursor.ts';
-import type { StudyView } from './study-view.ts';
+import { joinStudy, type StudyView } from './study-view.ts';
+import type { StudyQuery } from './study-query.ts';
+import type { StudyIndexHit, StudyIndexPatientScope, StudyIndexQuery, TrustReadModel } from './store/read-model.ts';
+import { millisOfSortKey, sortKeyOf } from './store/study-index-row.ts';
 
 export interface StudyPage {
   edges: Array<{ cursor: string; node: StudyView }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/**
- * Keyset paging over studies sorted in the network order: the page holds the first `first`
- * studies strictly after the cursor's sort key. A study added or removed between calls never
- * makes a page skip or repeat another one (unlike offset paging).
- */
-export function pageStudies(sorted: readonly StudyView[], first: number, after: TrustCursor | undefined): StudyPage {
-  let start = 0;
+/** Which rows a query is about when it names a patient (Patient.studies, or filter.nhsNumber). */
+export function patientScopeOf(store: Pick<TrustReadModel, 'patientByNhsNumber'>, query: StudyQuery): StudyIndexPatientScope | undefined {
+  if (query.patient) return query.patient;
+  if (!query.nhsNumber) return undefined;
+  const patient = store.patientByNhsNumber(query.nhsNumber);
+  const scope: StudyIndexPatientScope = { pacsPatientIds: [...new Set([query.nhsNumber, ...(patient?.mrns ?? [])])] };
+  return patient ? { ...scope, risPatientId: patient.id } : scope;
+}
+
+/** The index query of a validated StudyQuery and cursor. */
+export function toIndexQuery(store: Pick<TrustReadModel, 'patientByNhsNumber'>, query: StudyQuery, limit: number, after: TrustCursor | undefined): StudyIndexQuery {
+  const q: StudyIndexQuery = { limit };
+  if (query.accessionNumber !== undefined) q.accessionNumber = query.accessionNumber;
+  if (query.modalities?.length) q.modalities = query.modalities;
+  if (query.statuses?.length) q.statuses = query.statuses;
+  if (query.fromMillis !== undefined) q.fromMillis = query.fromMillis;
+  if (query.toMillis !== undefined) q.toMillis = query.toMillis;
+  const scope = patientScopeOf(store, query);
+  if (scope) q.patient = scope;
   if (after) {
-    const key = { sortAt: after.sortMillis, id: after.id };
-    // Binary search for the first study ordered after the cursor.
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = sorted[mid]!;
-      if (compareStudyOrder({ sortAt: v.sortMillis, id: v.id }, key) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    start = lo;
+    const idKey = payloadOfStudyId(after.id);
+    if (idKey === undefined) throw badUserInput('after', 'not a cursor this server issued');
+    q.after = { sortKey: sortKeyOf(after.sortMillis), idKey };
   }
-  const slice = sorted.slice(start, start + first);
-  const edges = slice.map((node) => ({ cursor: encodeTrustCursor({ sortMillis: node.sortMillis, id: node.id }), node }));
+  return q;
+}
+
+/** Joins index hits with their orders and synced PACS studies (two store reads, no PACS call). */
+export function viewsOfHits(trust: string, store: TrustReadModel, hits: readonly StudyIndexHit[]): StudyView[] {
+  const accessions = hits.filter((h) => h.hasOrder && h.accessionNumber !== null).map((h) => h.accessionNumber!);
+  const orders = accessions.length ? store.ordersByAccession(accessions) : new Map();
+  const uids = hits.map((h) => h.pacsUid).filter((u): u is string => u !== null);
+  const pacs = uids.length ? store.pacsStudiesByUid(uids) : new Map();
+  const views: StudyView[] = [];
+  for (const h of hits) {
+    const order = h.hasOrder && h.accessionNumber !== null ? orders.get(h.accessionNumber) : undefined;
+    const study = h.pacsUid !== null ? pacs.get(h.pacsUid) : undefined;
+    if (!order && !study) continue; // changed between the two reads; the next page re-reads it
+    const view = joinStudy(trust, order, study);
+    // The id the index sorted by must be the id the client sees, or cursors would drift.
+    if (view.id !== studyIdOfPayload(trust, h.idKey)) throw new Error(`study index row ${h.idKey} disagrees with its join (${view.id})`);
+    views.push(view);
+  }
+  return views;
+}
+
+/**
+ * One keyset page of the study index (ARCHITECTURE.md read path): `first` rows strictly after the
+ * cursor's position in the network order, read with LIMIT first+1 (the extra row says whether a
+ * next page exists). No OFFSET, no PACS call: the cost does not grow with the page number or the
+ * trust's size.
+ */
+export function indexedStudyPage(
+  trust: string,
+  store: TrustReadModel,
+  query: StudyQuery,
+  first: number,
+  after: TrustCursor | undefined,
+): StudyPage & { lastSortMillis: number | null | undefined } {
+  const hits = store.studyIndexPage(toIndexQuery(store, query, first + 1, after));
+  const hasNextPage = hits.length > first;
+  const pageHits = hits.slice(0, first);
+  const views = viewsOfHits(trust, store, pageHits);
+  const edges = views.map((node) => ({ cursor: encodeTrustCursor({ sortMillis: node.sortMillis, id: node.id }), node }));
+  const last = pageHits[pageHits.length - 1];
   return {
     edges,
-    pageInfo: {
-      hasNextPage: start + first < sorted.length,
-      endCursor: edges.length ? edges[edges.length - 1]!.cursor : null,
-    },
+    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null },
+    lastSortMillis: last === undefined ? undefined : millisOfSortKey(last.sortKey),
   };
 }

@@ -1,12 +1,13 @@
-import { encodeStudyId, sortMillis, toModality } from '../../schema/index.ts';
+import { encodeStudyId, sortMillis } from '../../schema/index.ts';
 import type { RisOrderRow } from './store/read-model.ts';
 import type { PacsStudy } from './pacs/study-mapping.ts';
+import { joinedModalities, joinedPerformedAt, joinedSortAt, joinedStatus } from './store/study-join.ts';
 
 /**
  * One study as the trust serves it: the RIS order and the PACS study joined on accession number
  * (ARCHITECTURE.md, data rules). Either side may be missing. RIS wins for status, priority and
  * request/schedule times; the PACS for series, images, and the performed time when the RIS has
- * none.
+ * none. The derived fields come from store/study-join.ts, which the study index uses too.
  */
 export interface StudyView {
   id: string;
@@ -28,8 +29,7 @@ export function joinStudy(trust: string, order: RisOrderRow | undefined, pacs: P
   const id = accessionNumber
     ? encodeStudyId({ trust, kind: 'accession', value: accessionNumber })
     : encodeStudyId({ trust, kind: 'uid', value: studyInstanceUid as string });
-  const performedAt = order?.performedAt ?? pacs?.performedAt ?? null;
-  const sortAt = performedAt ?? order?.scheduledAt ?? order?.requestedAt ?? null;
+  const sortAt = joinedSortAt(order, pacs);
   return {
     id,
     trust,
@@ -37,7 +37,7 @@ export function joinStudy(trust: string, order: RisOrderRow | undefined, pacs: P
     studyInstanceUid,
     order,
     pacs,
-    performedAt,
+    performedAt: joinedPerformedAt(order, pacs),
     sortAt,
     sortMillis: sortMillis(sortAt),
   };
@@ -45,12 +45,10 @@ export function joinStudy(trust: string, order: RisOrderRow | undefined, pacs: P
 
 /** Modalities: the PACS's ModalitiesInStudy (0008,0061), else the ordered modality. */
 export function studyModalities(view: StudyView): string[] {
-  const fromPacs = view.pacs?.modalities ?? [];
-  const raw = fromPacs.length > 0 ? fromPacs : view.order?.modality ? [view.order.modality] : [];
-  return [...new Set(raw.map(toModality))];
+  return joinedModalities(view.order, view.pacs);
 }
 
 /** Status: RIS-derived when an order exists; a PACS-only study has images, so COMPLETED. */
 export function studyStatus(view: StudyView): string {
-  return view.order?.status ?? 'COMPLETED';
+  return joinedStatus(view.order);
 }

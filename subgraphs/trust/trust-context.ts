@@ -6,6 +6,7 @@ import type { DicomWebClient, StudySearch } from './pacs/dicomweb-client.ts';
 import type { PacsStudy } from './pacs/study-mapping.ts';
 import { createPacsLoaders } from './pacs/pacs-loaders.ts';
 import type { PartialErrorSink } from './partial-errors.ts';
+import type { PacsIndexStatus } from './pacs/pacs-index-status.ts';
 import type { TrustReporting } from './reporting/trust-reporting.ts';
 
 /** Per-request context of the trust subgraph: its sources, and loaders that batch per request. */
@@ -16,6 +17,8 @@ export interface TrustContext extends PartialErrorSink {
   /** QIDO-RS study search, shared among identical searches in flight (pacs/in-flight-searches.ts). */
   searchPacs: (search: StudySearch) => Promise<PacsStudy[]>;
   log: Logger;
+  /** The study index's completeness and freshness now (Trust.pacsIndex, INDEX_INCOMPLETE). */
+  pacsIndex: () => PacsIndexStatus;
   pacsLoaders: ReturnType<typeof createPacsLoaders>;
   /** RIS patients by internal id: one store call per request, however many studies. */
   patients: DataLoader<number, RisPatientRow | undefined>;
@@ -31,6 +34,7 @@ export function createTrustContext(base: {
   pacs: DicomWebClient;
   searchPacs: (search: StudySearch) => Promise<PacsStudy[]>;
   log: Logger;
+  pacsIndex: () => PacsIndexStatus;
 }): TrustContext {
   const { store } = base;
   return {

@@ -18,6 +18,9 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+import { PacsSync } from './pacs/pacs-sync.ts';
+import { PacsIndexMetrics, usePacsIndexMetrics } from './pacs/pacs-index-metrics.ts';
+import { watchOrthancChanges } from './pacs/orthanc-changes.ts';
 import { TrustReporting } from './reporting/trust-reporting.ts';
 import { watchWorklist } from './reporting/worklist-watch.ts';
 
@@ -66,6 +69,21 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const pacs = new DicomWebClient(pacsOptions);
   const searchPacs = coalesceSearches((search) => pacs.searchStudies(search));
 
+  // The study index is filled from the PACS by QIDO-RS (pacs/pacs-sync.ts); lists read it.
+  const sync = new PacsSync({ index: store, client: pacs, settings: config.pacs.sync, timezone: config.timezone, log, onStep: (step) => {
+    metrics.syncRequests.inc({ trust: config.code, kind: step.kind }, step.requests);
+    metrics.syncStudies.inc({ trust: config.code, kind: step.kind }, step.studies);
+    if (!step.ok) metrics.syncFailures.inc({ trust: config.code });
+  } });
+  const pacsIndex = () => sync.status();
+  const metrics = new PacsIndexMetrics(config.code, pacsIndex);
+  // A small PACS is indexed before the trust says ready; a large one keeps filling behind.
+  await sync.fillFor(config.pacs.sync.startupWaitMs);
+  sync.start();
+  const changes = config.pacs.sync.orthancRest
+    ? watchOrthancChanges({ url: config.pacs.sync.orthancRest, intervalMs: Math.min(1000, config.pacs.sync.intervalMs), onChange: (c) => sync.trigger(c), log })
+    : undefined;
+
   const reporting = new TrustReporting({ config, store, audit, log });
   const ingest = createRisIngest({
     // The ingest's writes announce studies entering and leaving the worklist (live updates).
@@ -96,10 +114,12 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     landingPage: false,
     graphiql: false,
     logging: false,
-    context: () => ({ ...createTrustContext({ config, store, pacs, searchPacs, log }), reporting }),
+    context: () => ({ ...createTrustContext({ config, store, pacs, searchPacs, log, pacsIndex }), reporting }),
     plugins: [
       // First, so `/healthz` stays open before the signature check. Readiness says nothing about
       // patients: just that the store and listeners are up.
+      // Prometheus text of the study index's gauges and sync counters (no patient data).
+      usePacsIndexMetrics(metrics),
       useReadinessCheck({
         endpoint: '/healthz',
         check: ({ fetchAPI }) =>
@@ -131,6 +151,8 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     mllpPort: mllp.port,
     async close() {
       ready = false;
+      changes?.stop();
+      await sync.stop();
       await mllp.close();
       await reporting.close();
       await http.close();

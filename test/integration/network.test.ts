@@ -235,6 +235,27 @@ describe('the network: three trust processes and the gateway over real HTTP', ()
     expect(res.data!.capacity.total).toEqual(total);
   });
 
+  it("shows each trust's study index in the gateway's trusts (learned from the trust) and in the gateway's metrics", async () => {
+    const res = await gql<{ trusts: Array<{ code: string; status: string; pacsIndex: { state: string; indexedStudies: number; lastError: string | null; lastSyncAt: string | null } | null }> }>(
+      gatewayUrl,
+      '{ trusts { code status pacsIndex { state indexedStudies backfilledThrough lastSyncAt lagSeconds lastError } } }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.trusts.map((t) => t.code)).toEqual(trusts.map((t) => t.code));
+    for (const t of res.data!.trusts) {
+      const rows = (await walk(gatewayUrl, 200, { trusts: [t.code] })).rows;
+      expect(t.pacsIndex).toMatchObject({ state: 'CURRENT', indexedStudies: rows.length, lastError: null });
+      expect(t.pacsIndex!.lastSyncAt).not.toBeNull();
+      // The trust's own answer is the same object.
+      const own = await gql<{ trusts: Array<{ pacsIndex: { indexedStudies: number } }> }>(trusts.find((x) => x.code === t.code)!.url, '{ trusts { pacsIndex { indexedStudies } } }');
+      expect(own.data!.trusts[0]!.pacsIndex.indexedStudies).toBe(rows.length);
+    }
+    const metrics = await (await fetch(gatewayUrl.replace('/graphql', '/metrics'))).text();
+    for (const t of trusts) expect(metrics).toMatch(new RegExp(`gateway_trust_pacs_index_studies\\{trust="${t.code}"\\} \\d+`));
+    const trustMetrics = await (await fetch(trusts[0]!.url.replace('/graphql', '/metrics'))).text();
+    expect(trustMetrics).toMatch(new RegExp(`trust_pacs_index_state\\{trust="${trusts[0]!.code}"\\} 0`));
+  });
+
   it('names a stalled trust and returns the others within its deadline', async () => {
     const stalled = trusts[1]!;
     stalled.proc.child.kill('SIGSTOP');

@@ -14,7 +14,10 @@
  *   callers sort.
  */
 import { IANAZone } from 'luxon';
-import { readDicomJsonArray, DicomJsonError, type DicomJsonDataset } from './dicom-json.ts';
+import { readDicomJsonArray, readString, DicomJsonError, type DicomJsonDataset } from './dicom-json.ts';
+import { DicomTag } from './dicom-tags.ts';
+import type { SyncedStudy } from './pacs-index-port.ts';
+import { answerWasCapped } from './study-date-windows.ts';
 import { mapSeriesRows, mapStudies, type Mapped, type PacsSeries, type PacsStudy } from './study-mapping.ts';
 import { buildSeriesQuery, buildStudyQuery, encodeMatchValue, isDicomUid, splitUidList, type QidoStudyQuery } from './qido-query.ts';
 import { PacsUnavailableError } from './pacs-unavailable-error.ts';
@@ -160,6 +163,30 @@ export class DicomWebClient {
       this.#searchAll('/series', (limit, offset) => buildSeriesQuery({ studyInstanceUids: chunk, limit, offset }),
         mapSeriesRows, (s) => s.seriesInstanceUid)));
     return results.flat();
+  }
+
+  /**
+   * ONE QIDO-RS study request (no paging of its own), for the index sync: the studies of a
+   * StudyDate window (or of the whole PACS when no dates are given) from `offset`, at most
+   * `limit`, each with the StudyDate it holds, and whether the PACS capped the answer (a full
+   * page, or a 299 "additional results" warning: PS3.18 8.3.4.4).
+   */
+  async searchStudyPage(q: { dateFrom?: string; dateTo?: string; limit: number; offset?: number }): Promise<{ studies: SyncedStudy[]; rows: number; capped: boolean }> {
+    const query: QidoStudyQuery = { limit: q.limit };
+    if (q.dateFrom !== undefined) query.dateFrom = q.dateFrom;
+    if (q.dateTo !== undefined) query.dateTo = q.dateTo;
+    if (q.offset) query.offset = q.offset;
+    const { rows, warning } = await this.#get('/studies', buildStudyQuery(query));
+    const studies: SyncedStudy[] = [];
+    const mapped = this.#map(rows, (r) => mapStudies(r, { timezone: this.#timezone }));
+    if (mapped.skipped > 0) this.#log.warn({ skipped: mapped.skipped }, 'PACS study rows without a StudyInstanceUID skipped');
+    const dates = new Map<string, string>();
+    for (const ds of rows) {
+      const uid = readString(ds, DicomTag.StudyInstanceUID);
+      if (uid !== null) dates.set(uid, readString(ds, DicomTag.StudyDate) ?? '');
+    }
+    for (const study of mapped.rows) studies.push({ study, studyDate: dates.get(study.studyInstanceUid) ?? '' });
+    return { studies, rows: rows.length, capped: answerWasCapped(rows.length, q.limit, warnsOfMoreResults(warning)) };
   }
 
   /** True when the PACS answers a minimal QIDO search; never throws. */

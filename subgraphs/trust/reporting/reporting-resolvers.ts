@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../../schema/index.ts';
+import { ErrorCode, studyIdOfPayload, studyIdPayload } from '../../../schema/index.ts';
 import { requireFirst } from '../study-query.ts';
 import { joinStudy, type StudyView } from '../study-view.ts';
+import { viewsOfHits } from '../study-page.ts';
 import type { TrustContext } from '../trust-context.ts';
 import type { CallerIdentity } from '../../../schema/request-signature.ts';
 import type { RisReportRow } from '../store/read-model.ts';
@@ -45,9 +46,18 @@ function loadersOf(ctx: TrustContext): ReportingLoaders {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** The study of an accession as lists show it: the index row joined with its order and synced PACS study. */
+function studyOfAccession(ctx: TrustContext, accessionNumber: string): StudyView | undefined {
+  const hits = ctx.store.studyIndexPage({ idKey: studyIdPayload('accession', accessionNumber), limit: 1 });
+  const [view] = viewsOfHits(ctx.config.code, ctx.store, hits);
+  if (view) return view;
+  const order = ctx.store.ordersByAccession([accessionNumber]).get(accessionNumber);
+  return order ? joinStudy(ctx.config.code, order, undefined) : undefined;
+}
+
 /** A `Claim` as resolvers return it: the lease plus the study it is on. */
 function claimObject(ctx: TrustContext, claim: ClaimRow, study?: StudyView) {
-  const view = study ?? joinStudy(ctx.config.code, ctx.store.ordersByAccession([claim.accessionNumber]).get(claim.accessionNumber), undefined);
+  const view = study ?? studyOfAccession(ctx, claim.accessionNumber);
   return { study: view, claimedBy: reporterObject(claim.holder), claimedAt: iso(claim.claimedAtMs), expiresAt: iso(claim.expiresAtMs) };
 }
 
@@ -97,10 +107,14 @@ export const reportingResolvers = {
         nowMs: Date.now(),
         first,
       });
-      const edges = page.rows.map((row) => ({
-        cursor: encodeWorklistCursor({ dueMs: row.dueMs, id: row.id }),
-        node: joinStudy(ctx.config.code, row.order, undefined),
-      }));
+      // Rows and views pair up by id (a row whose study changed between the two reads is left
+      // out; the next page re-reads it).
+      const views = new Map(viewsOfHits(ctx.config.code, ctx.store, page.rows.map((r) => r.hit)).map((v) => [v.id, v]));
+      const edges = page.rows.flatMap((row) => {
+        const id = studyIdOfPayload(ctx.config.code, row.hit.idKey);
+        const node = views.get(id);
+        return node ? [{ cursor: encodeWorklistCursor({ dueMs: row.dueMs, id }), node }] : [];
+      });
       return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, unavailableTrusts: [] };
     },
   },
@@ -124,11 +138,11 @@ export const reportingResolvers = {
         if (filter.trusts && !filter.trusts.includes(ctx.config.code)) return;
         const { claimed: _claimed, ...withoutClaimed } = filter;
         for await (const change of r.events.subscribe(ctx.request?.signal)) {
-          const order = ctx.store.ordersByAccession([change.accessionNumber]).get(change.accessionNumber);
-          if (!order) continue;
-          const study = joinStudy(ctx.config.code, order, undefined);
+          const study = studyOfAccession(ctx, change.accessionNumber);
+          const order = study?.order;
+          if (!study || !order) continue;
           const claimed = r.store.liveClaims([change.accessionNumber], Date.now()).has(change.accessionNumber);
-          const dueMs = r.dueAt(order, null);
+          const dueMs = r.dueAt({ ...order, performedAt: study.performedAt }, null);
           if (!matchesWorklistFilter(withoutClaimed, { trust: ctx.config.code, order, dueMs, claimed, patientClass: null }, Date.now())) continue;
           yield { worklistChanged: { type: change.type, study } };
         }
@@ -139,7 +153,8 @@ export const reportingResolvers = {
     dueAt: (s: StudyView, _: unknown, ctx: TrustContext) => {
       const rule = ctx.reporting?.dueAt;
       if (!rule) return null;
-      const due = s.order ? rule(s.order, null) : rule({ performedAt: s.performedAt, scheduledAt: null, requestedAt: null, priority: null }, null);
+      // The joined performed time (the RIS's, else the PACS's), as the index computes it.
+      const due = rule({ performedAt: s.performedAt, scheduledAt: s.order?.scheduledAt ?? null, requestedAt: s.order?.requestedAt ?? null, priority: s.order?.priority ?? null }, null);
       return due === null ? null : iso(due);
     },
     claim: async (s: StudyView, _: unknown, ctx: TrustContext) => {

@@ -49,7 +49,7 @@ export class TrustReporting {
   constructor(o: TrustReportingOptions) {
     this.config = o.config;
     this.dueAt = dueAtRule(o.config.reporting.targets);
-    this.store = o.store.reporting(o.config.code, this.dueAt);
+    this.store = o.store.reporting(this.dueAt);
     this.#read = o.store;
     this.#audit = o.audit;
     this.#log = o.log;

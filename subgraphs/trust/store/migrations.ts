@@ -156,6 +156,87 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: 'study index, PACS studies, PACS sync state',
+    // ARCHITECTURE.md "The trust's read path": lists are answered from one row per study (RIS
+    // order joined with the PACS study), kept in step by the HL7 apply transaction and the QIDO-RS
+    // sync. `sort_key` orders the network way (schema/study-order.ts) with one ascending index:
+    // minus the sort time in ms, or NO_SORT_TIME (9e15, after every real instant) when the study
+    // has none; ties by `id_key` (the study id's base64url payload, so the same code-unit order as
+    // the full network id). The rows are filled from existing orders when the store is opened
+    // (open-trust-store.ts), because the derivation lives in TypeScript, not SQL.
+    sql: `
+      CREATE TABLE pacs_studies (
+        study_instance_uid  TEXT    PRIMARY KEY,
+        accession_number    TEXT,
+        patient_id          TEXT,
+        issuer_of_patient_id TEXT,
+        patient_name        TEXT,              -- JSON {family, given[]} or NULL
+        birth_date          TEXT,
+        sex                 TEXT,
+        modalities          TEXT    NOT NULL DEFAULT '[]',  -- JSON array
+        description         TEXT,
+        performed_at        TEXT,
+        image_count         INTEGER,
+        series_count        INTEGER,
+        study_date          TEXT    NOT NULL DEFAULT '',    -- StudyDate YYYYMMDD as the PACS holds it; '' when none
+        synced_at           TEXT    NOT NULL
+      );
+      CREATE INDEX pacs_studies_accession ON pacs_studies (accession_number);
+      CREATE INDEX pacs_studies_date ON pacs_studies (study_date);
+
+      CREATE TABLE study_index (
+        id_key             TEXT    PRIMARY KEY,  -- base64url("a:"+accession | "u:"+uid)
+        accession_number   TEXT,
+        study_instance_uid TEXT,
+        pacs_uid           TEXT,                 -- the joined PACS study, if any
+        has_order          INTEGER NOT NULL,
+        ris_patient_id     INTEGER,
+        pacs_patient_id    TEXT,
+        nhs_number         TEXT,
+        modalities         TEXT    NOT NULL,     -- ',CT,MR,' (searchable), mapped to the Modality enum
+        status             TEXT    NOT NULL,
+        priority           TEXT,
+        sort_key           INTEGER NOT NULL,
+        sort_at            TEXT,
+        performed_at       TEXT,
+        scheduled_at       TEXT,
+        requested_at       TEXT,
+        reported_at        TEXT,
+        series_count       INTEGER,
+        image_count        INTEGER,
+        description        TEXT,
+        body_part          TEXT
+      );
+      CREATE INDEX study_index_order ON study_index (sort_key, id_key);
+      CREATE INDEX study_index_status ON study_index (status, sort_key, id_key);
+      CREATE INDEX study_index_nhs ON study_index (nhs_number, sort_key, id_key);
+      CREATE INDEX study_index_ris_patient ON study_index (ris_patient_id, sort_key, id_key);
+      CREATE INDEX study_index_pacs_patient ON study_index (pacs_patient_id, sort_key, id_key);
+      CREATE INDEX study_index_accession ON study_index (accession_number);
+      CREATE INDEX study_index_uid ON study_index (study_instance_uid);
+      CREATE INDEX study_index_pacs_uid ON study_index (pacs_uid);
+
+      -- One row per (study, modality), so a modality filter walks its own index in page order.
+      CREATE TABLE study_index_modalities (
+        modality TEXT    NOT NULL,
+        sort_key INTEGER NOT NULL,
+        id_key   TEXT    NOT NULL,
+        PRIMARY KEY (modality, sort_key, id_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX study_index_modalities_key ON study_index_modalities (id_key);
+
+      CREATE INDEX orders_study_instance_uid ON orders (study_instance_uid);
+
+      -- Where the PACS sync stands (resumable back-fill, last poll, last error): name → JSON.
+      CREATE TABLE pacs_sync_state (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO pacs_sync_state (name, value) VALUES ('index_needs_fill', 'true');
+    `,
+  },
+  {
+    version: 4,
     name: 'network reporting: claims, network report versions, outbox delivery',
     // A claim is a lease (DICOM UPS, PS3.4 Annex CC, is the same idea): one row per study, won by a
     // compare-and-set upsert. Times as epoch milliseconds so expiry compares as numbers.

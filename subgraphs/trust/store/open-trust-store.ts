@@ -3,7 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { cacheStatements } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
+import type { PacsStudy } from '../pacs/study-mapping.ts';
+import type { PacsSyncState, SyncedStudy } from '../pacs/pacs-index-port.ts';
+import { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { SqliteReadModel } from './sqlite-read-model.ts';
 import { toFailedMessage, type FailedColumns } from './sqlite-rows.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
@@ -40,12 +43,52 @@ class SqliteTrustStore implements TrustStore {
   readonly #db: Database.Database;
   readonly #read: SqliteReadModel;
   readonly #writer: SqliteWriter;
+  readonly #index: SqliteStudyIndex;
 
-  constructor(path: string, db: Database.Database) {
+  constructor(path: string, db: Database.Database, opts: { fillIndex: boolean }) {
     this.path = path;
     this.#db = db;
     this.#read = new SqliteReadModel(db);
     this.#writer = new SqliteWriter(db, this.#read);
+    this.#index = new SqliteStudyIndex(db);
+    // A store written before the study index existed (migration 3) is filled from its orders
+    // once, on the first open; the flag row is removed in the same transaction.
+    if (opts.fillIndex) {
+      db.transaction(() => {
+        if (this.#index.takeFillFlag()) this.#index.rebuild();
+      }).immediate();
+    }
+  }
+
+  studyIndexPage(query: StudyIndexQuery): StudyIndexHit[] {
+    return guarded(() => this.#index.studyIndexPage(query));
+  }
+  pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
+    return guarded(() => this.#index.pacsStudiesByUid(uids));
+  }
+  upsertPacsStudies(rows: readonly SyncedStudy[], state?: PacsSyncState): number {
+    return guarded(() => this.#index.upsertPacsStudies(rows, state));
+  }
+  removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>, state?: PacsSyncState): number {
+    return guarded(() => this.#index.removePacsStudiesNotSeen(from, to, seen, state));
+  }
+  readSyncState(): PacsSyncState {
+    return guarded(() => this.#index.readSyncState());
+  }
+  writeSyncState(state: PacsSyncState): void {
+    guarded(() => this.#index.writeSyncState(state));
+  }
+  indexedStudies(): number {
+    return guarded(() => this.#index.indexedStudies());
+  }
+  pacsStudyCount(): number {
+    return guarded(() => this.#index.pacsStudyCount());
+  }
+  resetPacsIndex(): void {
+    guarded(() => this.#index.resetPacsIndex());
+  }
+  rebuildStudyIndex(onProgress?: (done: number, total: number) => void): void {
+    guarded(() => this.#db.transaction(() => this.#index.rebuild(onProgress)).immediate());
   }
 
   findOrders(query: RisOrderQuery): RisOrderRow[] {
@@ -82,7 +125,16 @@ class SqliteTrustStore implements TrustStore {
   transaction<T>(work: (writer: TrustWriter) => T): T {
     // IMMEDIATE takes the write lock up front, so a busy database fails here (cleanly, as
     // StoreFailure) rather than half-way through upgrading a read lock.
-    return guarded(() => this.#db.transaction(() => work(this.#writer)).immediate());
+    return guarded(() =>
+      this.#db
+        .transaction(() => {
+          this.#writer.resetStudyIndexWork();
+          const result = work(this.#writer);
+          this.#writer.flushStudyIndex(this.#index);
+          return result;
+        })
+        .immediate(),
+    );
   }
 
   listFailed(opts: { includeReplayed?: boolean } = {}): FailedMessage[] {
@@ -119,8 +171,8 @@ class SqliteTrustStore implements TrustStore {
     };
   }
 
-  reporting(trust: string, dueAt: DueAtRule): ReportingStore {
-    return new SqliteReporting(this.#db, this.#read, this.#writer, trust, dueAt);
+  reporting(dueAt: DueAtRule): ReportingStore {
+    return new SqliteReporting(this.#db, this.#read, this.#writer, this.#index, dueAt);
   }
 
   close(): void {
@@ -147,7 +199,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
         db.close();
         throw new Error(`trust store ${path} is at schema version ${version}; this build reads ${LATEST_VERSION}`);
       }
-      return new SqliteTrustStore(path, cacheStatements(db));
+      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: false });
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -161,6 +213,11 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
       db.close();
       throw error;
     }
-    return new SqliteTrustStore(path, cacheStatements(db));
+    try {
+      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: true });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   });
 }

@@ -4,6 +4,7 @@
  *
  * Times are ISO 8601 strings with offset (as stored), or null.
  */
+import type { PacsStudy } from '../pacs/study-mapping.ts';
 
 export type StudyStatusValue =
   | 'REQUESTED'
@@ -67,7 +68,7 @@ export interface RisOrderQuery {
 }
 
 /** The read side of the trust store, as resolvers use it. All calls are synchronous (SQLite). */
-export interface TrustReadModel {
+export interface TrustReadModel extends StudyIndexReader {
   /** Orders matching every given condition (all orders when the query is empty). */
   findOrders(query: RisOrderQuery): RisOrderRow[];
   /** Orders by accession number, for joining a page of PACS studies in one call. */
@@ -80,4 +81,50 @@ export interface TrustReadModel {
   patientByMrn(mrn: string): RisPatientRow | undefined;
   /** Every report version of each accession, oldest first. */
   reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]>;
+}
+
+/** Which rows belong to one patient: the RIS patient's orders, and PACS-only studies by PatientID. */
+export interface StudyIndexPatientScope {
+  risPatientId?: number;
+  pacsPatientIds: readonly string[];
+}
+
+/** A keyset position in the network order: the last row's sort key and id key. */
+export interface StudyIndexPosition {
+  sortKey: number;
+  idKey: string;
+}
+
+/** One page request to the study index; every given condition must hold. */
+export interface StudyIndexQuery {
+  /** The row with this id key (a study id's payload: schema/study-id.ts). */
+  idKey?: string;
+  accessionNumber?: string;
+  /** Any of these (Modality enum values). */
+  modalities?: readonly string[];
+  statuses?: readonly string[];
+  /** Sort time within [fromMillis, toMillis]. */
+  fromMillis?: number;
+  toMillis?: number;
+  patient?: StudyIndexPatientScope;
+  /** Rows strictly after this position. */
+  after?: StudyIndexPosition;
+  limit: number;
+}
+
+/** A row of a page: its position, and the keys to join the order and the synced PACS study. */
+export interface StudyIndexHit {
+  idKey: string;
+  sortKey: number;
+  accessionNumber: string | null;
+  pacsUid: string | null;
+  hasOrder: boolean;
+}
+
+/** Read side of the study index (the SQL lives in the store). */
+export interface StudyIndexReader {
+  /** Rows in the network order after `query.after`, at most `query.limit`. */
+  studyIndexPage(query: StudyIndexQuery): StudyIndexHit[];
+  /** Synced PACS studies by Study Instance UID (the copy the index holds, no PACS call). */
+  pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy>;
 }

@@ -1,4 +1,4 @@
-import type { PriorityValue, RisOrderRow, RisPatientRow } from './read-model.ts';
+import type { PriorityValue, RisOrderRow, RisPatientRow, StudyIndexHit } from './read-model.ts';
 import type { TrustWriter } from './write-model.ts';
 
 /**
@@ -51,9 +51,9 @@ export interface WorklistQuery {
   first: number;
 }
 
+/** A worklist row: the study index row (to join order and PACS study) and its due time. */
 export interface WorklistRow {
-  id: string;
-  order: RisOrderRow;
+  hit: StudyIndexHit;
   dueMs: number | null;
 }
 

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, TrustReadModel } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StudyIndexReader, TrustReadModel } from './read-model.ts';
 import {
   chunks,
   toOrderRow,
@@ -16,7 +16,7 @@ import { followSurvivorChain } from './survivor-chain.ts';
  * and merged patients point straight at their survivor; reads still follow chains, cycle-safe,
  * so a database written by an older build cannot send them astray.
  */
-export class SqliteReadModel implements TrustReadModel {
+export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexReader> {
   readonly #db: Database;
   readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
   readonly #patient: Statement<[number], PatientColumns>;

@@ -13,6 +13,7 @@ import type {
 } from './reporting-model.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
 import type { SqliteWriter } from './sqlite-writer.ts';
+import type { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { toClaim, toOutbox, type ClaimColumns, type OutboxColumns } from './sqlite-reporting-rows.ts';
 import { SqliteClaims } from './sqlite-claims.ts';
 import { SqliteOutbox } from './sqlite-outbox.ts';
@@ -28,14 +29,16 @@ export class SqliteReporting implements ReportingStore {
   readonly #writer: SqliteWriter;
   readonly #claims: SqliteClaims;
   readonly #outbox: SqliteOutbox;
+  readonly #index: SqliteStudyIndex;
 
-  constructor(db: Database, read: SqliteReadModel, writer: SqliteWriter, trust: string, dueAt: DueAtRule) {
+  constructor(db: Database, read: SqliteReadModel, writer: SqliteWriter, index: SqliteStudyIndex, dueAt: DueAtRule) {
+    this.#index = index;
     this.#db = db;
     this.#read = read;
     this.#writer = writer;
     this.#claims = new SqliteClaims(db);
     this.#outbox = new SqliteOutbox(db);
-    registerWorklistFunctions(db, trust, dueAt);
+    registerWorklistFunctions(db, dueAt);
   }
 
   worklistPage(q: WorklistQuery): { rows: WorklistRow[]; hasNextPage: boolean } {
@@ -127,6 +130,15 @@ export class SqliteReporting implements ReportingStore {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     }) as unknown as ReportingWriter;
-    return db.transaction(() => work(reportingWriter)).immediate();
+    // As the store's own transaction: the study-index rows the writes touched are re-joined inside it.
+    const index = this.#index;
+    return db
+      .transaction(() => {
+        writer.resetStudyIndexWork();
+        const result = work(reportingWriter);
+        writer.flushStudyIndex(index);
+        return result;
+      })
+      .immediate();
   }
 }

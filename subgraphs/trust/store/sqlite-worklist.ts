@@ -1,20 +1,14 @@
 import type { Database } from 'better-sqlite3';
-import { encodeStudyId, toModality } from '../../../schema/index.ts';
+import { payloadOfStudyId } from '../../../schema/index.ts';
 import type { PriorityValue } from './read-model.ts';
 import type { DueAtRule, WorklistQuery, WorklistRow } from './reporting-model.ts';
 import { NO_TIME } from './sqlite-reporting-rows.ts';
-import { toOrderRow, type OrderColumns } from './sqlite-rows.ts';
 
 /**
- * The worklist in SQL over the RIS orders (until the study index carries it). The due time, the
- * network id and the DICOM modality are SQLite functions registered from the same JavaScript the
- * resolvers use, so the SQL order and `Study.dueAt` can never disagree.
+ * The due time as a SQLite function, registered from the same JavaScript the resolvers use
+ * (reporting/reporting-targets.ts), so the SQL order and `Study.dueAt` can never disagree.
  */
-export function registerWorklistFunctions(db: Database, trust: string, dueAt: DueAtRule): void {
-  db.function('network_study_id', { deterministic: true }, (accession: unknown) =>
-    encodeStudyId({ trust, kind: 'accession', value: String(accession) }),
-  );
-  db.function('dicom_modality', { deterministic: true }, (m: unknown) => (m == null ? null : toModality(String(m))));
+export function registerWorklistFunctions(db: Database, dueAt: DueAtRule): void {
   // Patient class is not stored yet (PV1-2): null here, which the rule reads as outpatient.
   db.function('worklist_due_ms', { deterministic: true }, (performed: unknown, scheduled: unknown, requested: unknown, priority: unknown) => {
     const due = dueAt(
@@ -30,16 +24,29 @@ export function registerWorklistFunctions(db: Database, trust: string, dueAt: Du
   });
 }
 
-/** One keyset page: dueAt ascending (no time last), then network id; `first + 1` rows read to know if more follow. */
+/**
+ * Statuses of a study that needs a report (Query.worklist): performed (COMPLETED, or IN_PROGRESS
+ * with its images in the PACS) or a preliminary to verify; a RIS order is required, as the RIS
+ * takes the report against it.
+ */
+const NEEDS_REPORT = `s.has_order = 1 AND (s.status IN ('COMPLETED', 'PRELIMINARY') OR (s.status = 'IN_PROGRESS' AND s.pacs_uid IS NOT NULL))`;
+
+/**
+ * One keyset page of the worklist from the study index (ARCHITECTURE.md read path): dueAt
+ * ascending (no time last), then the id key (the network id's payload: the same code-unit order as
+ * the id within a trust); `first + 1` rows read to know if more follow. The status index narrows
+ * the rows to the trust's backlog; dueAt is computed for those rows (it depends on the trust's
+ * targets, so it is not stored).
+ */
 export function worklistPage(db: Database, q: WorklistQuery): { rows: WorklistRow[]; hasNextPage: boolean } {
-  const where = [`o.cancelled = 0`, `o.status IN ('COMPLETED', 'PRELIMINARY')`];
+  const where = [NEEDS_REPORT];
   const params: Record<string, unknown> = { now: q.nowMs, limit: q.first + 1 };
   if (q.modalities?.length) {
-    where.push(`dicom_modality(o.modality) IN (${q.modalities.map((_, i) => `@m${i}`).join(',')})`);
-    q.modalities.forEach((m, i) => (params[`m${i}`] = m));
+    where.push(`(${q.modalities.map((_, i) => `s.modalities LIKE @m${i}`).join(' OR ')})`);
+    q.modalities.forEach((m, i) => (params[`m${i}`] = `%,${m},%`));
   }
   if (q.priorities?.length) {
-    where.push(`COALESCE(o.priority, 'ROUTINE') IN (${q.priorities.map((_, i) => `@p${i}`).join(',')})`);
+    where.push(`COALESCE(s.priority, 'ROUTINE') IN (${q.priorities.map((_, i) => `@p${i}`).join(',')})`);
     q.priorities.forEach((p, i) => (params[`p${i}`] = p));
   }
   // Unknown patient class counts as OUTPATIENT (README, Network reporting).
@@ -49,24 +56,24 @@ export function worklistPage(db: Database, q: WorklistQuery): { rows: WorklistRo
   if (q.overdueOnly) where.push('w.due <= @now');
   if (q.after) {
     params.afterDue = q.after.dueMs ?? NO_TIME;
-    params.afterId = q.after.id;
-    where.push('(w.due > @afterDue OR (w.due = @afterDue AND w.sid > @afterId))');
+    params.afterKey = payloadOfStudyId(q.after.id) ?? '';
+    where.push('(w.due > @afterDue OR (w.due = @afterDue AND s.id_key > @afterKey))');
   }
   const sql = `
-    SELECT o.*, w.due AS due_ms, w.sid AS sid
-      FROM orders o
-      JOIN (SELECT accession_number,
-                   worklist_due_ms(performed_at, scheduled_at, requested_at, priority) AS due,
-                   network_study_id(accession_number) AS sid
-              FROM orders) w ON w.accession_number = o.accession_number
-      LEFT JOIN claims c ON c.accession_number = o.accession_number AND c.expires_at_ms > @now
+    SELECT s.id_key, s.sort_key, s.accession_number, s.pacs_uid, s.has_order, w.due AS due_ms
+      FROM study_index s
+      JOIN (SELECT id_key, worklist_due_ms(performed_at, scheduled_at, requested_at, priority) AS due
+              FROM study_index s WHERE ${NEEDS_REPORT}) w ON w.id_key = s.id_key
+      LEFT JOIN claims c ON c.accession_number = s.accession_number AND c.expires_at_ms > @now
      WHERE ${where.join(' AND ')}
-     ORDER BY w.due, w.sid
+     ORDER BY w.due, s.id_key
      LIMIT @limit`;
-  const rows = db.prepare(sql).all(params) as Array<OrderColumns & { due_ms: number; sid: string }>;
-  const hasNextPage = rows.length > q.first;
+  const rows = db.prepare(sql).all(params) as Array<{ id_key: string; sort_key: number; accession_number: string | null; pacs_uid: string | null; has_order: number; due_ms: number }>;
   return {
-    hasNextPage,
-    rows: rows.slice(0, q.first).map((r) => ({ id: r.sid, order: toOrderRow(r), dueMs: r.due_ms >= NO_TIME ? null : r.due_ms })),
+    hasNextPage: rows.length > q.first,
+    rows: rows.slice(0, q.first).map((r) => ({
+      hit: { idKey: r.id_key, sortKey: r.sort_key, accessionNumber: r.accession_number, pacsUid: r.pacs_uid, hasOrder: r.has_order === 1 },
+      dueMs: r.due_ms >= NO_TIME ? null : r.due_ms,
+    })),
   };
 }

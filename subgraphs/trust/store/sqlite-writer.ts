@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RisReportRow } from './read-model.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
+import type { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { toOrderRecord, toPatientRecord, toReportRow, type OrderColumns, type PatientColumns, type ReportColumns } from './sqlite-rows.ts';
 import type {
   DedupeKey,
@@ -34,6 +35,9 @@ function patientValue(key: keyof PatientChanges, value: PatientChanges[keyof Pat
 export class SqliteWriter implements TrustWriter {
   readonly #db: Database;
   readonly #read: SqliteReadModel;
+  /** Study-index rows to re-join before the transaction commits (see `flushStudyIndex`). */
+  readonly #dirtyAccessions = new Set<string>();
+  readonly #dirtyPatients = new Set<number>();
   readonly #stmt: {
     byMrn: Statement<[string], { patient_id: number }>;
     byNhs: Statement<[string], { id: number }>;
@@ -106,6 +110,7 @@ export class SqliteWriter implements TrustWriter {
     this.#db
       .prepare(`UPDATE patients SET ${sets}, updated_at = ? WHERE id = ?`)
       .run(...keys.map((k) => patientValue(k, changes[k])), now(), id);
+    this.#dirtyPatients.add(id);
   }
 
   addMrn(patientId: number, mrn: string): boolean {
@@ -130,6 +135,7 @@ export class SqliteWriter implements TrustWriter {
           WHERE id = ? AND nhs_number IS NULL`,
       )
       .run(retired, t, survivor);
+    this.#dirtyPatients.add(survivor);
   }
 
   order(accessionNumber: string): OrderRecord | undefined {
@@ -165,6 +171,7 @@ export class SqliteWriter implements TrustWriter {
            appointment_cancelled_at = excluded.appointment_cancelled_at, updated_at = excluded.updated_at`,
       )
       .run({ ...o, cancelled: o.cancelled ? 1 : 0, t });
+    this.#dirtyAccessions.add(o.accessionNumber);
   }
 
   reportVersions(accessionNumber: string): RisReportRow[] {
@@ -181,7 +188,24 @@ export class SqliteWriter implements TrustWriter {
            patient_id, journal_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(r.accessionNumber, next.v, r.status, r.resultStatus, r.text, r.reportedAt, r.author, r.patientId, r.journalId, now());
+    this.#dirtyAccessions.add(r.accessionNumber);
     return next.v;
+  }
+
+  /** Forgets pending index work (a transaction starts, or rolled back). */
+  resetStudyIndexWork(): void {
+    this.#dirtyAccessions.clear();
+    this.#dirtyPatients.clear();
+  }
+
+  /**
+   * Re-joins the study-index rows this transaction touched, inside it: the index changes in the
+   * SAME transaction as the HL7 message that changed the order (ARCHITECTURE.md read path).
+   */
+  flushStudyIndex(index: SqliteStudyIndex): void {
+    for (const id of this.#dirtyPatients) index.refreshPatient(this.survivorOf(id));
+    for (const a of this.#dirtyAccessions) index.refreshAccession(a);
+    this.resetStudyIndexWork();
   }
 
   findAck(key: DedupeKey): StoredAck | undefined {

@@ -1,5 +1,6 @@
 import type { TrustReadModel } from './read-model.ts';
 import type { TrustWriter } from './write-model.ts';
+import type { PacsIndexPort } from '../pacs/pacs-index-port.ts';
 import type { DueAtRule, ReportingStore } from './reporting-model.ts';
 
 /** A message received from the RIS, before anything else is known about it. */
@@ -60,7 +61,7 @@ export interface StoreCounts {
  * `StoreFailure`, so callers can tell "could not store" (no ACK: the sender resends) from a bad
  * message.
  */
-export interface TrustStore extends TrustReadModel {
+export interface TrustStore extends TrustReadModel, PacsIndexPort {
   readonly path: string;
   /**
    * Writes the raw message to the journal and commits (durably) before anything is parsed, so a
@@ -74,8 +75,10 @@ export interface TrustStore extends TrustReadModel {
   /** Still-failing kept messages with their raw bytes, oldest first (all, or these ids). */
   failedForReplay(ids?: readonly number[]): FailedMessageWithRaw[];
   counts(): StoreCounts;
-  /** The reporting side (worklist, claims, outbox) of trust `trust`, with its due-time rule. */
-  reporting(trust: string, dueAt: DueAtRule): ReportingStore;
+  /** Rebuilds every study-index row from the orders and the synced PACS studies (reindex). */
+  rebuildStudyIndex(onProgress?: (done: number, total: number) => void): void;
+  /** The reporting side (worklist, claims, outbox), with the trust's due-time rule. */
+  reporting(dueAt: DueAtRule): ReportingStore;
   close(): void;
 }
 

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeStudyId } from '../../../../schema/study-id.ts';
+import { encodeStudyId, studyIdOfPayload } from '../../../../schema/study-id.ts';
+import type { WorklistRow } from '../../../../subgraphs/trust/store/reporting-model.ts';
+
+const idOf = (r: WorklistRow) => studyIdOfPayload('RXA', r.hit.idKey);
 import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
 import type { OrderRecord } from '../../../../subgraphs/trust/store/write-model.ts';
 import { dueAtRule } from '../../../../subgraphs/trust/reporting/reporting-targets.ts';
@@ -20,7 +23,7 @@ function seed(orders: Array<Omit<OrderRecord, 'patientId'>>) {
     const patientId = w.createPatient({ family: 'TEST' });
     for (const o of orders) w.saveOrder({ ...o, patientId });
   });
-  return store.reporting('RXA', dueAtRule({}));
+  return store.reporting(dueAtRule({}));
 }
 
 const rad = (sub: string) => ({ sub, given: null, family: null, gmc: null, trust: null });
@@ -44,15 +47,15 @@ describe('SQLite reporting store', () => {
     let after;
     for (;;) {
       const page = reporting.worklistPage({ nowMs: Date.parse('2026-04-02T00:00:00Z'), first: 1, ...(after ? { after } : {}) });
-      seen.push(...page.rows.map((r) => r.id));
+      seen.push(...page.rows.map(idOf));
       const last = page.rows.at(-1);
       if (!page.hasNextPage || !last) break;
-      after = { dueMs: last.dueMs, id: last.id };
+      after = { dueMs: last.dueMs, id: idOf(last) };
     }
     expect(seen).toEqual(expected);
     const overdue = reporting.worklistPage({ nowMs: Date.parse('2026-04-30T00:00:00Z'), first: 10, overdueOnly: true });
-    expect(overdue.rows.map((r) => r.id)).toEqual([id('A3'), ...tie]);
-    expect(reporting.worklistPage({ nowMs: 0, first: 10, priorities: ['STAT'] }).rows.map((r) => r.id)).toEqual([id('A3')]);
+    expect(overdue.rows.map(idOf)).toEqual([id('A3'), ...tie]);
+    expect(reporting.worklistPage({ nowMs: 0, first: 10, priorities: ['STAT'] }).rows.map(idOf)).toEqual([id('A3')]);
     expect(reporting.worklistPage({ nowMs: 0, first: 10, modalities: ['MR'] }).rows).toEqual([]);
   });
 

@@ -1,0 +1,91 @@
+import { sortMillis, studyIdPayload } from '../../../schema/index.ts';
+import type { RisOrderRow, RisReportRow } from './read-model.ts';
+import type { PacsStudy } from '../pacs/study-mapping.ts';
+import { dicomNhsNumber } from '../pacs/dicom-nhs-number.ts';
+import { currentReport } from './current-report.ts';
+import { joinedModalities, joinedPerformedAt, joinedSortAt, joinedStatus } from './study-join.ts';
+
+/**
+ * `sort_key` of a study without any time: after every real instant (|Date| ≤ 8.64e15 ms), so
+ * one ascending index gives the network order (newest first, timeless last; study-order.ts).
+ */
+export const NO_SORT_TIME = 9e15;
+
+/** The index's sort key of an instant (ms) or of no time. */
+export function sortKeyOf(millis: number | null): number {
+  return millis === null ? NO_SORT_TIME : -millis;
+}
+
+/** The instant (ms) of a sort key, null for a study without a time. */
+export function millisOfSortKey(key: number): number | null {
+  return key === NO_SORT_TIME ? null : -key;
+}
+
+/** One row of the study index: every column a `StudyFilter` or the network order needs. */
+export interface StudyIndexRow {
+  idKey: string;
+  accessionNumber: string | null;
+  studyInstanceUid: string | null;
+  pacsUid: string | null;
+  hasOrder: boolean;
+  risPatientId: number | null;
+  pacsPatientId: string | null;
+  nhsNumber: string | null;
+  modalities: string[];
+  status: string;
+  priority: string | null;
+  sortKey: number;
+  sortAt: string | null;
+  performedAt: string | null;
+  scheduledAt: string | null;
+  requestedAt: string | null;
+  reportedAt: string | null;
+  seriesCount: number | null;
+  imageCount: number | null;
+  description: string | null;
+  bodyPart: string | null;
+}
+
+export interface StudyIndexInput {
+  order: RisOrderRow | undefined;
+  pacs: PacsStudy | undefined;
+  /** The order's report versions, oldest first. */
+  reports: readonly RisReportRow[];
+  /** NHS number of the order's (surviving) patient. */
+  patientNhsNumber: string | null;
+}
+
+/**
+ * The index row of one joined study. Pure; the same derivations as the resolvers
+ * (study-join.ts, current-report.ts), so the index never disagrees with a resolved study.
+ */
+export function studyIndexRow({ order, pacs, reports, patientNhsNumber }: StudyIndexInput): StudyIndexRow {
+  if (!order && !pacs) throw new Error('studyIndexRow needs an order or a PACS study');
+  const accessionNumber = order?.accessionNumber ?? (pacs?.accessionNumber || null);
+  const studyInstanceUid = pacs?.studyInstanceUid ?? order?.studyInstanceUid ?? null;
+  const idKey = accessionNumber ? studyIdPayload('accession', accessionNumber) : studyIdPayload('uid', studyInstanceUid as string);
+  const sortAt = joinedSortAt(order, pacs);
+  return {
+    idKey,
+    accessionNumber,
+    studyInstanceUid,
+    pacsUid: pacs?.studyInstanceUid ?? null,
+    hasOrder: order !== undefined,
+    risPatientId: order?.patientId ?? null,
+    pacsPatientId: pacs?.patientId ?? null,
+    nhsNumber: order ? patientNhsNumber : pacs ? dicomNhsNumber(pacs) : null,
+    modalities: joinedModalities(order, pacs),
+    status: joinedStatus(order),
+    priority: order?.priority ?? null,
+    sortKey: sortKeyOf(sortMillis(sortAt)),
+    sortAt,
+    performedAt: joinedPerformedAt(order, pacs),
+    scheduledAt: order?.scheduledAt ?? null,
+    requestedAt: order?.requestedAt ?? null,
+    reportedAt: order ? (currentReport(reports)?.reportedAt ?? null) : null,
+    seriesCount: pacs?.seriesCount ?? null,
+    imageCount: pacs?.imageCount ?? null,
+    description: order?.description ?? pacs?.description ?? null,
+    bodyPart: order?.bodyPart ?? null,
+  };
+}
