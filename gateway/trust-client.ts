@@ -40,9 +40,9 @@ export interface TrustRequestOptions {
 /**
  * GraphQL over HTTP to one trust. Node 20's global fetch (undici) pools keep-alive connections per
  * origin, so calls reuse sockets. Every call runs under the trust's deadline; failures are
- * classified into a TrustFailure. Only queries are sent, which are idempotent, so a call that hit
+ * classified into a TrustFailure. Queries (and claims) are idempotent, so a call that hit
  * a connection reset (a pooled keep-alive socket the trust had closed) is retried once within the
- * same deadline.
+ * same deadline; a report submission (`idempotent: false`) is not.
  */
 export class TrustClient {
   constructor(private readonly options: TrustClientOptions) {}

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, studyIdOfPayload, studyIdPayload } from '../../../schema/index.ts';
 import { requireFirst } from '../study-query.ts';
-import { joinStudy, type StudyView } from '../study-view.ts';
+import { joinStudy, studyModalities, type StudyView } from '../study-view.ts';
 import { viewsOfHits } from '../study-page.ts';
 import type { TrustContext } from '../trust-context.ts';
 import type { CallerIdentity } from '../../../schema/request-signature.ts';
@@ -143,7 +143,7 @@ export const reportingResolvers = {
           if (!study || !order) continue;
           const claimed = r.store.liveClaims([change.accessionNumber], Date.now()).has(change.accessionNumber);
           const dueMs = r.dueAt({ ...order, performedAt: study.performedAt }, null);
-          if (!matchesWorklistFilter(withoutClaimed, { trust: ctx.config.code, order, dueMs, claimed, patientClass: null }, Date.now())) continue;
+          if (!matchesWorklistFilter(withoutClaimed, { trust: ctx.config.code, order, modalities: studyModalities(study), dueMs, claimed, patientClass: null }, Date.now())) continue;
           yield { worklistChanged: { type: change.type, study } };
         }
       },

@@ -1,4 +1,4 @@
-import { badUserInput, isModality, toModality } from '../../../schema/index.ts';
+import { badUserInput, isModality } from '../../../schema/index.ts';
 import type { PriorityValue, RisOrderRow } from '../store/read-model.ts';
 import type { PatientClassValue } from '../store/reporting-model.ts';
 
@@ -42,15 +42,16 @@ export const NEEDS_REPORT: ReadonlySet<string> = new Set(['COMPLETED', 'PRELIMIN
 
 /**
  * The same conditions as the store's worklist query, for one study in memory (live events).
- * Unknown patient class counts as OUTPATIENT; an order without a priority as ROUTINE.
+ * Modalities are the study's (PACS, else ordered); unknown patient class counts as OUTPATIENT; an
+ * order without a priority as ROUTINE.
  */
 export function matchesWorklistFilter(
   f: WorklistFilter,
-  study: { trust: string; order: RisOrderRow; dueMs: number | null; claimed: boolean; patientClass: PatientClassValue | null },
+  study: { trust: string; order: RisOrderRow; modalities: readonly string[]; dueMs: number | null; claimed: boolean; patientClass: PatientClassValue | null },
   nowMs: number,
 ): boolean {
   if (f.trusts && !f.trusts.includes(study.trust)) return false;
-  if (f.modalities?.length && !(study.order.modality && f.modalities.includes(toModality(study.order.modality)))) return false;
+  if (f.modalities?.length && !f.modalities.some((m) => study.modalities.includes(m))) return false;
   if (f.priorities?.length && !f.priorities.includes(study.order.priority ?? 'ROUTINE')) return false;
   if (f.patientClasses && !f.patientClasses.includes(study.patientClass ?? 'OUTPATIENT')) return false;
   if (f.claimed !== undefined && f.claimed !== study.claimed) return false;
