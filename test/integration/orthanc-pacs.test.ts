@@ -96,7 +96,9 @@ describe.skipIf(skip)('the demo PACS as a real Orthanc, read by a trust', () => 
         name: RXA_PROFILE.name,
         http: { port: 0 },
         mllp: { port: 0 },
-        pacs: { dicomweb: pacs.dicomweb },
+        // The live feed's studies carry old StudyDates (the simulated history): the polled recent
+        // days never hold them; Orthanc's /changes names them, and the sync reads them by UID.
+        pacs: { dicomweb: pacs.dicomweb, sync: { orthancRest: `http://127.0.0.1:${pacs.port}`, intervalMs: 500 } },
         store: { sqlite: join(dir, 'RXA.db') },
         hl7: { timezone: RXA_PROFILE.timezone },
         logLevel: 'warn',
@@ -177,7 +179,11 @@ describe.skipIf(skip)('the demo PACS as a real Orthanc, read by a trust', () => 
     await pacs.addStudies(later);
     const stats = (await (await fetch(`http://127.0.0.1:${pacs.port}/statistics`)).json()) as { CountStudies: number; CountSeries: number; CountInstances: number };
     expect(stats).toMatchObject({ CountStudies: world.studies.length, CountSeries: seriesOf(world.studies), CountInstances: seriesOf(world.studies) });
-    const nodes = await trustStudies();
+    let nodes = await trustStudies();
+    for (let i = 0; i < 150 && !later.every((sim) => nodes.some((n) => n.accessionNumber === sim.accessionNumber)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      nodes = await trustStudies();
+    }
     for (const sim of later) expectMatches(nodes.find((n) => n.accessionNumber === sim.accessionNumber)!, sim);
   });
 

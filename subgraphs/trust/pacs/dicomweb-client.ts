@@ -171,8 +171,12 @@ export class DicomWebClient {
    * `limit`, each with the StudyDate it holds, and whether the PACS capped the answer (a full
    * page, or a 299 "additional results" warning: PS3.18 8.3.4.4).
    */
-  async searchStudyPage(q: { dateFrom?: string; dateTo?: string; limit: number; offset?: number }): Promise<{ studies: SyncedStudy[]; rows: number; capped: boolean }> {
+  async searchStudyPage(q: { dateFrom?: string; dateTo?: string; studyInstanceUids?: readonly string[]; limit: number; offset?: number }): Promise<{ studies: SyncedStudy[]; rows: number; capped: boolean }> {
     const query: QidoStudyQuery = { limit: q.limit };
+    if (q.studyInstanceUids !== undefined) {
+      query.studyInstanceUids = q.studyInstanceUids.filter(isDicomUid);
+      if (query.studyInstanceUids.length === 0) return { studies: [], rows: 0, capped: false };
+    }
     if (q.dateFrom !== undefined) query.dateFrom = q.dateFrom;
     if (q.dateTo !== undefined) query.dateTo = q.dateTo;
     if (q.offset) query.offset = q.offset;

@@ -9,19 +9,27 @@ export interface OrthancChangesOptions {
   /** Orthanc REST root, e.g. `http://127.0.0.1:8042`. */
   url: string;
   intervalMs: number;
-  onChange: (change: { deleted: boolean }) => void;
+  onChange: (change: { deleted: boolean; studyUids?: string[] }) => void;
   log?: { debug(obj: object, msg: string): void };
   /** @default 5000 */
   timeoutMs?: number;
 }
 
 interface ChangesPage {
-  Changes?: Array<{ ChangeType?: string }>;
+  Changes?: Array<{ ChangeType?: string; ResourceType?: string; ID?: string }>;
   Last?: number;
   Done?: boolean;
 }
 
 const STUDY_EVENTS = new Set(['NewStudy', 'StableStudy', 'NewSeries', 'StableSeries', 'NewInstance']);
+
+/** Orthanc ids of the studies a page of changes says were stored (new or stable). Pure. */
+export function changedStudyIds(page: ChangesPage): string[] {
+  const ids = (page.Changes ?? [])
+    .filter((c) => (c.ChangeType === 'NewStudy' || c.ChangeType === 'StableStudy') && c.ResourceType === 'Study' && typeof c.ID === 'string')
+    .map((c) => c.ID!);
+  return [...new Set(ids)];
+}
 
 /** What a page of changes asks of the sync (pure). */
 export function changesTrigger(page: ChangesPage): { deleted: boolean } | undefined {
@@ -36,10 +44,10 @@ export function watchOrthancChanges(o: OrthancChangesOptions): { stop(): void } 
   let since: number | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  const get = async (path: string): Promise<ChangesPage> => {
+  const get = async (path: string): Promise<ChangesPage & Record<string, unknown>> => {
     const res = await fetch(`${root}${path}`, { signal: AbortSignal.timeout(o.timeoutMs ?? 5000) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return (await res.json()) as ChangesPage;
+    return (await res.json()) as ChangesPage & Record<string, unknown>;
   };
   const round = async (): Promise<void> => {
     try {
@@ -50,7 +58,17 @@ export function watchOrthancChanges(o: OrthancChangesOptions): { stop(): void } 
           const page = await get(`/changes?since=${since}&limit=1000`);
           if (typeof page.Last === 'number') since = page.Last;
           const trigger = changesTrigger(page);
-          if (trigger) o.onChange(trigger);
+          if (trigger) {
+            // A study stored late with an old StudyDate lies outside the polled days: name it, so
+            // the sync reads it by UID (QIDO-RS UID matching) whatever its date.
+            const studyUids: string[] = [];
+            for (const id of changedStudyIds(page).slice(0, 200)) {
+              const study = (await get(`/studies/${encodeURIComponent(id)}`)) as { MainDicomTags?: { StudyInstanceUID?: string } };
+              const uid = study.MainDicomTags?.StudyInstanceUID;
+              if (typeof uid === 'string') studyUids.push(uid);
+            }
+            o.onChange(studyUids.length ? { ...trigger, studyUids } : trigger);
+          }
           if (page.Done !== false) break;
         }
       }

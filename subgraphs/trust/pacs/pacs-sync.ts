@@ -80,6 +80,8 @@ export class PacsSync {
   #pollRequested = false;
   #recheckRequested = false;
   #requests = 0;
+  /** Studies named by a trigger, read by UID at the next tick. */
+  readonly #namedStudies = new Set<string>();
   /** The next back-fill window, already asked for (pipelining: see #backfillStep). */
   #prefetch: { key: string; read: Promise<{ seen: Map<string, SyncedStudy>; found: number; done: boolean }> } | undefined;
 
@@ -123,10 +125,14 @@ export class PacsSync {
     await this.#running;
   }
 
-  /** Asks for a poll (and a re-check when `deleted`) at the next tick, now (Orthanc /changes). */
-  trigger(opts: { deleted?: boolean } = {}): void {
+  /**
+   * Asks for a poll (and a re-check when `deleted`) at the next tick, now (Orthanc /changes);
+   * `studyUids` are read by UID whatever their StudyDate (a study stored late with an old date).
+   */
+  trigger(opts: { deleted?: boolean; studyUids?: readonly string[] } = {}): void {
     this.#pollRequested = true;
     if (opts.deleted) this.#recheckRequested = true;
+    for (const uid of opts.studyUids ?? []) this.#namedStudies.add(uid);
     if (!this.#stopped && this.#running === undefined) this.#schedule(0);
   }
 
@@ -199,6 +205,12 @@ export class PacsSync {
         this.#pollRequested = false;
         this.#lastPollMs = now;
         await this.#poll(s.pollDays, 'poll');
+      }
+      if (this.#namedStudies.size) {
+        const uids = [...this.#namedStudies].slice(0, 100);
+        const page = await this.#page({ studyInstanceUids: uids, limit: uids.length + 1 });
+        this.#o.index.upsertPacsStudies(page.studies);
+        for (const uid of uids) this.#namedStudies.delete(uid);
       }
       if (this.#state.backfill.datesDone && (this.#recheckRequested || now - this.#lastRecheckMs >= s.recheckIntervalMs)) {
         this.#recheckRequested = false;
@@ -322,7 +334,7 @@ export class PacsSync {
     return count;
   }
 
-  async #page(q: { dateFrom?: string; dateTo?: string; limit: number; offset?: number }) {
+  async #page(q: { dateFrom?: string; dateTo?: string; studyInstanceUids?: readonly string[]; limit: number; offset?: number }) {
     this.#requests++;
     return this.#o.client.searchStudyPage(q);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changesTrigger } from '../../../../subgraphs/trust/pacs/orthanc-changes.ts';
+import { changedStudyIds, changesTrigger } from '../../../../subgraphs/trust/pacs/orthanc-changes.ts';
 
 describe('Orthanc /changes as a sync trigger (pure)', () => {
   it('asks for a poll on new or stable studies, a re-check on deletions, nothing otherwise', () => {
@@ -7,5 +7,14 @@ describe('Orthanc /changes as a sync trigger (pure)', () => {
     expect(changesTrigger({ Changes: [{ ChangeType: 'Deleted' }] })).toEqual({ deleted: true });
     expect(changesTrigger({ Changes: [{ ChangeType: 'UpdatedAttachment' }] })).toBeUndefined();
     expect(changesTrigger({ Changes: [] })).toBeUndefined();
+  });
+
+  it('names the Orthanc ids of studies stored (new or stable), once each', () => {
+    expect(changedStudyIds({ Changes: [
+      { ChangeType: 'NewStudy', ResourceType: 'Study', ID: 'a' },
+      { ChangeType: 'StableStudy', ResourceType: 'Study', ID: 'a' },
+      { ChangeType: 'NewSeries', ResourceType: 'Series', ID: 's' },
+      { ChangeType: 'StableStudy', ResourceType: 'Study', ID: 'b' },
+    ] })).toEqual(['a', 'b']);
   });
 });
