@@ -6,12 +6,17 @@ import { joinStudy, studyModalities, type StudyView } from '../study-view.ts';
 import { viewsOfHits } from '../study-page.ts';
 import type { TrustContext } from '../trust-context.ts';
 import type { CallerIdentity } from '../../../schema/request-signature.ts';
-import type { RisReportRow } from '../store/read-model.ts';
-import type { ClaimRow, NetworkReportRow } from '../store/reporting-model.ts';
+import type { RisOrderRow, RisReportRow } from '../store/read-model.ts';
+import type { ClaimRow, NetworkReportRow, PatientClassValue } from '../store/reporting-model.ts';
 import { reporterObject } from './reporter.ts';
 import type { TrustReporting } from './trust-reporting.ts';
 import { decodeWorklistCursor, encodeWorklistCursor } from './worklist-cursor.ts';
 import { matchesWorklistFilter, toWorklistFilter, type WorklistFilterInput } from './worklist-filter.ts';
+
+/** The order's patient class (PV1-2) where the store keeps it (#14's `RisOrderRow.patientClass`), else null. */
+function patientClassOf(order: RisOrderRow | undefined): PatientClassValue | null {
+  return (order as (RisOrderRow & { patientClass?: PatientClassValue | null }) | undefined)?.patientClass ?? null;
+}
 
 /** Per-request batching of claims and network report rows: one store call each, however many studies. */
 interface ReportingLoaders {
@@ -142,8 +147,8 @@ export const reportingResolvers = {
           const order = study?.order;
           if (!study || !order) continue;
           const claimed = r.store.liveClaims([change.accessionNumber], Date.now()).has(change.accessionNumber);
-          const dueMs = r.dueAt({ ...order, performedAt: study.performedAt }, null);
-          if (!matchesWorklistFilter(withoutClaimed, { trust: ctx.config.code, order, modalities: studyModalities(study), dueMs, claimed, patientClass: null }, Date.now())) continue;
+          const dueMs = r.dueAt({ ...order, performedAt: study.performedAt }, patientClassOf(order));
+          if (!matchesWorklistFilter(withoutClaimed, { trust: ctx.config.code, order, modalities: studyModalities(study), dueMs, claimed, patientClass: patientClassOf(order) }, Date.now())) continue;
           yield { worklistChanged: { type: change.type, study } };
         }
       },
@@ -154,7 +159,7 @@ export const reportingResolvers = {
       const rule = ctx.reporting?.dueAt;
       if (!rule) return null;
       // The joined performed time (the RIS's, else the PACS's), as the index computes it.
-      const due = rule({ performedAt: s.performedAt, scheduledAt: s.order?.scheduledAt ?? null, requestedAt: s.order?.requestedAt ?? null, priority: s.order?.priority ?? null }, null);
+      const due = rule({ performedAt: s.performedAt, scheduledAt: s.order?.scheduledAt ?? null, requestedAt: s.order?.requestedAt ?? null, priority: s.order?.priority ?? null }, patientClassOf(s.order));
       return due === null ? null : iso(due);
     },
     claim: async (s: StudyView, _: unknown, ctx: TrustContext) => {

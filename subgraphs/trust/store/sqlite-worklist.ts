@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { payloadOfStudyId } from '../../../schema/index.ts';
 import type { PriorityValue } from './read-model.ts';
-import type { DueAtRule, WorklistQuery, WorklistRow } from './reporting-model.ts';
+import type { DueAtRule, PatientClassValue, WorklistQuery, WorklistRow } from './reporting-model.ts';
 import { NO_TIME } from './sqlite-reporting-rows.ts';
 
 /**
@@ -9,8 +9,7 @@ import { NO_TIME } from './sqlite-reporting-rows.ts';
  * (reporting/reporting-targets.ts), so the SQL order and `Study.dueAt` can never disagree.
  */
 export function registerWorklistFunctions(db: Database, dueAt: DueAtRule): void {
-  // Patient class is not stored yet (PV1-2): null here, which the rule reads as outpatient.
-  db.function('worklist_due_ms', { deterministic: true }, (performed: unknown, scheduled: unknown, requested: unknown, priority: unknown) => {
+  db.function('worklist_due_ms', { deterministic: true }, (performed: unknown, scheduled: unknown, requested: unknown, priority: unknown, patientClass: unknown) => {
     const due = dueAt(
       {
         performedAt: (performed as string | null) ?? null,
@@ -18,10 +17,20 @@ export function registerWorklistFunctions(db: Database, dueAt: DueAtRule): void 
         requestedAt: (requested as string | null) ?? null,
         priority: (priority as PriorityValue | null) ?? null,
       },
-      null,
+      (patientClass as PatientClassValue | null) ?? null,
     );
     return due ?? NO_TIME;
   });
+}
+
+/**
+ * The order's patient class (PV1-2) is read where the store keeps it: `orders.patient_class`,
+ * added by the clinical-correctness work (#14). Until that column exists every class is unknown,
+ * which the targets and the filter read as OUTPATIENT (README, Network reporting).
+ */
+function patientClassColumn(db: Database): string {
+  const has = db.prepare(`SELECT 1 AS one FROM pragma_table_info('orders') WHERE name = 'patient_class'`).get() !== undefined;
+  return has ? 'o.patient_class' : 'NULL';
 }
 
 /**
@@ -49,8 +58,12 @@ export function worklistPage(db: Database, q: WorklistQuery): { rows: WorklistRo
     where.push(`COALESCE(s.priority, 'ROUTINE') IN (${q.priorities.map((_, i) => `@p${i}`).join(',')})`);
     q.priorities.forEach((p, i) => (params[`p${i}`] = p));
   }
-  // Unknown patient class counts as OUTPATIENT (README, Network reporting).
-  if (q.patientClasses && !q.patientClasses.includes('OUTPATIENT')) where.push('0');
+  const patientClass = patientClassColumn(db);
+  // A study whose class is not known counts as OUTPATIENT (README, Network reporting).
+  if (q.patientClasses) {
+    where.push(`COALESCE(${patientClass}, 'OUTPATIENT') IN (${q.patientClasses.map((_, i) => `@pc${i}`).join(',')})`);
+    q.patientClasses.forEach((c, i) => (params[`pc${i}`] = c));
+  }
   if (q.claimed === true) where.push('c.holder_sub IS NOT NULL');
   if (q.claimed === false) where.push('c.holder_sub IS NULL');
   if (q.overdueOnly) where.push('w.due <= @now');
@@ -62,8 +75,10 @@ export function worklistPage(db: Database, q: WorklistQuery): { rows: WorklistRo
   const sql = `
     SELECT s.id_key, s.sort_key, s.accession_number, s.pacs_uid, s.has_order, w.due AS due_ms
       FROM study_index s
-      JOIN (SELECT id_key, worklist_due_ms(performed_at, scheduled_at, requested_at, priority) AS due
-              FROM study_index s WHERE ${NEEDS_REPORT}) w ON w.id_key = s.id_key
+      LEFT JOIN orders o ON o.accession_number = s.accession_number
+      JOIN (SELECT s.id_key, worklist_due_ms(s.performed_at, s.scheduled_at, s.requested_at, s.priority, ${patientClass}) AS due
+              FROM study_index s LEFT JOIN orders o ON o.accession_number = s.accession_number
+             WHERE ${NEEDS_REPORT}) w ON w.id_key = s.id_key
       LEFT JOIN claims c ON c.accession_number = s.accession_number AND c.expires_at_ms > @now
      WHERE ${where.join(' AND ')}
      ORDER BY w.due, s.id_key

@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { encodeStudyId, studyIdOfPayload } from '../../../../schema/study-id.ts';
 import type { WorklistRow } from '../../../../subgraphs/trust/store/reporting-model.ts';
 
@@ -17,8 +21,8 @@ function order(accession: string, status: OrderRecord['status'], performedAt: st
   };
 }
 
-function seed(orders: Array<Omit<OrderRecord, 'patientId'>>) {
-  store = openTrustStore(':memory:');
+function seed(orders: Array<Omit<OrderRecord, 'patientId'>>, path = ':memory:') {
+  store = openTrustStore(path);
   store.transaction((w) => {
     const patientId = w.createPatient({ family: 'TEST' });
     for (const o of orders) w.saveOrder({ ...o, patientId });
@@ -72,5 +76,23 @@ describe('SQLite reporting store', () => {
     expect(reporting.worklistPage({ nowMs: t + 3000, first: 5, claimed: false }).rows).toHaveLength(1);
     expect(reporting.takeExpiredClaims(t + 3000).map((c) => c.holder.sub)).toEqual(['b']);
     expect(reporting.release('A1', 'b', t + 3000)).toBe(false);
+  });
+
+  it('reads PV1-2 from orders.patient_class once the store keeps it (#14): targets and filter by class', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'worklist-class-')), 'trust.db');
+    const reporting = seed([order('IN1', 'COMPLETED', '2026-04-01T10:00:00Z'), order('OUT1', 'COMPLETED', '2026-04-01T09:00:00Z')], path);
+    const id = (a: string) => encodeStudyId({ trust: 'RXA', kind: 'accession', value: a });
+    // Before the column exists: both outpatients (4 weeks), by time.
+    expect(reporting.worklistPage({ nowMs: 0, first: 10 }).rows.map(idOf)).toEqual([id('OUT1'), id('IN1')]);
+    expect(reporting.worklistPage({ nowMs: 0, first: 10, patientClasses: ['INPATIENT'] }).rows).toEqual([]);
+    // The column as the clinical-correctness migration adds it, written by a second connection.
+    const raw = new Database(path);
+    raw.exec(`ALTER TABLE orders ADD COLUMN patient_class TEXT; UPDATE orders SET patient_class = 'INPATIENT' WHERE accession_number = 'IN1'`);
+    raw.close();
+    const page = reporting.worklistPage({ nowMs: 0, first: 10 });
+    expect(page.rows.map(idOf)).toEqual([id('IN1'), id('OUT1')]);
+    expect(page.rows[0]!.dueMs).toBe(Date.parse('2026-04-01T10:00:00Z') + 24 * 3_600_000);
+    expect(reporting.worklistPage({ nowMs: 0, first: 10, patientClasses: ['INPATIENT'] }).rows.map(idOf)).toEqual([id('IN1')]);
+    expect(reporting.worklistPage({ nowMs: 0, first: 10, patientClasses: ['OUTPATIENT'] }).rows.map(idOf)).toEqual([id('OUT1')]);
   });
 });
