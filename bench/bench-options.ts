@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** The benchmark sections, in the order they run and print. */
-export const SECTIONS = ['overhead', 'fanout', 'batching', 'ingest', 'profile', 'scale'] as const;
+export const SECTIONS = ['overhead', 'fanout', 'batching', 'ingest', 'profile', 'scale', 'images'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** How long each measurement runs. A full run must stay under 10 minutes on 2 cores. */
@@ -18,6 +18,8 @@ export interface BenchDurations {
   ingestMaxSeconds: number;
   /** Seconds of load while the gateway runs under `--cpu-prof`. */
   profileSeconds: number;
+  /** Size of the study retrieved through the gateway in the images section, MiB. */
+  imagesStudyMiB: number;
 }
 
 export interface BenchOptions {
@@ -33,6 +35,7 @@ const FULL: BenchDurations = {
   ingestMessages: 50_000,
   ingestMaxSeconds: 60,
   profileSeconds: 10,
+  imagesStudyMiB: 1024,
 };
 
 const QUICK: BenchDurations = {
@@ -42,6 +45,7 @@ const QUICK: BenchDurations = {
   ingestMessages: 3_000,
   ingestMaxSeconds: 15,
   profileSeconds: 3,
+  imagesStudyMiB: 256,
 };
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}]

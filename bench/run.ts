@@ -19,6 +19,7 @@ import { runFanOut } from './sections/fanout.ts';
 import { runIngest } from './sections/ingest.ts';
 import { runOverhead } from './sections/overhead.ts';
 import { runProfile } from './sections/profile.ts';
+import { runImages } from './sections/images.ts';
 import { runTrustScale } from './sections/trust-scale.ts';
 import type { SectionContext, SectionReport } from './sections/section-report.ts';
 
@@ -53,6 +54,7 @@ const RUNNERS: Record<SectionName, () => Promise<SectionReport>> = {
   batching: () => runBatching(ctx),
   ingest: () => runIngest(ctx),
   profile: async () => runProfile(ctx, await overheadBed()),
+  images: () => runImages(ctx),
   scale: () => runTrustScale(ctx, { quick: options.quick }),
 };
 
@@ -62,6 +64,7 @@ const TITLES: Record<SectionName, string> = {
   batching: 'Batching',
   ingest: 'HL7 ingest',
   profile: 'Gateway CPU profile',
+  images: 'Images (WADO-RS through the gateway)',
   scale: 'Trust scale (issue #11)',
 };
 

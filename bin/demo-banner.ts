@@ -8,6 +8,8 @@ export function demoBanner(info: {
   tokens: Record<string, string> | undefined;
   /** What the PACS line says; the simulator's wording when absent. */
   pacs?: string;
+  /** A study in the browser viewer (Study.viewerUrl, for the radiologist token). */
+  viewerUrl?: string;
 }): string {
   const lines = [
     '',
@@ -17,6 +19,8 @@ export function demoBanner(info: {
     ...info.trusts.map((t) => `  Trust ${t.code}: ${t.url}  MLLP 127.0.0.1:${t.mllpPort}`),
     `  PACS: ${info.pacs ?? 'built-in DICOMweb simulator per trust (not a real PACS)'}`,
     `  Data: ${info.dataDir} (kept between runs; --fresh starts over)`,
+    `  Images (DICOMweb, bearer or viewer token): ${new URL('/dicom-web/', info.gatewayUrl).href}{trust}/…`,
+    ...(info.viewerUrl ? [`  Viewer (a study of another trust, as the radiologist; link valid 1 hour):`, `    ${info.viewerUrl}`] : []),
     '',
   ];
   if (info.tokens) {
@@ -28,6 +32,9 @@ export function demoBanner(info: {
     'Try (the browser IDE already sends the clinician token):',
     `  curl -s ${info.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $CLINICIAN_TOKEN" \\`,
     `    -d '{"query":"{ studies(first: 5) { edges { node { id trust { code } status modalities description report { status } series { modality instanceCount } } } unavailableTrusts { code } } }"}'`,
+    '',
+    '  A viewer link for any study (clinicians and radiologists; short-lived, for that study only):',
+    '    { studies(first: 5) { edges { node { trust { code } description viewerUrl dicomweb { wadoRoot studyUrl } } } } }',
     '',
     '  The network backlog by trust and modality:',
     '    { capacity(groupBy: [TRUST, MODALITY]) { rows { trust { code } modality unreported waitingOver6Weeks performedToReported { p50 p90 } } total { unreported } } }',

@@ -56,6 +56,8 @@ interface DemoState {
 }
 
 const DEMO_ISSUER = 'imaging-network-demo';
+/** Images stored per series in the demo's Orthanc (64 × 64 phantoms; more would slow the start). */
+const DEMO_IMAGES_PER_SERIES = 3;
 const DEMO_AUDIENCE = 'imaging-network';
 
 /** A development token for one role, valid for 30 days. */
@@ -92,6 +94,8 @@ async function startDemoOrthancs(dataDir: string, worlds: readonly (readonly Sim
         storageDir: join(dataDir, `orthanc-${code}`),
         studies,
         name: `imaging-network-demo-${code}`,
+        // A few real (synthetic phantom) images per series, so the viewer shows pictures.
+        instancesPerSeries: DEMO_IMAGES_PER_SERIES,
         onProgress: (n) => {
           done[i] = n;
           progress.update(sum(done));
@@ -229,13 +233,15 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       gatewaySecret: state.gatewaySecret,
       auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE } },
       audit: { sqlite: join(dataDir, 'gateway-audit.db') },
+      // Viewer links live an hour in the demo (the banner prints one); the default is 10 minutes.
+      dicomweb: { viewerTokenTtlSec: 3600 },
       logLevel: 'warn',
     });
     const tokens = {
       clinician: await devToken(state.jwtSecret, 'clinician'),
       analyst: await devToken(state.jwtSecret, 'analyst'),
-      // A consultant employed by RH8 who reports for the whole network (synthetic GMC number).
-      radiologist: await devToken(state.jwtSecret, 'radiologist', { trust: 'RH8', given_name: 'Alex', family_name: 'Demo', gmc: '7000001' }),
+      // A consultant employed by RXA who reports for the whole network (synthetic GMC number).
+      radiologist: await devToken(state.jwtSecret, 'radiologist', { given_name: 'Alex', family_name: 'Demo', gmc: '7000001' }),
     };
     const gateway = await createGateway(gatewayConfig, { ideHeaders: { Authorization: `Bearer ${tokens.clinician}` } });
     closers.push(() => gateway.close());
@@ -261,8 +267,13 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       });
     }
 
+    // A viewer link for the newest study with images at the second trust, asked of the gateway
+    // as the radiologist (of RXA) would: Study.viewerUrl.
+    // Only with real Orthancs: the built-in simulator stores no images.
+    const viewerUrl = orthancs ? await firstViewerUrl(gateway.url, tokens.radiologist, trusts[1]?.code ?? trusts[0]!.code).catch(() => undefined) : undefined;
     console.log(
       demoBanner({
+        ...(viewerUrl ? { viewerUrl } : {}),
         gatewayUrl: gateway.url,
         trusts: trusts.map((t) => ({ code: t.code, url: t.trust.url, mllpPort: t.trust.mllpPort })),
         dataDir,
@@ -271,7 +282,7 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         tokens,
         pacs: orthancs
           ? [
-              `a real Orthanc per trust, seeded in ${(seedMs / 1000).toFixed(1)} s with 1 instance per series (header-only: instance counts are 1 per series)`,
+              `a real Orthanc per trust, seeded in ${(seedMs / 1000).toFixed(1)} s with up to ${DEMO_IMAGES_PER_SERIES} images per series (64×64 synthetic phantoms: instance counts are at most ${DEMO_IMAGES_PER_SERIES} per series)`,
               ...trusts.map((t, i) => `    ${t.code}: ${orthancs[i]!.dicomweb}  (storage ${join(dataDir, `orthanc-${t.code}`)})`),
             ].join('\n')
           : 'built-in DICOMweb simulator per trust (not a real PACS)',
@@ -293,4 +304,18 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/** `Study.viewerUrl` of the newest study with images at `trust`, through the gateway. */
+async function firstViewerUrl(gatewayUrl: string, token: string, trust: string): Promise<string | undefined> {
+  const res = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: 'query DemoViewerLink($t: [ID!]) { studies(first: 20, filter: { trusts: $t, statuses: [COMPLETED, PRELIMINARY, FINAL, AMENDED] }) { edges { node { viewerUrl } } } }',
+      variables: { t: [trust] },
+    }),
+  });
+  const body = (await res.json()) as { data?: { studies?: { edges?: Array<{ node?: { viewerUrl?: string | null } }> } } };
+  return body.data?.studies?.edges?.map((e) => e.node?.viewerUrl).find((u): u is string => typeof u === 'string');
 }

@@ -104,6 +104,18 @@ export const gatewayConfigSchema = z
       .min(16, 'must be at least 16 characters')
       .optional()
       .describe('HMAC secret for signing calls to trusts (each trust config has the same `gatewaySecret`); `trusts[].gatewaySecret` overrides it per trust.'),
+    dicomweb: z
+      .strictObject({
+        viewerTokenSecret: z
+          .string()
+          .min(32, 'must be at least 32 characters')
+          .optional()
+          .describe('HMAC key of viewer tokens (`Study.viewerUrl`, `Study.dicomweb`). Without it a random key is made at start: tokens die with the process, and replicas cannot share them.'),
+        viewerTokenTtlSec: int('a positive integer').positive('must be a positive integer').max(3600, 'must be at most 3600 (viewer tokens are short-lived)').default(600).describe('Lifetime of a viewer token, seconds. @default 600'),
+        timeoutMs: int('a positive integer').positive('must be a positive integer').default(30_000).describe('Idle deadline of a trust\'s DICOMweb answer (no byte for this long: 504, or the answer is cut), ms. @default 30000'),
+      })
+      .prefault({})
+      .describe('Images: `/dicom-web/{trust}/…` (QIDO-RS, WADO-RS through each trust) and the `/viewer`.'),
     capacity: z.unknown().optional().describe('Reserved.'),
   }, required('an object'));
 

@@ -20,7 +20,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { ErrorCode } from '../schema/index.ts';
-import { GATEWAY_ONLY_FIELDS } from './gateway-schema.ts';
+import { GATEWAY_FIELD_NEEDS, GATEWAY_ONLY_FIELDS } from './gateway-schema.ts';
 
 /**
  * Rebuilding the client's selection as a query for a trust. A trust has the same types as the
@@ -65,6 +65,7 @@ export function forwardedSelections(scope: SelectionScope, fieldNodes: readonly 
 /** Inlines fragments, strips gateway-only fields, adds the hidden `Trust` code. */
 export function inlineSelections(scope: SelectionScope, set: SelectionSetNode, type: GraphQLObjectType, inFragment = false): SelectionNode[] {
   const out: SelectionNode[] = [];
+  const needs = new Map<string, string>();
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
       const name = sel.name.value;
@@ -73,7 +74,10 @@ export function inlineSelections(scope: SelectionScope, set: SelectionSetNode, t
           extensions: { code: ErrorCode.BAD_USER_INPUT },
         });
       }
-      if (GATEWAY_ONLY_FIELDS.has(`${type.name}.${name}`)) continue;
+      if (GATEWAY_ONLY_FIELDS.has(`${type.name}.${name}`)) {
+        for (const need of GATEWAY_FIELD_NEEDS.get(`${type.name}.${name}`) ?? []) needs.set(need.alias, need.field);
+        continue;
+      }
       const def = type.getFields()[name];
       const inner = def ? getNamedType(def.type) : undefined;
       if (!sel.selectionSet || !inner || !isObjectType(inner)) {
@@ -101,6 +105,8 @@ export function inlineSelections(scope: SelectionScope, set: SelectionSetNode, t
     }
   }
   if (type.name === 'Trust' && !inFragment) out.push(field('code', { alias: `${HIDDEN_PREFIX}code` }));
+  // Hidden fields a stripped gateway-only field is answered from (e.g. Study.viewerUrl).
+  for (const [alias, name] of needs) out.push(field(name, { alias: `${HIDDEN_PREFIX}${alias}` }));
   return out;
 }
 

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { ViewerTokens } from './dicomweb/viewer-token.ts';
 import type { CallerIdentity } from '../schema/request-signature.ts';
 import type DataLoader from 'dataloader';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
@@ -18,6 +19,8 @@ export interface GatewayServices {
   ideHeaders?: Record<string, string>;
   /** The durable audit log of patient-data access. */
   audit?: AuditLog;
+  /** Issues and checks the short-lived viewer tokens of `Study.viewerUrl` / `Study.dicomweb`. */
+  viewerTokens?: ViewerTokens;
 }
 
 /** Per request: the services plus the request's loaders and its partial-result errors. */

@@ -8,6 +8,7 @@ import { resolvePatient } from './patient-merge.ts';
 import { HIDDEN_PREFIX } from './forward-selection.ts';
 import { resolveStudies } from './studies-query.ts';
 import { resolveCapacity } from './capacity/capacity-query.ts';
+import { resolveDicomweb, resolveViewerUrl } from './dicomweb/study-image-links.ts';
 import { pacsIndexOf } from './trust-pacs-index.ts';
 
 import { resolveWorklist } from './worklist-query.ts';
@@ -38,6 +39,10 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
       const merged = (source as Source)[MERGED] as MergedConnectionState | undefined;
       return merged ? merged.unavailableTrusts : aliasFieldResolver(source, args, ctx, info);
     },
+  },
+  Study: {
+    viewerUrl: resolveViewerUrl,
+    dicomweb: resolveDicomweb,
   },
   StudyEdge: {
     cursor: (source, args, ctx, info) => (source as Source)[EDGE_CURSOR] ?? aliasFieldResolver(source, args, ctx, info),

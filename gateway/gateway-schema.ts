@@ -1,6 +1,7 @@
 import { buildASTSchema, concatAST, parse, type GraphQLSchema, type GraphQLScalarType } from 'graphql';
 import { DateScalar, DateTimeScalar, networkSdl } from '../schema/index.ts';
 import { stripFederation } from './federation-sdl.ts';
+import { STUDY_IMAGE_NEEDS } from './dicomweb/study-image-links.ts';
 
 /**
  * Fields only the gateway answers (never forwarded to a trust): how the gateway sees each trust.
@@ -25,7 +26,16 @@ const GATEWAY_ONLY_SDL = /* GraphQL */ `
 `;
 
 /** `Type.field` pairs the gateway answers itself and strips from what it forwards. */
-export const GATEWAY_ONLY_FIELDS: ReadonlySet<string> = new Set(['Trust.status', 'Trust.lastError']);
+export const GATEWAY_ONLY_FIELDS: ReadonlySet<string> = new Set(['Trust.status', 'Trust.lastError', 'Study.viewerUrl', 'Study.dicomweb']);
+
+/**
+ * What the gateway asks a trust for in place of a gateway-only field: hidden fields
+ * (`__gw_<alias>: <field>`) its own resolver reads.
+ */
+export const GATEWAY_FIELD_NEEDS: ReadonlyMap<string, ReadonlyArray<{ alias: string; field: string }>> = new Map([
+  ['Study.viewerUrl', STUDY_IMAGE_NEEDS],
+  ['Study.dicomweb', STUDY_IMAGE_NEEDS],
+]);
 
 /** The network contract every trust implements, as a plain (non-federated) schema. */
 export function buildContractSchema(): GraphQLSchema {

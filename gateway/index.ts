@@ -11,6 +11,7 @@ import { TrustRegistry } from './trust-registry.ts';
 import { applyRolePolicy, callerRoles, readRolePolicy } from '../schema/role-policy.ts';
 import { networkSdl } from '../schema/index.ts';
 import { AuditLog } from '../audit/audit-log.ts';
+import { ViewerTokens } from './dicomweb/viewer-token.ts';
 import { assertLoopbackWhenUnauthenticated } from '../schema/loopback-guard.ts';
 import { serve, type RunningHttpServer } from '../schema/server-lifecycle.ts';
 
@@ -56,6 +57,7 @@ export async function createGateway(config: unknown, options: GatewayOptions = {
     audit,
     metrics,
     log,
+    viewerTokens: new ViewerTokens(parsed.dicomweb.viewerTokenTtlSec, parsed.dicomweb.viewerTokenSecret),
     ...(options.ideHeaders ? { ideHeaders: options.ideHeaders } : {}),
   });
   let http: RunningHttpServer;

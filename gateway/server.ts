@@ -12,6 +12,9 @@ import { createJwtVerifier } from './security/jwt-verifier.ts';
 import { useDisableIntrospection } from './security/use-disable-introspection.ts';
 import { useAudit } from '../audit/use-audit.ts';
 import { sendJson, type RequestHandler } from '../schema/server-lifecycle.ts';
+import { createDicomwebServer, dicomwebCrash } from './dicomweb/dicomweb-server.ts';
+import { GATEWAY_DICOMWEB_PREFIX } from './dicomweb/dicomweb-route.ts';
+import { serveViewer } from './dicomweb/viewer-assets.ts';
 
 /**
  * The gateway's HTTP surface: GraphQL on `/graphql` (POST and GET, graphql-yoga), `/healthz`
@@ -19,6 +22,9 @@ import { sendJson, type RequestHandler } from '../schema/server-lifecycle.ts';
  * (Prometheus text). Served by schema/server-lifecycle.ts.
  */
 export function createGatewayHandler(services: GatewayServices): RequestHandler {
+  // One verifier for GraphQL and DICOMweb (one JWKS cache).
+  const verify = services.config.auth ? createJwtVerifier(services.config.auth.jwt) : undefined;
+  const dicomweb = createDicomwebServer(services, verify);
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: services.schema,
     graphqlEndpoint: '/graphql',
@@ -43,7 +49,7 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
       // Refuse what is too big before anything is parsed or fanned out.
       useLimits({ ...services.config.limits, trusts: () => services.registry.all().length }),
       ...(services.config.auth
-        ? [useJwtAuth({ verify: createJwtVerifier(services.config.auth.jwt), onRefused: (reason) => services.log.info({ reason }, 'request refused: authentication') })]
+        ? [useJwtAuth({ verify: verify!, onRefused: (reason) => services.log.info({ reason }, 'request refused: authentication') })]
         : []),
       ...(services.config.introspection ? [] : [useDisableIntrospection()]),
       ...(services.audit ? [useAudit({ log: services.audit, where: 'gateway', logger: services.log })] : []),
@@ -56,6 +62,8 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'up' }, NO_STORE);
     if (req.method === 'GET' && path === '/metrics') return metrics(services, res);
+    if (path.startsWith(`${GATEWAY_DICOMWEB_PREFIX}/`)) return dicomweb(req, res).catch((err: unknown) => dicomwebCrash(services, res, err));
+    if (req.method === 'GET' && serveViewer(path, res)) return;
     return yoga(req, res);
   };
 }

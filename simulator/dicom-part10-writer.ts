@@ -11,12 +11,13 @@ import { deterministicUid, instanceUid } from './study-uid.ts';
 import type { SimSeries, SimStudy } from './sim-study.ts';
 
 /** Value Representations this writer encodes (PS3.5 §6.2). */
-export type WritableVr = 'CS' | 'DA' | 'IS' | 'LO' | 'OB' | 'PN' | 'SH' | 'SQ' | 'TM' | 'UI' | 'UL';
+export type WritableVr = 'CS' | 'DA' | 'DS' | 'IS' | 'LO' | 'OB' | 'OW' | 'PN' | 'SH' | 'SQ' | 'TM' | 'UI' | 'UL' | 'US';
 
 /** One data element; `tag` is `0xGGGGEEEE`. A multi-valued string is a `string[]` (PS3.5 §6.4). */
 export type DicomElement =
-  | { tag: number; vr: Exclude<WritableVr, 'OB' | 'SQ' | 'UL'>; value: string | readonly string[] }
-  | { tag: number; vr: 'OB'; value: Uint8Array }
+  | { tag: number; vr: Exclude<WritableVr, 'OB' | 'OW' | 'SQ' | 'UL' | 'US'>; value: string | readonly string[] }
+  | { tag: number; vr: 'OB' | 'OW'; value: Uint8Array }
+  | { tag: number; vr: 'US'; value: number }
   | { tag: number; vr: 'UL'; value: number }
   | { tag: number; vr: 'SQ'; value: readonly (readonly DicomElement[])[] };
 
@@ -38,7 +39,7 @@ const LONG_LENGTH_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV',
 const UID_PATTERN = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
 
 /** Maximum lengths in characters for the string VRs we write (PS3.5 §6.2, Table 6.2-1). */
-const MAX_LENGTH: Partial<Record<WritableVr, number>> = { CS: 16, DA: 8, IS: 12, LO: 64, SH: 16, TM: 14, UI: 64 };
+const MAX_LENGTH: Partial<Record<WritableVr, number>> = { CS: 16, DA: 8, DS: 16, IS: 12, LO: 64, SH: 16, TM: 14, UI: 64 };
 
 function formatTag(tag: number): string {
   return `(${(tag >>> 16).toString(16).padStart(4, '0')},${(tag & 0xffff).toString(16).padStart(4, '0')})`.toUpperCase();
@@ -64,8 +65,16 @@ function valueBytes(el: DicomElement): Buffer {
       b.writeUInt32LE(el.value);
       return b;
     }
+    case 'US': {
+      const b = Buffer.alloc(2);
+      b.writeUInt16LE(el.value);
+      return b;
+    }
     case 'OB':
-      return el.value.length % 2 === 0 ? Buffer.from(el.value) : Buffer.concat([el.value, Buffer.from([0])]);
+    case 'OW':
+      // OW is 16-bit words, little endian here (PS3.5 §A.2): callers give the bytes as stored.
+      if (el.vr === 'OW' && el.value.length % 2 !== 0) throw new Error(`${formatTag(el.tag)} OW value has an odd number of bytes`);
+      return el.value.length % 2 === 0 ? Buffer.from(el.value.buffer, el.value.byteOffset, el.value.byteLength) : Buffer.concat([el.value, Buffer.from([0])]);
     case 'SQ':
       return sequenceBytes(el.value);
     default: {
@@ -147,7 +156,7 @@ export function writeDicomPart10(dataSet: readonly DicomElement[]): Buffer {
 }
 
 /** A string element, or nothing when the value is empty (an absent Type 3 attribute). */
-function text(tag: number, vr: Exclude<WritableVr, 'OB' | 'SQ' | 'UL'>, value: string | number | null | undefined): DicomElement[] {
+function text(tag: number, vr: Exclude<WritableVr, 'OB' | 'OW' | 'SQ' | 'UL' | 'US'>, value: string | number | null | undefined): DicomElement[] {
   if (value === null || value === undefined || value === '') return [];
   return [{ tag, vr, value: String(value) }];
 }

@@ -1,17 +1,18 @@
 /**
  * A real Orthanc (1.10, DICOMweb plugin) as a simulated trust's PACS: loopback only, a free HTTP
- * port, storage kept in `storageDir` between runs, seeded from the simulated world with header-only
- * Part 10 files (dicom-part10-writer.ts) over the REST API (`POST /instances`).
+ * port, storage kept in `storageDir` between runs, seeded from the simulated world with Part 10
+ * files carrying small real images (synthetic-image.ts: 64 × 64 MONOCHROME2 phantoms) over the
+ * REST API (`POST /instances`).
  *
- * ONE instance per series: the world's series hold up to a few hundred instances each, and a
- * demo must be ready in 30 s on two cores, so only instance 1 of each series is stored. Through
- * this PACS, NumberOfSeriesRelatedInstances (0020,1209) is 1 and NumberOfStudyRelatedInstances
- * (0020,1208) is the series count; the demo banner says so.
+ * A FEW instances per series (`instancesPerSeries`, default 1): the world's series hold up to a
+ * few hundred instances each, and a demo must be ready in 30 s on two cores, so only instances
+ * 1…k of each series are stored. Through this PACS, NumberOfSeriesRelatedInstances (0020,1209) is
+ * at most k; the demo banner says so.
  */
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { resolve } from 'node:path';
-import { simInstanceFile } from './dicom-part10-writer.ts';
+import { simImageFile } from './synthetic-image.ts';
 import { startOrthancProcess } from './orthanc-process.ts';
 import type { SimStudy } from './sim-study.ts';
 
@@ -29,6 +30,8 @@ export interface OrthancPacsOptions {
   concurrency?: number;
   /** Orthanc's `Name` (shown at `/system`). @default 'imaging-network-pacs' */
   name?: string;
+  /** Instances 1…k stored per series (fewer when the series has fewer). @default 1 */
+  instancesPerSeries?: number;
 }
 
 export interface SeedingReport {
@@ -46,7 +49,7 @@ export interface OrthancPacs {
   port: number;
   /** What seeding at start did. */
   seeding: SeedingReport;
-  /** Stores instance 1 of every series not stored yet (e.g. studies the live feed performed). */
+  /** Stores instances 1…k of every series not stored yet (e.g. studies the live feed performed). */
   addStudies(studies: readonly SimStudy[]): Promise<void>;
   /** Stops Orthanc; its storage stays. */
   close(): Promise<void>;
@@ -102,13 +105,15 @@ async function storedSeries(agent: http.Agent, port: number): Promise<Set<string
 
 /**
  * Starts a real Orthanc on a free loopback port with its storage in `storageDir`, and stores
- * instance 1 of every series of `studies` that it does not hold yet. Resolves when seeding is
+ * instances 1…k of every series of `studies` that it does not hold yet. Resolves when seeding is
  * done.
  */
 export async function startOrthancPacs(opts: OrthancPacsOptions): Promise<OrthancPacs> {
   const storageDir = resolve(opts.storageDir);
   mkdirSync(storageDir, { recursive: true });
   const concurrency = opts.concurrency ?? 8;
+  const perSeries = opts.instancesPerSeries ?? 1;
+  if (!Number.isInteger(perSeries) || perSeries < 1) throw new Error(`instancesPerSeries must be a positive integer; got ${perSeries}`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer; got ${concurrency}`);
   // Keep-alive: one TCP connection per upload lane for the whole seeding.
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -136,10 +141,13 @@ export async function startOrthancPacs(opts: OrthancPacsOptions): Promise<Orthan
         onProgress?.(++done, total);
         return;
       }
-      const body = await request(agent, port, 'POST', '/instances', simInstanceFile(study, series, 1));
-      // Orthanc answers 200 with Status Success or AlreadyStored (OverwriteInstances false).
-      const status = (JSON.parse(body) as { Status?: string }).Status;
-      if (status !== 'Success' && status !== 'AlreadyStored') throw new Error(`Orthanc did not store ${study.accessionNumber} series ${series.seriesNumber}: ${body.slice(0, 300)}`);
+      const count = Math.max(1, Math.min(perSeries, series.instanceCount));
+      for (let n = 1; n <= count; n++) {
+        const body = await request(agent, port, 'POST', '/instances', simImageFile(study, series, n, count));
+        // Orthanc answers 200 with Status Success or AlreadyStored (OverwriteInstances false).
+        const status = (JSON.parse(body) as { Status?: string }).Status;
+        if (status !== 'Success' && status !== 'AlreadyStored') throw new Error(`Orthanc did not store ${study.accessionNumber} series ${series.seriesNumber}: ${body.slice(0, 300)}`);
+      }
       known.add(series.seriesInstanceUid);
       onProgress?.(++done, total);
     });

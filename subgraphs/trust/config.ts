@@ -86,7 +86,7 @@ export const trustConfigSchema = z
         publicUrl: z
           .url()
           .optional()
-          .describe('DICOMweb root as viewers reach it (for `Study.dicomweb`). @default pacs.dicomweb'),
+          .describe('Another root under which the PACS may name itself in its answers (e.g. behind a proxy); the pass-through rewrites it to the gateway\'s like `pacs.dicomweb`. Never shown to clients: `Study.dicomweb` is answered by the gateway.'),
         auth: z
           .discriminatedUnion('type', [
             z.strictObject({ type: z.literal('basic'), username: z.string(), password: z.string() }),

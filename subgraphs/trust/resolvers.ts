@@ -14,6 +14,7 @@ import {
   type PatientView,
 } from './patient-view.ts';
 import { studyLinks } from './pacs/dicomweb-links.ts';
+import { DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
 import { currentReport } from './store/current-report.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
 import { pageMayBeIncomplete } from './pacs/pacs-index-status.ts';
@@ -116,7 +117,7 @@ export const resolvers = {
     name: (t: { code: string; name?: string }, _: unknown, ctx: TrustContext) => t.name ?? ctx.config.name,
     pacsIndex: (t: { code: string }, _: unknown, ctx: TrustContext) => {
       if (t.code !== ctx.config.code) return null;
-      const { complete: _complete, ...status } = ctx.pacsIndex();
+      const { complete: _complete, ...status } = ctx.pacsIndex({ fresh: true });
       return status;
     },
   },
@@ -152,8 +153,10 @@ export const resolvers = {
     // From the synced copy of the PACS study (the index), never a live call: a study the PACS
     // has not reported has no image count yet.
     imageCount: (s: StudyView) => s.pacs?.imageCount ?? null,
-    dicomweb: (s: StudyView, _: unknown, ctx: TrustContext) =>
-      s.pacs ? studyLinks(ctx.config.pacs.publicUrl ?? ctx.config.pacs.dicomweb, s.pacs.studyInstanceUid) : null,
+    // The trust's own DICOMweb pass-through (signed, like /graphql), never the PACS's address:
+    // the gateway answers this field with its own URLs and a viewer token (issue 13).
+    dicomweb: (s: StudyView, _: unknown, ctx: TrustContext & { request?: Request }) =>
+      s.pacs ? studyLinks(`${new URL(ctx.request?.url ?? 'http://localhost/').origin}${DICOMWEB_PREFIX}`, s.pacs.studyInstanceUid) : null,
     ...reportingResolvers.Study,
   },
   Series: {

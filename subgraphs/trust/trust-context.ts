@@ -17,8 +17,11 @@ export interface TrustContext extends PartialErrorSink {
   /** QIDO-RS study search, shared among identical searches in flight (pacs/in-flight-searches.ts). */
   searchPacs: (search: StudySearch) => Promise<PacsStudy[]>;
   log: Logger;
-  /** The study index's completeness and freshness now (Trust.pacsIndex, INDEX_INCOMPLETE). */
-  pacsIndex: () => PacsIndexStatus;
+  /**
+   * The study index's completeness and freshness now (Trust.pacsIndex, INDEX_INCOMPLETE);
+   * `fresh` re-counts the index rows (one COUNT) instead of the count of the last sync step.
+   */
+  pacsIndex: (opts?: { fresh?: boolean }) => PacsIndexStatus;
   pacsLoaders: ReturnType<typeof createPacsLoaders>;
   /** RIS patients by internal id: one store call per request, however many studies. */
   patients: DataLoader<number, RisPatientRow | undefined>;
@@ -34,7 +37,7 @@ export function createTrustContext(base: {
   pacs: DicomWebClient;
   searchPacs: (search: StudySearch) => Promise<PacsStudy[]>;
   log: Logger;
-  pacsIndex: () => PacsIndexStatus;
+  pacsIndex: (opts?: { fresh?: boolean }) => PacsIndexStatus;
 }): TrustContext {
   const { store } = base;
   return {

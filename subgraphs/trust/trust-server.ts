@@ -18,6 +18,7 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+import { createDicomwebPassThrough, DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
 import { PacsSync } from './pacs/pacs-sync.ts';
 import { PacsIndexMetrics, usePacsIndexMetrics } from './pacs/pacs-index-metrics.ts';
 import { watchOrthancChanges } from './pacs/orthanc-changes.ts';
@@ -75,8 +76,8 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     metrics.syncStudies.inc({ trust: config.code, kind: step.kind }, step.studies);
     if (!step.ok) metrics.syncFailures.inc({ trust: config.code });
   } });
-  const pacsIndex = () => sync.status();
-  const metrics = new PacsIndexMetrics(config.code, pacsIndex);
+  const pacsIndex = (opts?: { fresh?: boolean }) => (opts?.fresh ? sync.currentStatus() : sync.status());
+  const metrics = new PacsIndexMetrics(config.code, () => sync.currentStatus());
   // A small PACS is indexed before the trust says ready; a large one keeps filling behind.
   await sync.fillFor(config.pacs.sync.startupWaitMs);
   sync.start();
@@ -136,9 +137,23 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     ],
   });
 
+  // DICOMweb pass-through (issue 13): signed like /graphql, PACS credentials stay here.
+  const dicomweb = createDicomwebPassThrough({
+    trust: config.code,
+    pacsRoot: config.pacs.dicomweb,
+    ...(config.pacs.publicUrl ? { pacsPublicRoot: config.pacs.publicUrl } : {}),
+    ...(config.pacs.auth ? { auth: config.pacs.auth } : {}),
+    timeoutMs: config.pacs.timeoutMs,
+    ...(config.gatewaySecret ? { secret: config.gatewaySecret } : {}),
+    audit,
+    log,
+  });
   // Keep-alive longer than typical client pools' idle time, so pooled sockets are not cut mid-use;
   // requests in flight finish within the PACS deadline: drain for that long, and a second more.
-  const http = await serve(yoga, { host: config.http.host, port: config.http.port, keepAliveTimeoutMs: 65_000, drainMs: config.pacs.timeoutMs + 1_000 });
+  const http = await serve(
+    (req, res) => (req.url?.startsWith(`${DICOMWEB_PREFIX}/`) ? dicomweb(req, res) : yoga(req, res)),
+    { host: config.http.host, port: config.http.port, keepAliveTimeoutMs: 65_000, drainMs: config.pacs.timeoutMs + 1_000 },
+  );
   const port = http.port;
   reporting.start();
   ready = true;

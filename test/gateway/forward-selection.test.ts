@@ -58,6 +58,13 @@ describe('forward-selection', () => {
     expect(out.query).toBe(normal('{ __gw_root: studies { unavailableTrusts { __gw_code: code } } }'));
   });
 
+  it('answers Study.viewerUrl and Study.dicomweb itself: strips them and asks for the hidden id, UID and image count once', () => {
+    const out = forward('{ studies { edges { node { description viewerUrl dicomweb { studyUrl } } } } }');
+    expect(out.query).toBe(
+      normal('{ __gw_root: studies { edges { node { description __gw_studyId: id __gw_studyInstanceUid: studyInstanceUid __gw_imageCount: imageCount } } } }'),
+    );
+  });
+
   it('refuses client response keys in the gateway reserved prefix', () => {
     expect(() => forward('{ studies { __gw_edges: edges { cursor } } }')).toThrow(/reserved/);
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { gql, runCli, type RunningChild } from '../helpers/child-process.ts';
+import { orthancInstalled } from '../../simulator/orthanc-pacs.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 if (!CHROMIUM && process.env['CI'] === 'true') throw new Error('chromium is not installed (apt-get install chromium): the browser test cannot run under CI');
@@ -71,12 +72,12 @@ describe('imaging-network demo', () => {
     expect(res.errors?.every((e) => e.extensions?.['code'] === 'FORBIDDEN')).toBe(true);
   });
 
-  it('lets the radiologist token report a study of another trust, and that trust\'s RIS receives the ORU', async () => {
+  it('lets RXA\'s radiologist report a study of RH8, and RH8\'s RIS receives the ORU in its dialect', async () => {
     const radiologist = /RADIOLOGIST_TOKEN=(\S+)/.exec(demo.output())![1]!;
     const auth = { authorization: `Bearer ${radiologist}` };
     const list = await gql<{ worklist: { edges: Array<{ node: { id: string; trust: { code: string } } }> } }>(
       url,
-      '{ worklist(first: 20, filter: { trusts: ["RXA"], claimed: false }) { edges { node { id trust { code } } } } }',
+      '{ worklist(first: 20, filter: { trusts: ["RH8"], claimed: false }) { edges { node { id trust { code } } } } }',
       undefined,
       auth,
     );
@@ -84,7 +85,7 @@ describe('imaging-network demo', () => {
     const id = list.data!.worklist.edges[0]!.node.id;
     const claim = await gql(url, 'mutation($id: ID!) { claimStudy(id: $id) { claimedBy { gmcNumber trust { code } } } }', { id }, auth);
     expect(claim.errors).toBeUndefined();
-    expect(claim.data).toEqual({ claimStudy: { claimedBy: { gmcNumber: '7000001', trust: { code: 'RH8' } } } });
+    expect(claim.data).toEqual({ claimStudy: { claimedBy: { gmcNumber: '7000001', trust: { code: 'RXA' } } } });
     const report = await gql<{ submitReport: { delivery: { messageControlId: string } } }>(
       url,
       'mutation($id: ID!) { submitReport(studyId: $id, report: { text: "No acute abnormality.", status: FINAL }) { delivery { messageControlId } } }',
@@ -94,7 +95,7 @@ describe('imaging-network demo', () => {
     expect(report.errors).toBeUndefined();
     const controlId = report.data!.submitReport.delivery.messageControlId;
     const line = await waitForLine(demo, new RegExp(`RIS (\\w+) received a report from the network: ORU\\^R01 MSH-10 ${controlId}, HL7 ([\\d.]+), OBR-25 F, reporter GMC 7000001`), 30_000);
-    expect([line[1], line[2]]).toEqual(['RXA', '2.3']);
+    expect([line[1], line[2]]).toEqual(['RH8', '2.4']);
   });
 
   it.skipIf(!CHROMIUM)('runs a query in the browser IDE (headless Chromium)', async () => {
@@ -117,6 +118,24 @@ describe('imaging-network demo', () => {
       await browser?.close();
     }
   }, 90_000);
+
+  // Images need the demo's real Orthanc (the built-in simulator answers QIDO-RS only).
+  it.skipIf(!orthancInstalled() && process.env['CI'] !== 'true')('prints a viewer link whose study opens through the gateway without a header', async () => {
+    const link = /Viewer \(a study of another trust[^\n]*\n\s+(\S+)/.exec(demo.output())?.[1];
+    expect(link).toBeDefined();
+    const viewer = new URL(link!);
+    expect(viewer.origin).toBe(new URL(url).origin);
+    expect((await fetch(viewer)).status).toBe(200);
+    const root = `${viewer.origin}/dicom-web/${viewer.searchParams.get('trust')}/token/${viewer.searchParams.get('token')}/studies/${viewer.searchParams.get('study')}`;
+    const series = (await (await fetch(`${root}/series`, { headers: { accept: 'application/dicom+json' } })).json()) as Array<Record<string, { Value?: string[] }>>;
+    expect(series.length).toBeGreaterThan(0);
+    const seriesUid = series[0]!['0020000E']!.Value![0]!;
+    const instances = (await (await fetch(`${root}/series/${seriesUid}/instances`)).json()) as Array<Record<string, { Value?: string[] }>>;
+    const rendered = await fetch(`${root}/series/${seriesUid}/instances/${instances[0]!['00080018']!.Value![0]}/rendered`, { headers: { accept: 'image/png' } });
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers.get('content-type')).toBe('image/png');
+    expect((await rendered.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
 
   it('stops cleanly on Ctrl-C, leaving nothing listening', async () => {
     const code = await demo.stop('SIGINT');

@@ -103,6 +103,16 @@ export class PacsSync {
     return status;
   }
 
+  /**
+   * `status()` with the row count read from the store now: RIS orders join the index between
+   * sync steps, and `Trust.pacsIndex.indexedStudies` must not lag them. One COUNT per call, so
+   * it serves the `pacsIndex` field and metric scrapes, not the per-page completeness check.
+   */
+  currentStatus(): PacsIndexStatus {
+    this.#indexed = this.#o.index.indexedStudies();
+    return this.status();
+  }
+
   /** QIDO-RS requests made so far. */
   get requests(): number {
     return this.#requests;
