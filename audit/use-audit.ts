@@ -4,6 +4,7 @@ import { ErrorCode } from '../schema/error-codes.ts';
 import type { CallerIdentity } from '../schema/request-signature.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
 import { patientDataAccesses } from './patient-data-accesses.ts';
+import { auditAlias, usesAlias, withAuditIds, withoutHiddenKeys } from './audit-selection.ts';
 
 /** What a failed audit write is told; never patient data. */
 export interface AuditFailureLogger {
@@ -23,25 +24,34 @@ export interface AuditOptions {
 
 /**
  * Records every patient and study a response discloses (audit/patient-data-accesses.ts), after
- * execution and before the response leaves. No audit, no data: when the entry cannot be written
- * the response is replaced by an INTERNAL_SERVER_ERROR, so nothing is disclosed unrecorded.
+ * execution and before the response leaves, whatever the client selected: each study is named by
+ * a hidden id added before execution and removed from the response (audit/audit-selection.ts).
+ * No audit, no data: when the entry cannot be written the response is replaced by an
+ * INTERNAL_SERVER_ERROR, so nothing is disclosed unrecorded.
  */
 export function useAudit(options: AuditOptions): Plugin {
   const callerOf = options.caller ?? ((context: unknown) => (context as { caller?: CallerIdentity }).caller);
   const now = options.now ?? (() => new Date());
-  /** Audits one result (a query's, or one subscription event); withholds it when the entry cannot be written. */
-  const audit = async (
+  /**
+   * Shows the result without the hidden ids, then records what it disclosed; when the entry cannot
+   * be written the result is replaced: no audit, no data.
+   */
+  const record = async (
     args: { schema: Parameters<typeof patientDataAccesses>[0]['schema']; document: DocumentNode; operationName?: string | null | undefined; variableValues?: Record<string, unknown> | null | undefined; contextValue: unknown },
-    result: ExecutionResult,
+    document: DocumentNode,
+    alias: string,
+    r: ExecutionResult,
     setResult: (r: ExecutionResult) => void,
   ): Promise<void> => {
-    if (!result.data) return;
+    if (!r.data) return;
+    const data = withoutHiddenKeys(r.data, alias) as ExecutionResult['data'];
+    setResult({ ...r, data });
     const accesses = patientDataAccesses({
       schema: args.schema,
-      document: args.document,
+      document,
       operationName: args.operationName ?? null,
       variables: args.variableValues ?? {},
-      data: result.data,
+      data: r.data,
       ...(options.where === 'gateway' ? {} : { defaultTrust: options.where }),
     });
     if (accesses.length === 0) return;
@@ -67,21 +77,37 @@ export function useAudit(options: AuditOptions): Plugin {
     }
   };
   return {
-    onExecute({ args }) {
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
+      const alias = auditAlias(options.where);
+      // A client's own field under the hidden key would be recorded as the study id and then
+      // removed: the key is reserved.
+      if (usesAlias(args.document, alias)) {
+        setResultAndStopExecution({ errors: [new GraphQLError(`The response key ${alias} is reserved`, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] });
+        return undefined;
+      }
+      const document = withAuditIds(args.document, args.schema, alias);
+      setExecuteFn((a) => executeFn({ ...a, document }));
       return {
         async onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in Object(result)) return;
-          await audit(args, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+          await record(args, document, alias, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
         },
       };
     },
     // Subscriptions (worklistChanged): every event is audited like a query's answer, before it is sent.
-    onSubscribe({ args }) {
+    onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
+      const alias = auditAlias(options.where);
+      if (usesAlias(args.document, alias)) {
+        setResultAndStopExecution({ errors: [new GraphQLError(`The response key ${alias} is reserved`, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] });
+        return undefined;
+      }
+      const document = withAuditIds(args.document, args.schema, alias);
+      setSubscribeFn((a) => subscribeFn({ ...a, document }));
       return {
         onSubscribeResult() {
           return {
             async onNext({ result, setResult }) {
-              await audit(args, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+              await record(args, document, alias, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
             },
           };
         },

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { builtInProfile, generateHistory } from '../simulator/index.ts';
+import { builtInProfile, generateHistory, trustHl7Config } from '../simulator/index.ts';
 import { MllpClient } from '../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { ackCode, countAckCodes } from './ack-code.ts';
 import { startChildServer, type ChildServer } from './child-server.ts';
@@ -57,6 +57,7 @@ export async function startSimulatedTrust(options: SimulatedTrustOptions): Promi
       mllp: { port: 0 },
       pacs: { dicomweb: pacsProxy ? `${pacsProxy.url}/dicom-web` : pacs.ready.url },
       store: { sqlite: join(options.dir, `${profile.code}.db`) },
+      hl7: trustHl7Config(profile),
       timezone: profile.timezone,
       logLevel: 'warn',
     };

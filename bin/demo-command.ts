@@ -12,6 +12,7 @@ import {
   createLiveFeed,
   generateHistory,
   startDicomwebSimulator,
+  trustHl7Config,
   type SimMessage,
   type SimStudy,
 } from '../simulator/index.ts';
@@ -192,12 +193,8 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         mllp: { port: gatewayPort === 0 ? 0 : 2575 + i, outbound: { port: ris.port } },
         pacs: { dicomweb: pacsUrl },
         store: { sqlite: join(dataDir, `${profile.code}.db`) },
-        hl7: {
-          timezone: profile.timezone,
-          version: profile.dialect.version,
-          reportText: profile.dialect.reportValueType,
-          nhsNumberIn: profile.dialect.nhsNumberIn,
-        },
+        // The trust's dialect, also for what it writes back to its RIS (ORU^R01).
+        hl7: { ...trustHl7Config(profile), version: profile.dialect.version, reportText: profile.dialect.reportValueType, nhsNumberIn: profile.dialect.nhsNumberIn },
         gatewaySecret: state.gatewaySecret,
         audit: { sqlite: join(dataDir, `${profile.code}-audit.db`) },
         logLevel: 'warn',
@@ -231,11 +228,16 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
       http: { port: gatewayPort },
       trusts: trusts.map((t) => ({ code: t.code, name: t.name, url: t.trust.url })),
       gatewaySecret: state.gatewaySecret,
-      auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE } },
+      // The printed development tokens live 30 days (a demo left running keeps working); the
+      // demo listens on loopback only, so it allows that lifetime explicitly (default 12 h).
+      auth: { jwt: { secret: state.jwtSecret, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, maxTokenAgeSeconds: 30 * 86_400 } },
       audit: { sqlite: join(dataDir, 'gateway-audit.db') },
       // Viewer links live an hour in the demo (the banner prints one); the default is 10 minutes.
       dicomweb: { viewerTokenTtlSec: 3600 },
       logLevel: 'warn',
+      // The demo is for exploring: the IDE and introspection are on here only (off by default).
+      ide: true,
+      introspection: true,
     });
     const tokens = {
       clinician: await devToken(state.jwtSecret, 'clinician'),

@@ -23,7 +23,7 @@ export async function runReindex(args: string[]): Promise<number> {
   const { PacsSync } = await import('../subgraphs/trust/pacs/pacs-sync.ts');
   const { addDays } = await import('../subgraphs/trust/pacs/study-date-windows.ts');
 
-  const store = openTrustStore(config.store.sqlite);
+  const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber });
   try {
     const previous = store.readSyncState();
     const orders = store.counts().orders;

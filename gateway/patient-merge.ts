@@ -9,7 +9,9 @@ import {
   type SelectionNode,
 } from 'graphql';
 import { badUserInput, checkNhsNumber, describeNhsNumberProblem, type StudySortKey } from '../schema/index.ts';
+import { gatewayObject } from './alias-field-resolver.ts';
 import { fanOut } from './fan-out.ts';
+import { mergePatientConflicts } from './patient-conflicts.ts';
 import { HIDDEN_PREFIX, buildOperation, field, forwardedSelections, variable, variableDefinition } from './forward-selection.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { STUDY_ORDER, hiddenConnectionSelections, mergeConnections, readTrustPage, responseKeysOf, type TrustConnection } from './merged-connection.ts';
@@ -19,6 +21,13 @@ import { ROOT_KEY, rootReader } from './root-answer.ts';
 import { fieldErrorOf, keepFieldError } from './trust-answer.ts';
 import { checkOutcomes, checkParts } from './trust-outcomes.ts';
 import type { TrustEntry } from './trust-registry.ts';
+
+/** What each trust is asked for so the gateway can say where trusts disagree (Patient.conflicts). */
+const CONFLICT_SELECTIONS: readonly SelectionNode[] = [
+  field('birthDate', { alias: `${HIDDEN_PREFIX}cfBirthDate` }),
+  field('sex', { alias: `${HIDDEN_PREFIX}cfSex` }),
+  field('conflicts', { alias: `${HIDDEN_PREFIX}cfOwn`, selections: [field('field'), field('values')] }),
+];
 
 /** One `Patient.studies` response key: its page arguments and its rewritten selections. */
 interface StudiesPlan {
@@ -36,6 +45,8 @@ interface StudiesPlan {
  *
  * Merge rules (response key by response key):
  * - `identifiers`: every trust's identifiers, concatenated in config order, duplicates removed.
+ * - `conflicts`: computed here (patient-conflicts.ts) from every trust's date of birth and sex and
+ *   each trust's own record conflicts, asked for under hidden keys: trusts that disagree are named.
  * - `studies`: a merged page across trusts, exactly like `Query.studies` (per-trust positions in
  *   the gateway cursor).
  * - demographics (`nhsNumber`, `name`, `birthDate`, `sex`) and anything else: the value of the
@@ -50,6 +61,8 @@ export const resolvePatient: GraphQLFieldResolver<unknown, GatewayContext, { nhs
   const patientType = ctx.schema.getType('Patient') as GraphQLObjectType;
   const plans = new Map<string, StudiesPlan>();
   const selections = planStudies(forwardedSelections({ schema: ctx.schema, fragments: info.fragments }, info.fieldNodes, patientType), patientType, info, ctx, plans);
+  // Patient.conflicts is computed here from every trust's values (patient-conflicts.ts).
+  if ([...fieldKeys(selections).values()].includes('conflicts')) selections.push(...CONFLICT_SELECTIONS);
   const root = field('patient', { alias: ROOT_KEY, args: { nhsNumber: variable(`${HIDDEN_PREFIX}nhs`) }, selections });
   const definitions = [variableDefinition(`${HIDDEN_PREFIX}nhs`, 'String!')];
   for (const p of plans.values()) definitions.push(variableDefinition(p.firstVar, 'Int'), variableDefinition(p.afterVar, 'String'));
@@ -120,12 +133,18 @@ function mergePatients(
   plans: ReadonlyMap<string, StudiesPlan>,
   unavailable: readonly TrustEntry[],
 ): Record<string | symbol, unknown> {
-  const merged: Record<string | symbol, unknown> = {};
+  const merged: Record<string | symbol, unknown> = Object.create(null); // keys are client aliases (finding 12)
   for (const [key, fieldName] of keys) {
     if (key.startsWith(HIDDEN_PREFIX)) continue;
     const plan = plans.get(key);
     if (fieldName === 'studies' && plan) {
       merged[key] = mergeStudies(ctx, found, plan, unavailable);
+    } else if (fieldName === 'conflicts') {
+      merged[key] = mergePatientConflicts(found.map(({ trust, patient }) => ({
+        trust,
+        values: { birthDate: patient[`${HIDDEN_PREFIX}cfBirthDate`], sex: patient[`${HIDDEN_PREFIX}cfSex`] },
+        conflicts: Array.isArray(patient[`${HIDDEN_PREFIX}cfOwn`]) ? (patient[`${HIDDEN_PREFIX}cfOwn`] as { field?: unknown; values?: unknown }[]) : [],
+      }))).map((c) => gatewayObject({ field: c.field, values: c.values, trusts: c.trusts.map((code) => gatewayObject({ code })) }));
     } else if (fieldName === 'identifiers') {
       const seen = new Set<string>();
       merged[key] = found.flatMap(({ patient }) => (Array.isArray(patient[key]) ? (patient[key] as unknown[]) : [])).filter((id) => {

@@ -1,5 +1,5 @@
 import { historyPlans } from './history-plans.ts';
-import { pacsStudyOf } from './pacs-study.ts';
+import { pacsStudiesOf } from './pacs-study.ts';
 import type { SimMessage } from './sim-message.ts';
 import type { SimStudy } from './sim-study.ts';
 import type { SimTrustProfile } from './sim-trust-profile.ts';
@@ -60,12 +60,13 @@ export function resolveHistory(profile: SimTrustProfile, options: HistoryOptions
  */
 export function generateHistory(profile: SimTrustProfile, options: HistoryOptions): SimHistory {
   const { past } = resolveHistory(profile, options);
+  const nowMs = toMillis(options.now);
   const writer = new TrustMessageWriter(profile);
   const messages: SimMessage[] = [];
   const studies: SimStudy[] = [];
   for (const event of past) {
     messages.push(...writer.write(event));
-    if (event.kind === 'completed') studies.push(pacsStudyOf(profile, event.plan));
+    if (event.kind === 'completed') studies.push(...pacsStudiesOf(profile, event.plan, nowMs));
   }
   return { messages, studies };
 }

@@ -1,3 +1,4 @@
+import { chiNumberOf } from './chi-number.ts';
 import { formatHl7Date, formatHl7Time } from './hl7-time.ts';
 import type { Hl7FieldValue, Hl7TextBuilder } from './hl7-text-builder.ts';
 import type { SimMessageType } from './sim-message.ts';
@@ -50,7 +51,13 @@ export interface PidInput {
  */
 export function writePid(b: Hl7TextBuilder, profile: SimTrustProfile, input: PidInput): void {
   const { patient } = input;
-  const nhs = input.nhsNumberKnown ? [patient.nhsNumber, null, null, [...NHS_NUMBER_AUTHORITY], 'NH'] : null;
+  const chi = profile.dialect.nationalNumber === 'CHI';
+  // A CHI trust writes the patient's CHI number, typed NH with no authority (hard-cases.ts).
+  const nhs = !input.nhsNumberKnown
+    ? null
+    : chi
+      ? [chiNumberOf(patient.birthDate, patient.sex, patient.nhsNumber), null, null, null, 'NH']
+      : [patient.nhsNumber, null, null, [...NHS_NUMBER_AUTHORITY], 'NH'];
   const mrn = [input.mrn, null, null, profile.code, 'MR'];
   const pid2 = profile.dialect.nhsNumberIn === 'PID-2' ? nhs : null;
   const pid3 = profile.dialect.nhsNumberIn === 'PID-3' && nhs ? { repeat: [mrn, nhs] } : mrn;

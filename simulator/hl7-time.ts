@@ -50,6 +50,20 @@ export function formatHl7Time(ms: number, zone: string): string {
   return `${f.date}${f.time}${f.offset}`;
 }
 
+/**
+ * A time in a message body as a RIS that writes local wall-clock times does (`dialect.localTimes`):
+ * `YYYYMMDDHHMMSS` without an offset, which a receiver must read in the trust's zone for that
+ * time's own date (DOMAIN.md, "Time zones"), not with MSH-7's offset. A wall time that occurs
+ * twice (the autumn hour) keeps its offset: without one it cannot be read back to one instant.
+ */
+export function formatHl7BodyTime(ms: number, zone: string, localTimes: boolean): string {
+  const f = localFields(ms, zone);
+  if (!localTimes) return `${f.date}${f.time}${f.offset}`;
+  const second = Math.floor(ms / 1000) * 1000;
+  const ambiguous = zoneOffsetMinutes(second - 3_600_000, zone) !== zoneOffsetMinutes(second, zone) || zoneOffsetMinutes(second + 3_600_000, zone) !== zoneOffsetMinutes(second, zone);
+  return ambiguous ? `${f.date}${f.time}${f.offset}` : `${f.date}${f.time}`;
+}
+
 /** HL7 DT `YYYYMMDD` from an ISO date. */
 export function formatHl7Date(isoDate: string): string {
   return isoDate.replace(/-/g, '');

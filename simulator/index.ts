@@ -1,5 +1,5 @@
 export type { SimDialect, SimTrustProfile } from './sim-trust-profile.ts';
-export { BUILT_IN_PROFILES, RXA_PROFILE, RH8_PROFILE, RTH_PROFILE, builtInProfile, NHS_NUMBER_AUTHORITY } from './sim-trust-profile.ts';
+export { ALL_PROFILES, BUILT_IN_PROFILES, RXA_PROFILE, RH8_PROFILE, RTH_PROFILE, RXS_PROFILE, builtInProfile, NHS_NUMBER_AUTHORITY, trustHl7Config } from './sim-trust-profile.ts';
 export type { SimMessage, SimMessageType } from './sim-message.ts';
 export type { SimStudy, SimSeries } from './sim-study.ts';
 export { modalitiesInStudy, instanceCountOfStudy } from './sim-study.ts';

@@ -1,5 +1,5 @@
 import { resolveHistory, toMillis } from './generate-history.ts';
-import { pacsStudyOf } from './pacs-study.ts';
+import { pacsStudiesOf } from './pacs-study.ts';
 import { randomFor } from './seeded-random.ts';
 import type { SimMessage } from './sim-message.ts';
 import type { SimStudy } from './sim-study.ts';
@@ -86,7 +86,7 @@ export function createLiveFeed(profile: SimTrustProfile, options: LiveFeedOption
     while (pending.length > 0 && (pending[0] as StudyEvent).at <= until) {
       const event = pending.shift() as StudyEvent;
       batch.messages.push(...writer.write(event));
-      if (event.kind === 'completed') batch.studies.push(pacsStudyOf(profile, event.plan));
+      if (event.kind === 'completed') batch.studies.push(...pacsStudiesOf(profile, event.plan));
     }
     clock = until;
     return batch;

@@ -1,8 +1,8 @@
 import { writeMsh, writePid, writePv1, xcn } from './hl7-common-segments.ts';
-import { formatHl7Time } from './hl7-time.ts';
+import { formatHl7BodyTime } from './hl7-time.ts';
 import { Hl7TextBuilder, type Hl7FieldValue } from './hl7-text-builder.ts';
 import type { SimMessageType } from './sim-message.ts';
-import type { SimTrustProfile } from './sim-trust-profile.ts';
+import { priorityText, type SimTrustProfile } from './sim-trust-profile.ts';
 import type { StudyPlan } from './study-plan.ts';
 
 /** The order step a message announces: ORC-1 (table 0119) with ORC-5 (table 0038). */
@@ -43,18 +43,19 @@ export function buildOrderMessage(profile: SimTrustProfile, plan: StudyPlan, ste
   const b = new Hl7TextBuilder();
   const omi = profile.dialect.orders === 'OMI';
   const tz = profile.timezone;
-  const ts = (ms: number | undefined): string | null => (ms === undefined ? null : formatHl7Time(ms, tz));
+  const ts = (ms: number | undefined): string | null => (ms === undefined ? null : formatHl7BodyTime(ms, tz, profile.dialect.localTimes === true));
   const type = orderMessageType(profile);
   writeMsh(b, profile, { type, structure: omi ? 'OMI_O23' : 'ORM_O01', controlId, at });
   writePid(b, profile, { patient: plan.patient, mrn: plan.mrn, nhsNumberKnown: plan.nhsNumberKnown });
   writePv1(b, plan.patientClass, plan.referrer);
   const [control, status] = ORC[step];
   const booked = step !== 'new' && step !== 'cancelled' ? plan.appointmentAt : undefined;
-  const tq = omi ? null : ['', '', '', ts(booked), '', plan.priority];
+  const priority = priorityText(profile, plan.priority);
+  const tq = omi ? null : ['', '', '', ts(booked), '', priority];
   const placer = [plan.placerOrderNumber, 'EPR'];
   const filler = [plan.fillerOrderNumber, profile.sendingApplication];
   b.segment('ORC', [control, placer, filler, null, status, null, tq, null, ts(at), null, null, xcn(plan.referrer)]);
-  if (omi) b.segment('TQ1', ['1', null, null, null, null, null, ts(booked), null, [plan.priority]]);
+  if (omi) b.segment('TQ1', ['1', null, null, null, null, null, ts(booked), null, [priority]]);
   const started = step === 'in-progress' || step === 'completed' ? plan.startedAt : undefined;
   const { obr3, obr18 } = obrOrderNumbers(profile, plan);
   const proc = plan.procedure;

@@ -19,7 +19,8 @@ export function pacsStudyOf(profile: SimTrustProfile, plan: StudyPlan): SimStudy
     accessionNumber: plan.accessionNumber,
     patientId: plan.mrn,
     issuerOfPatientId: profile.code,
-    nhsNumber: plan.nhsNumberKnown ? p.nhsNumber : null,
+    // A CHI trust's modalities get no NHS number from its worklist (hl7-common-segments.ts).
+    nhsNumber: plan.nhsNumberKnown && profile.dialect.nationalNumber !== 'CHI' ? p.nhsNumber : null,
     patientName: [p.family, ...p.given.slice(0, 2)].join('^'),
     patientBirthDate: formatHl7Date(p.birthDate),
     patientSex: p.sex,
@@ -33,4 +34,17 @@ export function pacsStudyOf(profile: SimTrustProfile, plan: StudyPlan): SimStudy
     institutionName: profile.name,
     series: plan.series,
   };
+}
+
+/**
+ * Every PACS study a completed plan leaves: its own, and a re-scan under the same accession when
+ * the plan has one (hard-cases.ts) that was performed by `until`.
+ */
+export function pacsStudiesOf(profile: SimTrustProfile, plan: StudyPlan, until = Number.POSITIVE_INFINITY): SimStudy[] {
+  const out = [pacsStudyOf(profile, plan)];
+  const rescan = plan.rescan;
+  if (rescan && rescan.startedAt <= until) {
+    out.push(pacsStudyOf(profile, { ...plan, studyInstanceUid: rescan.studyInstanceUid, startedAt: rescan.startedAt, series: rescan.series }));
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { writeMsh, writePid, writePv1 } from './hl7-common-segments.ts';
-import { formatHl7Time } from './hl7-time.ts';
+import { formatHl7BodyTime } from './hl7-time.ts';
 import { Hl7TextBuilder, type Hl7FieldValue } from './hl7-text-builder.ts';
 import { obrOrderNumbers } from './order-message.ts';
 import type { SimTrustProfile } from './sim-trust-profile.ts';
@@ -14,10 +14,15 @@ import type { ReportVersion, StudyPlan } from './study-plan.ts';
  * The accession goes where the dialect's orders put it; an IPC-1 dialect has no IPC in ORU, so its
  * reports carry the accession in OBR-18 as well as the filler order number in OBR-3.
  */
-export function buildReportMessage(profile: SimTrustProfile, plan: StudyPlan, report: ReportVersion, controlId: string): string {
+export function buildReportMessage(
+  profile: SimTrustProfile,
+  plan: StudyPlan,
+  report: Omit<ReportVersion, 'status'> & { status: ReportVersion['status'] | 'X' },
+  controlId: string,
+): string {
   const b = new Hl7TextBuilder();
   const tz = profile.timezone;
-  const ts = (ms: number | undefined): string | null => (ms === undefined ? null : formatHl7Time(ms, tz));
+  const ts = (ms: number | undefined): string | null => (ms === undefined ? null : formatHl7BodyTime(ms, tz, profile.dialect.localTimes === true));
   writeMsh(b, profile, { type: 'ORU^R01', structure: 'ORU_R01', controlId, at: report.at });
   writePid(b, profile, { patient: plan.patient, mrn: plan.mrn, nhsNumberKnown: plan.nhsNumberKnown });
   writePv1(b, plan.patientClass, plan.referrer);

@@ -1,5 +1,5 @@
 import type { TlsOptions } from 'node:tls';
-import { buildAck, decodeHl7Bytes, Hl7Message } from '../subgraphs/trust/ris/hl7/index.ts';
+import { buildAck, decodeHl7Bytes, encodeHl7Text, Hl7Message } from '../subgraphs/trust/ris/hl7/index.ts';
 import { startMllpListener, type MllpListener } from '../subgraphs/trust/ris/mllp/mllp-listener.ts';
 
 /** One ORU the simulated RIS received and accepted. */
@@ -79,12 +79,12 @@ export async function startRisReceiver(options: RisReceiverOptions): Promise<Ris
       const seen = accepted.get(key);
       if (seen) {
         options.onReport?.(seen.oru, true);
-        return seen.ack;
+        return encodeHl7Text(seen.ack);
       }
       acks += 1;
       const code = options.answer?.() ?? 'AA';
       if (code !== 'AA') {
-        return buildAck(message, { code, controlId: `RIS${acks}`, text: 'simulated RIS refuses this result', errors: [{ code: 207, severity: 'E', text: 'simulated RIS refuses this result' }] });
+        return encodeHl7Text(buildAck(message, { code, controlId: `RIS${acks}`, text: 'simulated RIS refuses this result', errors: [{ code: 207, severity: 'E', text: 'simulated RIS refuses this result' }] }));
       }
       const ack = buildAck(message, { code: 'AA', controlId: `RIS${acks}` });
       const oru: ReceivedOru = {
@@ -103,7 +103,7 @@ export async function startRisReceiver(options: RisReceiverOptions): Promise<Ris
       };
       accepted.set(key, { oru, ack });
       options.onReport?.(oru, false);
-      return ack;
+      return encodeHl7Text(ack);
     },
   });
   return {

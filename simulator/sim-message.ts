@@ -7,6 +7,7 @@ export type SimMessageType =
   | 'ORM^O01'
   | 'OMI^O23'
   | 'SIU^S12'
+  | 'SIU^S26'
   | 'ORU^R01';
 
 /** One message in send order. */

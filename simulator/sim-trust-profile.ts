@@ -21,6 +21,23 @@ export interface SimDialect {
    * or SIU^S12 (chapter 10). @default 'ORC'
    */
   schedulesBy?: 'ORC' | 'SIU';
+  /**
+   * Local words this RIS writes instead of table 0027 codes (UK RIS send "Soon", "2WW"…); the
+   * trust's `hl7.priorities` must map them (see `trustHl7Config`). @default the codes
+   */
+  priorityWords?: Partial<Record<'S' | 'A' | 'R', string>>;
+  /**
+   * Times in the message body (not MSH-7) are local wall-clock times without an offset, as older
+   * RIS write them; a feed that crosses a clock change then tests the receiver's zone rules.
+   * @default false
+   */
+  localTimes?: boolean;
+  /**
+   * The national number PID carries: the NHS number, or (Scotland) the patient's CHI number,
+   * typed `NH` without an assigning authority, as Scottish RIS on English templates send it; the
+   * trust's `hl7.nationalNumber` must say CHI (see `trustHl7Config`). @default 'NHS'
+   */
+  nationalNumber?: 'NHS' | 'CHI';
 }
 
 export interface SimTrustProfile {
@@ -51,7 +68,9 @@ export const RXA_PROFILE: SimTrustProfile = {
 export const RH8_PROFILE: SimTrustProfile = {
   code: 'RH8',
   name: 'Westmoor University Hospitals NHS Trust (simulated)',
-  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-2', reportValueType: 'FT', accessionIn: 'OBR-3', schedulesBy: 'ORC' },
+  // A local priority word: "Soon" for ASAP (mapped by the trust's hl7.priorities); body times
+  // without an offset (read in the trust's zone for their own date).
+  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-2', reportValueType: 'FT', accessionIn: 'OBR-3', schedulesBy: 'ORC', priorityWords: { A: 'SOON' }, localTimes: true },
   sendingApplication: 'RADIS',
   sendingFacility: 'RH8',
   timezone: 'Europe/London',
@@ -69,7 +88,42 @@ export const RTH_PROFILE: SimTrustProfile = {
 /** The demo's three trusts, with three different dialects. Names are fictional; only the ODS-shaped codes are real-looking. */
 export const BUILT_IN_PROFILES: readonly SimTrustProfile[] = [RXA_PROFILE, RH8_PROFILE, RTH_PROFILE];
 
+/**
+ * A trust whose RIS carries Scottish CHI numbers in PID (issue 14 hard case). Not one of the demo's
+ * three, so the demo's shared NHS-number patients stay as they are; `simulate --trust RXS` and its
+ * own integration test feed it.
+ */
+export const RXS_PROFILE: SimTrustProfile = {
+  code: 'RXS',
+  name: 'Borders Cross-border Imaging (simulated, CHI numbers)',
+  dialect: { version: '2.4', orders: 'ORM', nhsNumberIn: 'PID-3', reportValueType: 'TX', accessionIn: 'OBR-18', schedulesBy: 'ORC', nationalNumber: 'CHI' },
+  sendingApplication: 'RADIS',
+  sendingFacility: 'RXS',
+  timezone: 'Europe/London',
+};
+
+/** Every profile the simulator can play: the demo's three and the CHI trust. */
+export const ALL_PROFILES: readonly SimTrustProfile[] = [...BUILT_IN_PROFILES, RXS_PROFILE];
+
+/** The priority value this RIS writes for a table 0027 code (its local word, else the code). */
+export function priorityText(profile: SimTrustProfile, code: 'S' | 'A' | 'R'): string {
+  return profile.dialect.priorityWords?.[code] ?? code;
+}
+
+/** Network priority of each table 0027 code the simulator uses. */
+const NETWORK_PRIORITY = { S: 'STAT', A: 'URGENT', R: 'ROUTINE' } as const;
+
+/**
+ * The `hl7` section of a trust config that reads this RIS: its zone and the map of its local
+ * priority words (`hl7.priorities`), so configs made from a profile never drift from the dialect.
+ */
+export function trustHl7Config(profile: SimTrustProfile): { timezone: string; priorities: Record<string, 'STAT' | 'URGENT' | 'ROUTINE'>; nationalNumber: 'NHS' | 'CHI' } {
+  const priorities: Record<string, 'STAT' | 'URGENT' | 'ROUTINE'> = {};
+  for (const [code, word] of Object.entries(profile.dialect.priorityWords ?? {})) priorities[word] = NETWORK_PRIORITY[code as 'S' | 'A' | 'R'];
+  return { timezone: profile.timezone, priorities, nationalNumber: profile.dialect.nationalNumber ?? 'NHS' };
+}
+
 /** A built-in profile by trust code, or undefined. */
 export function builtInProfile(code: string): SimTrustProfile | undefined {
-  return BUILT_IN_PROFILES.find((p) => p.code === code);
+  return ALL_PROFILES.find((p) => p.code === code);
 }

@@ -1,4 +1,4 @@
-import { BUILT_IN_PROFILES } from './sim-trust-profile.ts';
+import { ALL_PROFILES } from './sim-trust-profile.ts';
 
 export interface SimulateArgs {
   help: boolean;
@@ -20,7 +20,7 @@ export const SIMULATE_USAGE = `Usage: imaging-network simulate [options]
 Simulates one trust's RIS (HL7 v2 over MLLP) and PACS (DICOMweb) with synthetic patients only.
 
 Options:
-  --trust CODE       simulated trust: ${BUILT_IN_PROFILES.map((p) => p.code).join(', ')} (default RXA)
+  --trust CODE       simulated trust: ${ALL_PROFILES.map((p) => p.code).join(', ')} (default RXA)
   --seed N           integer seed; the same seed gives the same world (default 1)
   --days N           days of history to send first (default 30)
   --rate PER_MIN     live HL7 messages per minute after the history (default 6; 0 = none)
@@ -51,8 +51,8 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
         break;
       case '--trust': {
         const code = value();
-        if (!code || !BUILT_IN_PROFILES.some((p) => p.code === code)) {
-          throw new SimulateArgsError(`--trust must be one of ${BUILT_IN_PROFILES.map((p) => p.code).join(', ')}; got ${code ?? 'nothing'}`);
+        if (!code || !ALL_PROFILES.some((p) => p.code === code)) {
+          throw new SimulateArgsError(`--trust must be one of ${ALL_PROFILES.map((p) => p.code).join(', ')}; got ${code ?? 'nothing'}`);
         }
         out.trust = code;
         break;

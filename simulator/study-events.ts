@@ -1,7 +1,7 @@
 import type { StudyPlan } from './study-plan.ts';
 
 /** One thing that happens to a study, in the order a RIS would announce it. */
-export type StudyEventKind = 'order' | 'booked' | 'started' | 'completed' | 'cancelled' | 'report' | 'update' | 'merge';
+export type StudyEventKind = 'order' | 'booked' | 'did-not-attend' | 'rebooked' | 'started' | 'completed' | 'cancelled' | 'report' | 'update' | 'merge';
 
 export interface StudyEvent {
   at: number;
@@ -21,10 +21,13 @@ export function eventsOf(plan: StudyPlan): StudyEvent[] {
   };
   add(plan.requestedAt, 'order');
   add(plan.bookedAt, 'booked');
+  add(plan.dnaAt, 'did-not-attend');
+  add(plan.rebookedAt, 'rebooked');
   add(plan.startedAt, 'started');
   add(plan.completedAt, 'completed');
   add(plan.cancelledAt, 'cancelled');
-  plan.reports.forEach((r, i) => add(r.at, 'report', i));
+  // A report goes out when the RIS sends it: a late preliminary after the final it preceded.
+  plan.reports.forEach((r, i) => add(r.sentAt ?? r.at, 'report', i));
   add(plan.updateAt, 'update');
   add(plan.mergeAt, 'merge');
   return out.sort(compareEvents);

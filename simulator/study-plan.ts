@@ -4,6 +4,7 @@ import { randomFor, type SeededRandom } from './seeded-random.ts';
 import type { SimSeries } from './sim-study.ts';
 import { deterministicUid } from './study-uid.ts';
 import { localMrn, poolPatient, temporaryMrn, type SimPatient } from './synthetic-patients.ts';
+import { applyHardCases, type HardCase } from './hard-cases.ts';
 
 /** PV1-2 patient class (HL7 table 0004): emergency, inpatient, outpatient. */
 export type PatientClass = 'E' | 'I' | 'O';
@@ -20,7 +21,10 @@ export interface SimPerson {
 export interface ReportVersion {
   /** OBR-25 result status (table 0123): preliminary, final, corrected. */
   status: 'P' | 'F' | 'C';
+  /** When it was reported (OBR-22). */
   at: number;
+  /** When the RIS sends it, when later than `at` (a late preliminary, hard-cases.ts). */
+  sentAt?: number;
   author: SimPerson;
   lines: string[];
 }
@@ -53,6 +57,15 @@ export interface StudyPlan {
   startedAt?: number;
   completedAt?: number;
   cancelledAt?: number;
+  /** How the cancellation is sent: ORC-1 CA (default) or an ORU with OBR-25 X. */
+  cancelledBy?: 'ORC' | 'ORU-X';
+  /** The patient did not attend (SIU^S26); rebooked (SIU^S12 / ORC SC) at `rebookedAt`. */
+  dnaAt?: number;
+  rebookedAt?: number;
+  /** A repeat examination under the same accession: a second PACS study (hard-cases.ts). */
+  rescan?: { studyInstanceUid: string; startedAt: number; series: SimSeries[] };
+  /** The hard cases this plan exercises (hard-cases.ts), for tests and the demo. */
+  hardCases?: HardCase[];
   reports: ReportVersion[];
   /** ADT^A08 demographic update (new address and phone) while the order waits. */
   updateAt?: number;
@@ -207,7 +220,7 @@ export function planStudy(input: PlanInput): StudyPlan {
   if (rng.chance(0.04)) {
     plan.cancelledAt = requestedAt + (appointment - requestedAt) * (0.2 + 0.7 * rng.next());
     if (plan.cancelledAt <= plan.bookedAt) delete plan.bookedAt;
-    return finishAdmin(plan, rng, live);
+    return finishAdmin(plan, rng, live, seed);
   }
   const exam = EXAM_MINUTES[modality] ?? [10, 30];
   plan.startedAt = appointment + rng.int(0, patientClass === 'O' ? 30 : 15) * MIN;
@@ -229,7 +242,7 @@ export function planStudy(input: PlanInput): StudyPlan {
       plan.reports.push(report(rng, plan, 'C', at, radiologist));
     }
   }
-  return finishAdmin(plan, rng, live);
+  return finishAdmin(plan, rng, live, seed);
 }
 
 function report(rng: SeededRandom, plan: StudyPlan, status: 'P' | 'F' | 'C', at: number, author: SimPerson): ReportVersion {
@@ -237,12 +250,12 @@ function report(rng: SeededRandom, plan: StudyPlan, status: 'P' | 'F' | 'C', at:
   return { status, at, author, lines: reportLines(rng, { procedure: plan.procedure, indication: plan.indication, status, author: name }) };
 }
 
-/** A08 updates and A40 merges, timed relative to the clinical steps. */
-function finishAdmin(plan: StudyPlan, rng: SeededRandom, live: boolean): StudyPlan {
+/** A08 updates and A40 merges, timed relative to the clinical steps; then the hard cases. */
+function finishAdmin(plan: StudyPlan, rng: SeededRandom, live: boolean, seed: number): StudyPlan {
   if (rng.chance(0.05)) plan.updateAt = plan.requestedAt + (live ? rng.int(1, 5) * MIN : HOUR + rng.next() * 3 * DAY);
   if (plan.mrn !== plan.survivorMrn) {
     const after = plan.completedAt ?? plan.cancelledAt ?? plan.requestedAt;
     plan.mergeAt = after + (live ? rng.int(2, 10) * MIN : 2 * HOUR + rng.next() * 2 * DAY);
   }
-  return plan;
+  return applyHardCases(plan, seed, live);
 }

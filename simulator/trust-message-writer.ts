@@ -12,7 +12,7 @@ const STEP: Partial<Record<StudyEvent['kind'], OrderStep>> = {
 };
 /** MSH-10 suffix per step: control ids are the accession plus the step, stable across runs. */
 const SUFFIX: Record<StudyEvent['kind'], string> = {
-  order: 'N', booked: 'B', started: 'S', completed: 'D', cancelled: 'X', report: 'R', update: 'U', merge: 'M',
+  order: 'N', booked: 'B', 'did-not-attend': 'A', rebooked: 'K', started: 'S', completed: 'D', cancelled: 'X', report: 'R', update: 'U', merge: 'M',
 };
 
 /**
@@ -31,8 +31,19 @@ export class TrustMessageWriter {
     const base = `${plan.accessionNumber}${SUFFIX[event.kind]}`;
     const step = STEP[event.kind];
     if (event.kind === 'order') this.register(plan, plan.mrn, !plan.nhsNumberKnown, event.at, out);
-    if (event.kind === 'booked' && this.profile.dialect.schedulesBy === 'SIU') {
+    const booking = event.kind === 'booked' || event.kind === 'rebooked';
+    if (booking && this.profile.dialect.schedulesBy === 'SIU') {
       out.push(this.message(event.at, 'SIU^S12', base, plan, buildScheduleMessage(this.profile, plan, event.at, base)));
+    } else if (event.kind === 'rebooked') {
+      const type = orderMessageType(this.profile);
+      out.push(this.message(event.at, type, base, plan, buildOrderMessage(this.profile, plan, 'scheduled', event.at, base)));
+    } else if (event.kind === 'did-not-attend') {
+      // Every dialect announces a no-show with SIU^S26 (ORC-5 has no DNA code in table 0038).
+      out.push(this.message(event.at, 'SIU^S26', base, plan, buildScheduleMessage(this.profile, plan, event.at, base, 'S26')));
+    } else if (event.kind === 'cancelled' && plan.cancelledBy === 'ORU-X') {
+      // OBR-25 X (table 0123): no results available, order cancelled.
+      const x = { status: 'X' as const, at: event.at, author: plan.referrer, lines: [] };
+      out.push(this.message(event.at, 'ORU^R01', base, plan, buildReportMessage(this.profile, plan, x, base)));
     } else if (step) {
       const type = orderMessageType(this.profile);
       out.push(this.message(event.at, type, base, plan, buildOrderMessage(this.profile, plan, step, event.at, base)));

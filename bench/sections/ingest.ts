@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { builtInProfile, generateHistory } from '../../simulator/index.ts';
+import { builtInProfile, generateHistory, trustHl7Config } from '../../simulator/index.ts';
 import { formatAckCounts } from '../ack-code.ts';
 import { startChildServer } from '../child-server.ts';
 import { partitionByPatient } from '../hl7-partition.ts';
@@ -44,6 +44,7 @@ export async function runIngest(ctx: SectionContext): Promise<SectionReport> {
       // Never called during ingest; the config requires a PACS.
       pacs: { dicomweb: 'http://127.0.0.1:9/dicom-web' },
       store: { sqlite: join(ctx.tmpDir, `ingest-${connections}`, `${profile.code}.db`) },
+      hl7: trustHl7Config(profile),
       logLevel: 'warn',
     };
     const trust = await startChildServer<{ url: string; mllpPort: number }>(`ingest trust (${connections})`, './servers/trust-process.ts', { config });

@@ -40,6 +40,18 @@ export const trustConfigSchema = z
           .positive()
           .default(300_000)
           .describe('An idle connection is closed after this long. @default 300000'),
+        maxConnections: z
+          .number()
+          .int()
+          .positive()
+          .default(64)
+          .describe('Connections open at once; more are closed on arrival. @default 64'),
+        maxConnectionBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024)
+          .describe('Bytes of received frames one connection may hold waiting for their turn; above it reading pauses (TCP backpressure). @default 32 MiB'),
         allowedSenders: z
           .array(
             z.strictObject({
@@ -60,7 +72,7 @@ export const trustConfigSchema = z
         allowedAddresses: z
           .array(z.string().min(1))
           .optional()
-          .describe('When set, only connections from these source addresses are accepted; others get AR and are kept.'),
+          .describe('When set, connections from other source addresses are closed before anything is read (and logged). Required, or `tls`, when `host` is not loopback.'),
         outbound: z
           .strictObject({
             host: host.describe('The RIS\'s inbound MLLP host. @default 127.0.0.1'),
@@ -177,7 +189,19 @@ export const trustConfigSchema = z
         timezone: z
           .string()
           .default('Europe/London')
-          .describe('IANA zone for HL7 times without an offset. @default Europe/London'),
+          .describe('IANA zone for HL7 times without an offset (read with that zone\'s offset on the value\'s own date). @default Europe/London'),
+        priorities: z
+          .record(z.string().min(1), z.enum(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']))
+          .default({})
+          .describe('The trust\'s priority codes and words (TQ1-9 / OBR-27.6 / ORC-7.6, e.g. `2WW`, `SOON`, `P1`) → network priorities, over the table 0027 defaults (S, A, R); an unmapped value is a warning naming it and clears the priority. @default {}'),
+        patientClasses: z
+          .record(z.string().min(1), z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN']))
+          .default({})
+          .describe('The trust\'s PV1-2 values → patient classes, over the table 0004 defaults (E, I, O, R, P, B, C, N, U); GP direct access needs a local value here. @default {}'),
+        nationalNumber: z
+          .enum(['NHS', 'CHI', 'HC'])
+          .default('NHS')
+          .describe('The national number the trust\'s PID carries: `NHS` (England, Wales), `CHI` (Scotland) or `HC` (Northern Ireland H&C); CHI and H&C numbers are never matched as NHS numbers. @default NHS'),
         version: z
           .enum(['2.3', '2.3.1', '2.4', '2.5', '2.5.1'])
           .default('2.5.1')
@@ -223,6 +247,10 @@ export const trustConfigSchema = z
           )
           .default([])
           .describe('Declared scanners; `CapacityRow.utilisation` is computed against them.'),
+        dm01Procedures: z
+          .record(z.string().min(1), z.enum(['MRI', 'CT', 'NON_OBSTETRIC_ULTRASOUND', 'BARIUM_ENEMA', 'DEXA', 'NONE']))
+          .default({})
+          .describe('The trust\'s procedure codes (OBR-4.1) → DM01 test (`MRI`, `CT`, `NON_OBSTETRIC_ULTRASOUND`, `BARIUM_ENEMA`, `DEXA`), or `NONE` to exclude one; other codes are classified by modality and procedure text. @default {}'),
       })
       .prefault({})
       .describe('Scanner capacity of the trust.'),
@@ -231,7 +259,7 @@ export const trustConfigSchema = z
         claimTtlMs: z.number().int().positive().default(1_800_000).describe('How long a claim lasts unless renewed. @default 1800000 (30 minutes)'),
         targets: z
           .partialRecord(
-            z.enum(['STAT', 'URGENT', 'ROUTINE']),
+            z.enum(['STAT', 'URGENT', 'SUSPECTED_CANCER', 'ROUTINE', 'PLANNED']),
             z.partialRecord(z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN', 'default']), z.number().positive()),
           )
           .default({})

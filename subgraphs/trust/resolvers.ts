@@ -7,6 +7,8 @@ import { indexedStudyPage, viewsOfHits, type StudyPage } from './study-page.ts';
 import { decodeTrustCursor } from './trust-cursor.ts';
 import { reportPacsUnavailable, reportPartialError } from './partial-errors.ts';
 import {
+  dicomNhsNumber,
+  patientConflicts,
   patientIdentifiers,
   patientNhsNumber,
   patientScope,
@@ -16,6 +18,7 @@ import {
 import { studyLinks } from './pacs/dicomweb-links.ts';
 import { DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
 import { currentReport } from './store/current-report.ts';
+import type { RisReportRow } from './store/read-model.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
 import { pageMayBeIncomplete } from './pacs/pacs-index-status.ts';
 import { payloadOfStudyId, ErrorCode } from '../../schema/index.ts';
@@ -82,7 +85,7 @@ export const resolvers = {
       ctx: TrustContext,
       info: GraphQLResolveInfo,
     ) => {
-      const query = toStudyQuery(args.filter);
+      const query = { ...toStudyQuery(args.filter), nationalNumber: ctx.config.hl7.nationalNumber };
       if (args.filter?.trusts && !args.filter.trusts.includes(ctx.config.code)) {
         requireFirst(args.first, ctx.config.maxPageSize);
         if (args.after != null) decodeTrustCursor(args.after);
@@ -93,12 +96,14 @@ export const resolvers = {
     study: (_: unknown, args: { id: string }, ctx: TrustContext, info: GraphQLResolveInfo) => studyById(ctx, info, args.id),
     patient: async (_: unknown, args: { nhsNumber: string }, ctx: TrustContext, info: GraphQLResolveInfo) => {
       const nhs = requireNhsNumber(args.nhsNumber, 'nhsNumber');
-      const ris = ctx.store.patientByNhsNumber(nhs);
-      if (ris) return { trust: ctx.config.code, ris, dicom: undefined } satisfies PatientView;
+      // Every record the RIS holds for the number (patient-view.ts): priors on each are the patient's.
+      const records = ctx.store.patientsByNhsNumber(nhs);
+      const nationalNumber = ctx.config.hl7.nationalNumber;
+      if (records.length) return { trust: ctx.config.code, ris: records[0], records, dicom: undefined, nationalNumber } satisfies PatientView;
       // A patient only the PACS knows: their newest indexed PACS-only study carries the header.
       const [hit] = ctx.store.studyIndexPage({ patient: { pacsPatientIds: [nhs] }, limit: 1 });
       const dicom = hit?.pacsUid ? ctx.store.pacsStudiesByUid([hit.pacsUid]).get(hit.pacsUid) : undefined;
-      if (dicom?.patientId === nhs) return { trust: ctx.config.code, ris: undefined, dicom } satisfies PatientView;
+      if (dicom?.patientId === nhs && dicomNhsNumber(dicom, nationalNumber) === nhs) return { trust: ctx.config.code, ris: undefined, dicom, nationalNumber } satisfies PatientView;
       if (!ctx.pacsIndex().complete) {
         reportPartialError(ctx, info, "The trust's study index is still being filled from its PACS; this patient may have studies not read yet.", ErrorCode.INDEX_INCOMPLETE);
       }
@@ -110,7 +115,6 @@ export const resolvers = {
   },
   Mutation: reportingResolvers.Mutation,
   Subscription: reportingResolvers.Subscription,
-  Report: reportingResolvers.Report,
   Reporter: reportingResolvers.Reporter,
   Trust: {
     __resolveReference: (ref: { code: string }, ctx: TrustContext) => (ref.code === ctx.config.code ? trustRef(ctx) : null),
@@ -125,14 +129,32 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: TrustContext, info: GraphQLResolveInfo) => studyById(ctx, info, ref.id),
     trust: (_: StudyView, __: unknown, ctx: TrustContext) => trustRef(ctx),
     patient: async (s: StudyView, _: unknown, ctx: TrustContext): Promise<PatientView> => {
-      if (s.order) return { trust: s.trust, ris: await ctx.patients.load(s.order.patientId), dicom: s.pacs };
-      const ris = s.pacs ? risPatientOfPacsStudy(ctx.store, s.pacs) : undefined;
-      return { trust: s.trust, ris, dicom: s.pacs };
+      const nationalNumber = ctx.config.hl7.nationalNumber;
+      if (s.order) return { trust: s.trust, ris: await ctx.patients.load(s.order.patientId), dicom: s.pacs, nationalNumber };
+      const ris = s.pacs ? risPatientOfPacsStudy(ctx.store, s.pacs, nationalNumber) : undefined;
+      return { trust: s.trust, ris, dicom: s.pacs, nationalNumber };
     },
     modalities: (s: StudyView) => studyModalities(s),
     description: (s: StudyView) => s.order?.description ?? s.pacs?.description ?? null,
-    bodyPart: (s: StudyView) => s.order?.bodyPart ?? null,
+    bodyPart: async (s: StudyView, _: unknown, ctx: TrustContext, info: GraphQLResolveInfo) => {
+      if (s.order?.bodyPart) return s.order.bodyPart;
+      // The RIS gave none: the PACS series' BodyPartExamined (0018,0015), first one valued.
+      if (!s.studyInstanceUid || (!s.pacs && !s.order?.studyInstanceUid)) return null;
+      try {
+        const series = await ctx.pacsLoaders.seriesByStudy.load(s.studyInstanceUid);
+        return series.find((x) => x.bodyPart)?.bodyPart ?? null;
+      } catch (err) {
+        reportPacsUnavailable(ctx, info, err);
+        return null;
+      }
+    },
     priority: (s: StudyView) => s.order?.priority ?? null,
+    procedure: (s: StudyView) =>
+      s.order && (s.order.procedureCode || s.order.description)
+        ? { code: s.order.procedureCode, codingSystem: s.order.procedureCodingSystem, display: s.order.description }
+        : null,
+    patientClass: (s: StudyView) => s.order?.patientClass ?? null,
+    orderMissing: (s: StudyView) => (s.order ? s.order.orderMissing : true),
     status: (s: StudyView) => studyStatus(s),
     requestedAt: (s: StudyView) => s.order?.requestedAt ?? null,
     scheduledAt: (s: StudyView) => s.order?.scheduledAt ?? null,
@@ -159,6 +181,17 @@ export const resolvers = {
       s.pacs ? studyLinks(`${new URL(ctx.request?.url ?? 'http://localhost/').origin}${DICOMWEB_PREFIX}`, s.pacs.studyInstanceUid) : null,
     ...reportingResolvers.Study,
   },
+  Report: {
+    // A version written in the network names its reporter as the token did (employing trust
+    // included); one the RIS sent names OBR-32 at this trust.
+    reporter: (r: RisReportRow, args: unknown, ctx: TrustContext) => {
+      const fromRis = r.reporter ? { ...r.reporter, trust: trustRef(ctx) } : null;
+      if (!ctx.reporting) return fromRis;
+      return reportingResolvers.Report.reporter(r, args, ctx).then((network) => network ?? fromRis);
+    },
+    delivery: reportingResolvers.Report.delivery,
+    assistant: (r: RisReportRow, _: unknown, ctx: TrustContext) => (r.assistant ? { ...r.assistant, trust: trustRef(ctx) } : null),
+  },
   Series: {
     modality: (s: { modality: string }) => toModalityValue(s.modality),
   },
@@ -172,6 +205,8 @@ export const resolvers = {
     sex: (p: PatientView) => p.ris?.sex ?? p.dicom?.sex ?? null,
     identifiers: (p: PatientView, _: unknown, ctx: TrustContext) =>
       patientIdentifiers(p).map((i) => ({ ...i, trust: trustRef(ctx) })),
+    conflicts: (p: PatientView, _: unknown, ctx: TrustContext) =>
+      patientConflicts(p).map((c) => ({ ...c, trusts: c.trusts.map(() => trustRef(ctx)) })),
     studies: (p: PatientView, args: { first?: number | null; after?: string | null }, ctx: TrustContext, info: GraphQLResolveInfo) =>
       studyConnection(ctx, info, { patient: patientScope(p) }, args.first, args.after),
   },

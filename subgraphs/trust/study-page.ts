@@ -1,4 +1,4 @@
-import { payloadOfStudyId, studyIdOfPayload, badUserInput } from '../../schema/index.ts';
+import { payloadOfStudyId, studyIdOfPayload, studyIdPayload, badUserInput } from '../../schema/index.ts';
 import { encodeTrustCursor, type TrustCursor } from './trust-cursor.ts';
 import { joinStudy, type StudyView } from './study-view.ts';
 import type { StudyQuery } from './study-query.ts';
@@ -11,16 +11,21 @@ export interface StudyPage {
 }
 
 /** Which rows a query is about when it names a patient (Patient.studies, or filter.nhsNumber). */
-export function patientScopeOf(store: Pick<TrustReadModel, 'patientByNhsNumber'>, query: StudyQuery): StudyIndexPatientScope | undefined {
+export function patientScopeOf(store: Pick<TrustReadModel, 'patientsByNhsNumber'>, query: StudyQuery): StudyIndexPatientScope | undefined {
   if (query.patient) return query.patient;
   if (!query.nhsNumber) return undefined;
-  const patient = store.patientByNhsNumber(query.nhsNumber);
-  const scope: StudyIndexPatientScope = { pacsPatientIds: [...new Set([query.nhsNumber, ...(patient?.mrns ?? [])])] };
-  return patient ? { ...scope, risPatientId: patient.id } : scope;
+  // Every record the RIS holds for the number: priors on a duplicate record are the patient's too.
+  const patients = store.patientsByNhsNumber(query.nhsNumber);
+  // A PACS-only study names its patient by PatientID: the NHS number, or an MRN. At a CHI or H&C
+  // trust a PatientID is never read as an NHS number (it would be a CHI/H&C number that passes
+  // Modulus 11 too), so only the MRNs of the RIS records link PACS-only studies there.
+  const asNhs = (query.nationalNumber ?? 'NHS') === 'NHS' ? [query.nhsNumber] : [];
+  const scope: StudyIndexPatientScope = { pacsPatientIds: [...new Set([...asNhs, ...patients.flatMap((p) => p.mrns)])] };
+  return patients.length ? { ...scope, risPatientIds: patients.map((p) => p.id) } : scope;
 }
 
 /** The index query of a validated StudyQuery and cursor. */
-export function toIndexQuery(store: Pick<TrustReadModel, 'patientByNhsNumber'>, query: StudyQuery, limit: number, after: TrustCursor | undefined): StudyIndexQuery {
+export function toIndexQuery(store: Pick<TrustReadModel, 'patientsByNhsNumber'>, query: StudyQuery, limit: number, after: TrustCursor | undefined): StudyIndexQuery {
   const q: StudyIndexQuery = { limit };
   if (query.accessionNumber !== undefined) q.accessionNumber = query.accessionNumber;
   if (query.modalities?.length) q.modalities = query.modalities;
@@ -48,7 +53,9 @@ export function viewsOfHits(trust: string, store: TrustReadModel, hits: readonly
     const order = h.hasOrder && h.accessionNumber !== null ? orders.get(h.accessionNumber) : undefined;
     const study = h.pacsUid !== null ? pacs.get(h.pacsUid) : undefined;
     if (!order && !study) continue; // changed between the two reads; the next page re-reads it
-    const view = joinStudy(trust, order, study);
+    // A further PACS study of an accession is keyed by its UID (primary-pacs-study.ts).
+    const keyedBy = study && h.idKey === studyIdPayload('uid', study.studyInstanceUid) ? 'uid' : 'accession';
+    const view = joinStudy(trust, order, study, keyedBy);
     // The id the index sorted by must be the id the client sees, or cursors would drift.
     if (view.id !== studyIdOfPayload(trust, h.idKey)) throw new Error(`study index row ${h.idKey} disagrees with its join (${view.id})`);
     views.push(view);

@@ -3,6 +3,11 @@ import { badUserInput, checkNhsNumber, describeNhsNumberProblem, isModality, par
 /** `StudyFilter` as the trust understands it, validated. */
 export interface StudyQuery {
   nhsNumber?: string;
+  /**
+   * The trust's national number (`hl7.nationalNumber`): at a CHI or H&C trust a bare DICOM
+   * PatientID equal to the NHS number asked for is a CHI/H&C number, not this patient. @default 'NHS'
+   */
+  nationalNumber?: 'NHS' | 'CHI' | 'HC';
   accessionNumber?: string;
   modalities?: string[];
   statuses?: string[];
@@ -14,7 +19,8 @@ export interface StudyQuery {
 
 /** Which rows belong to one patient: the RIS patient and/or the PACS PatientIDs known for them. */
 export interface PatientScope {
-  risPatientId?: number;
+  /** Every RIS record of the patient: a RIS may hold several for one NHS number (all are theirs). */
+  risPatientIds?: number[];
   pacsPatientIds: string[];
 }
 
@@ -49,6 +55,8 @@ export function toStudyQuery(filter: StudyFilterInput | null | undefined): Study
   if (filter.nhsNumber != null) q.nhsNumber = requireNhsNumber(filter.nhsNumber, 'filter.nhsNumber');
   if (filter.accessionNumber != null) {
     if (filter.accessionNumber.trim() === '') throw badUserInput('filter.accessionNumber', 'must not be empty');
+    // An accession number is matched exactly; DICOM wildcards (PS3.4 C.2.2.2.4) would turn it into a PACS scan.
+    if (/[*?]/.test(filter.accessionNumber)) throw badUserInput('filter.accessionNumber', 'wildcard characters (* ?) are not allowed: it is matched exactly');
     q.accessionNumber = filter.accessionNumber;
   }
   if (filter.modalities != null) {

@@ -22,11 +22,21 @@ export interface StudyView {
   sortMillis: number | null;
 }
 
-export function joinStudy(trust: string, order: RisOrderRow | undefined, pacs: PacsStudy | undefined): StudyView {
+/**
+ * `keyedBy: 'uid'` keys the study by its Study Instance UID although it has an accession: a
+ * further PACS study of an accession whose primary study holds the accession-keyed id
+ * (primary-pacs-study.ts).
+ */
+export function joinStudy(
+  trust: string,
+  order: RisOrderRow | undefined,
+  pacs: PacsStudy | undefined,
+  keyedBy: 'accession' | 'uid' = 'accession',
+): StudyView {
   if (!order && !pacs) throw new Error('joinStudy needs an order or a PACS study');
   const accessionNumber = order?.accessionNumber ?? (pacs?.accessionNumber || null);
   const studyInstanceUid = pacs?.studyInstanceUid ?? order?.studyInstanceUid ?? null;
-  const id = accessionNumber
+  const id = accessionNumber && !(keyedBy === 'uid' && pacs)
     ? encodeStudyId({ trust, kind: 'accession', value: accessionNumber })
     : encodeStudyId({ trust, kind: 'uid', value: studyInstanceUid as string });
   const sortAt = joinedSortAt(order, pacs);

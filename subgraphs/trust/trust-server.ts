@@ -18,6 +18,7 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+import { assertMllpBindAllowed } from './security/mllp-bind-guard.ts';
 import { createDicomwebPassThrough, DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
 import { PacsSync } from './pacs/pacs-sync.ts';
 import { PacsIndexMetrics, usePacsIndexMetrics } from './pacs/pacs-index-metrics.ts';
@@ -57,8 +58,9 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const log = opts.log ?? pino({ level: config.logLevel, base: { trust: config.code } });
   const signed = config.gatewaySecret !== undefined;
   assertLoopbackWhenUnauthenticated(config.http.host, signed, log);
+  assertMllpBindAllowed(config.mllp);
   mkdirSync(dirname(config.store.sqlite), { recursive: true });
-  const store = openTrustStore(config.store.sqlite);
+  const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber });
   const audit = AuditLog.open(config.audit.sqlite ?? `${config.store.sqlite}.audit.db`);
   const pacsOptions: ConstructorParameters<typeof DicomWebClient>[0] = {
     baseUrl: config.pacs.dicomweb,
@@ -91,6 +93,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     store: watchWorklist(store, (change) => reporting.events.publish(change)),
     accessionNumber: config.hl7.accessionNumber,
     timezone: config.hl7.timezone,
+    apply: { priorities: config.hl7.priorities, patientClasses: config.hl7.patientClasses, nationalNumber: config.hl7.nationalNumber },
     ...(config.mllp.allowedSenders ? { allowedSenders: config.mllp.allowedSenders } : {}),
     ...(config.mllp.allowedAddresses ? { allowedAddresses: config.mllp.allowedAddresses } : {}),
     logger: log,
@@ -100,6 +103,9 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     port: config.mllp.port,
     maxFrameBytes: config.mllp.maxFrameBytes,
     idleTimeoutMs: config.mllp.idleTimeoutMs,
+    maxConnections: config.mllp.maxConnections,
+    maxConnectionBytes: config.mllp.maxConnectionBytes,
+    acceptConnection: (remoteAddress) => ingest.acceptsAddress(remoteAddress),
     ...(config.mllp.tls ? { tls: mllpTlsOptions(config.mllp.tls) } : {}),
     handler: (frame) => ingest.handle(frame),
     logger: log,
@@ -130,7 +136,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
           }),
       }),
       ...(config.gatewaySecret
-        ? [useGatewaySignature({ secret: config.gatewaySecret, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
+        ? [useGatewaySignature({ secret: config.gatewaySecret, trust: config.code, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
         : []),
       useAudit({ log: audit, where: config.code, logger: log }),
       usePartialErrors(),

@@ -23,6 +23,7 @@ describe('imaging-network reindex', () => {
         accessionNumber: 'RIS-ONLY-1', patientId: p, placerOrderNumber: null, fillerOrderNumber: null, studyInstanceUid: null, description: null,
         bodyPart: null, modality: 'MR', priority: null, workflowStatus: 'REQUESTED', cancelled: false, status: 'REQUESTED',
         requestedAt: '2026-01-01T09:00:00Z', scheduledAt: null, performedAt: null, appointmentCancelledAt: null,
+        orderMissing: false, procedureCode: null, procedureCodingSystem: null, patientClass: null, onHold: false, didNotAttendAt: null, waitStartedAt: null, cancelledAt: null,
       });
     });
     store.close();

@@ -153,6 +153,14 @@ export async function startFixtureTrust(options: FixtureTrustOptions): Promise<F
     },
     Patient: {
       studies: (p: { nhsNumber: string }, args: { first: number; after?: string | null }) => page(sorted((s) => s.nhsNumber === p.nhsNumber), args.first, args.after),
+      // Several fixture patients with one NHS number are several records of one trust.
+      conflicts: (p: { nhsNumber: string }) => {
+        const records = patients.filter((x) => x.nhsNumber === p.nhsNumber);
+        return (['birthDate', 'sex'] as const).flatMap((f) => {
+          const values = [...new Set(records.map((r) => r[f]).filter((v): v is string => !!v && v !== 'UNKNOWN'))].sort();
+          return values.length > 1 ? [{ field: f, trusts: [trust], values }] : [];
+        });
+      },
     },
   };
   const sdl = options.sdl ? options.sdl(networkSdl) : networkSdl;

@@ -151,6 +151,7 @@ describe('study index over a capped DICOMweb PACS (simulator, 100,000 studies)',
           description: `${o.modality} order`, bodyPart: null, modality: o.modality, priority: 'ROUTINE',
           workflowStatus: o.status === 'FINAL' ? 'COMPLETED' : o.status, cancelled: false, status: o.status,
           requestedAt: o.requestedAt, scheduledAt: o.scheduledAt, performedAt: null, appointmentCancelledAt: null,
+          orderMissing: false, procedureCode: null, procedureCodingSystem: null, patientClass: null, onHold: false, didNotAttendAt: null, waitStartedAt: null, cancelledAt: null,
         });
       }
     });

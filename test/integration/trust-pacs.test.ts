@@ -188,6 +188,20 @@ describe.skipIf(skip)('trust subgraph over a real PACS (Orthanc)', () => {
     }
   });
 
+  it('body part comes from the PACS series (BodyPartExamined) when the RIS gives none', async () => {
+    proxy.reset();
+    const res = await gql<{ studies: { edges: Array<{ node: { accessionNumber: string; bodyPart: string | null } }> } }>(
+      url,
+      '{ studies(first: 20) { edges { node { accessionNumber bodyPart } } } }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.studies.edges).toHaveLength(20);
+    // Every series of the seeded files says BodyPartExamined CHEST; this trust's RIS sent nothing.
+    for (const { node } of res.data!.studies.edges) expect(node.bodyPart).toBe('CHEST');
+    // One series QIDO for the page (batched), on top of the study search.
+    expect(proxy.paths().filter((p) => p.split(' ')[1]!.startsWith('/dicom-web/')).length).toBeLessThanOrEqual(2);
+  });
+
   it('resolves study(id) and _entities references', async () => {
     const list = await gql<{ studies: { edges: Array<{ node: { id: string; accessionNumber: string } }> } }>(url, '{ studies(first: 3) { edges { node { id accessionNumber } } } }');
     const [a, b] = list.data!.studies.edges.map((e) => e.node);

@@ -42,7 +42,18 @@ describe('NHS number (Modulus 11)', () => {
   });
 
   it('keeps leading zeros (numbers are strings)', () => {
-    // 0000000000: sum 0, check 11 → 0: valid by the algorithm.
-    expect(checkNhsNumber('0000000000')).toEqual({ value: '0000000000' });
+    // 000000001 → sum 1×2 = 2, check digit 11 − 2 = 9. (0000000000 passes Modulus 11 too, but
+    // is a placeholder: see below.)
+    expect(checkNhsNumber('0000000019')).toEqual({ value: '0000000019' });
+  });
+});
+
+describe('placeholder NHS numbers (repeated digits)', () => {
+  it('placeholder NHS numbers are refused even when they pass Modulus 11', () => {
+    for (let d = 0; d <= 9; d++) {
+      const number = String(d).repeat(10);
+      expect(checkNhsNumber(number)).toEqual({ problem: 'placeholder' });
+      expect(checkNhsNumber(`${number.slice(0, 3)} ${number.slice(3, 6)} ${number.slice(6)}`)).toEqual({ problem: 'placeholder' });
+    }
   });
 });

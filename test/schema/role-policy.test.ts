@@ -85,6 +85,8 @@ describe('readRolePolicy', () => {
       'Report.text': [['clinician'], ['radiologist']],
       'Report.author': [['clinician'], ['radiologist']],
       'Report.reporter': [['clinician'], ['radiologist']],
+      'Patient.conflicts': [['clinician'], ['radiologist']],
+      'Report.assistant': [['clinician'], ['radiologist']],
       'Study.dicomweb': [['clinician'], ['radiologist']],
       'Study.viewerUrl': [['clinician'], ['radiologist']],
     });

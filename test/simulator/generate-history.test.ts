@@ -36,11 +36,12 @@ describe('generateHistory', () => {
 
   it('keeps the studies of shared days when the window moves (same accession, same UID)', () => {
     const later = generateHistory(RXA_PROFILE, { ...OPTS, now: '2026-03-30T12:00:00Z' });
-    const byAcc = new Map(later.studies.map((s) => [s.accessionNumber, s]));
+    // Keyed by UID: a re-scan (hard-cases.ts) is a second PACS study of one accession.
+    const byUid = new Map(later.studies.map((s) => [s.studyInstanceUid, s]));
     const early = historyOf(RXA_PROFILE).studies.filter((s) => s.accessionNumber.startsWith('RXA2603'));
-    const shared = early.filter((s) => byAcc.has(s.accessionNumber));
+    const shared = early.filter((s) => byUid.has(s.studyInstanceUid));
     expect(shared.length).toBeGreaterThan(early.length / 2);
-    for (const s of shared) expect(byAcc.get(s.accessionNumber)).toEqual(s);
+    for (const s of shared) expect(byUid.get(s.studyInstanceUid)).toEqual(s);
   });
 
   it('sends messages in time order with unique control ids', () => {
@@ -81,10 +82,17 @@ describe('generateHistory', () => {
         if (parsed.get('ORC-5') === 'CM') orders.set(accessionOf(p, parsed), parsed);
       }
       expect(historyOf(p).studies.length).toBeGreaterThan(50);
-      for (const s of historyOf(p).studies) {
+      const studies = historyOf(p).studies;
+      for (const s of studies) {
         const o = orders.get(s.accessionNumber);
         expect(o, `${p.code} ${s.accessionNumber} has a CM order`).toBeDefined();
         const uid = p.dialect.orders === 'OMI' ? o!.get('IPC-3') : o!.get('ZDS-1.1');
+        // A re-scan (hard-cases.ts) is a second study of the accession, performed after the order's.
+        const rescan = uid !== s.studyInstanceUid;
+        if (rescan) {
+          expect(studies.some((x) => x.studyInstanceUid === uid && x.accessionNumber === s.accessionNumber), `${s.accessionNumber} rescan`).toBe(true);
+          continue;
+        }
         expect(uid).toBe(s.studyInstanceUid);
         expect(s.studyInstanceUid).toMatch(/^2\.25\.[1-9]\d{0,38}$/);
         expect(o!.get('PID-3[1].1')).toBe(s.patientId);
@@ -93,7 +101,9 @@ describe('generateHistory', () => {
         expect(o!.get('PID-8')).toBe(s.patientSex);
         expect(o!.get('OBR-4.2')).toBe(s.studyDescription);
         expect(s.series.map((x) => x.modality)).toContain(o!.get('OBR-24'));
-        expect(o!.get('OBR-7')).toBe(`${s.studyDate}${s.studyTime}${s.timezoneOffsetFromUtc}`);
+        // A local-times dialect writes the wall-clock time alone (but the autumn hour, which is ambiguous).
+        expect(o!.get('OBR-7').startsWith(`${s.studyDate}${s.studyTime}`)).toBe(true);
+        if (!p.dialect.localTimes) expect(o!.get('OBR-7')).toBe(`${s.studyDate}${s.studyTime}${s.timezoneOffsetFromUtc}`);
         expect(s.series.length).toBeGreaterThanOrEqual(1);
         expect(s.series.length).toBeLessThanOrEqual(4);
         s.series.forEach((x, i) => expect(x.seriesNumber).toBe(i + 1));
@@ -111,7 +121,8 @@ describe('generateHistory', () => {
       const { messages, studies } = historyOf(p);
       const parsed = messages.map((m) => ({ m, h: Hl7Message.parse(m.hl7) }));
       const statuses = new Set(parsed.filter((x) => x.m.type === 'ORU^R01').map((x) => x.h.get('OBR-25')));
-      expect(statuses).toEqual(new Set(['P', 'F', 'C']));
+      // X (order cancelled by an ORU, a hard case) may appear too.
+      expect([...statuses].filter((s) => s !== 'X').sort()).toEqual(['C', 'F', 'P']);
       expect(parsed.some((x) => x.h.get('ORC-1') === 'CA' && x.h.get('ORC-5') === 'CA')).toBe(true);
       expect(messages.some((m) => m.type === 'ADT^A08')).toBe(true);
       const merge = parsed.find((x) => x.m.type === 'ADT^A40');

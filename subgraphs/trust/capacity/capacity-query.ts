@@ -5,7 +5,7 @@ import { resolveWindow } from './capacity-window.ts';
 export type CapacityDimension = 'TRUST' | 'MODALITY' | 'PRIORITY' | 'WEEK';
 
 const DIMENSIONS: ReadonlySet<string> = new Set<CapacityDimension>(['TRUST', 'MODALITY', 'PRIORITY', 'WEEK']);
-const PRIORITIES: ReadonlySet<string> = new Set(['ROUTINE', 'URGENT', 'STAT']);
+const PRIORITIES: ReadonlySet<string> = new Set(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']);
 
 /** `CapacityFilter` as GraphQL hands it to the resolver. */
 export interface CapacityFilterInput {
@@ -14,6 +14,7 @@ export interface CapacityFilterInput {
   priorities?: readonly string[] | null;
   from?: string | null;
   to?: string | null;
+  asOf?: string | null;
 }
 
 /** A validated capacity filter; absent conditions do not restrict. */
@@ -25,6 +26,8 @@ export interface CapacityQuery {
   fromMillis?: number;
   /** Window end; @default now */
   toMillis?: number;
+  /** The instant the backlog measures are taken at (a month-end census); @default now */
+  asOfMillis?: number;
 }
 
 function instant(argument: string, value: string): number {
@@ -55,6 +58,10 @@ export function toCapacityQuery(filter: CapacityFilterInput | null | undefined, 
   }
   if (filter.from != null) q.fromMillis = instant('filter.from', filter.from);
   if (filter.to != null) q.toMillis = instant('filter.to', filter.to);
+  if (filter.asOf != null) {
+    q.asOfMillis = instant('filter.asOf', filter.asOf);
+    if (q.asOfMillis > now.getTime()) throw badUserInput('filter.asOf', 'is in the future: the backlog can only be told as of now or a past instant');
+  }
   const window = resolveWindow(q, now);
   if (window.fromMillis > window.toMillis) {
     throw badUserInput('filter.from', filter.to != null ? 'is after filter.to' : 'is after filter.to (default: now)');

@@ -1,14 +1,14 @@
 import type { TrustConfig } from '../config.ts';
-import type { TrustReadModel } from '../store/read-model.ts';
+import type { RisOrderRow, TrustReadModel } from '../store/read-model.ts';
 import type { CapacityRowData } from './capacity-row.ts';
 import { toCapacityDimensions, toCapacityQuery, type CapacityFilterInput } from './capacity-query.ts';
-import { computeCapacity } from './compute-capacity.ts';
+import { computeCapacity, type BacklogState } from './compute-capacity.ts';
 import { CAPACITY_WEEK_ZONE } from './iso-week.ts';
 
 /** What `Query.capacity` needs of the trust's per-request context. */
 export interface CapacityContext {
-  config: Pick<TrustConfig, 'code' | 'name' | 'capacity'>;
-  store: Pick<TrustReadModel, 'findOrders' | 'reportsByAccession'>;
+  config: Pick<TrustConfig, 'code' | 'name'> & { capacity: Pick<TrustConfig['capacity'], 'scanners'> & Partial<Pick<TrustConfig['capacity'], 'dm01Procedures'>> };
+  store: Pick<TrustReadModel, 'findOrders' | 'reportsByAccession'> & Partial<Pick<TrustReadModel, 'statusHistoryAsOf' | 'pacsStudiesByAccession'>>;
   /** The clock of the snapshot measures and of the default window. @default () => new Date() */
   clock?: () => Date;
 }
@@ -28,11 +28,15 @@ export interface CapacityReportResult {
   unavailableTrusts: TrustRef[];
 }
 
+/** RIS statuses of an order not yet performed (see compute-capacity.ts, WAITING). */
+const NOT_PERFORMED = new Set(['REQUESTED', 'SCHEDULED', 'ARRIVED', 'ON_HOLD', 'DID_NOT_ATTEND']);
+
 /**
  * `Query.capacity` of the trust subgraph. Weeks are always counted in Europe/London, not in the
  * trust's configured zone: the network's SDL fixes the zone so that the gateway can add up the
  * same week of every trust. A filter that leaves this trust out answers no rows and a zero total
- * (without reading the store), so the gateway may send one filter to every trust.
+ * (without reading the store), so the gateway may send one filter to every trust. Arguments are
+ * checked before anything is read (a bad one throws BAD_USER_INPUT at once).
  */
 export function capacityResolver(_: unknown, args: CapacityArgs, ctx: CapacityContext): CapacityReportResult {
   const now = ctx.clock?.() ?? new Date();
@@ -42,6 +46,11 @@ export function capacityResolver(_: unknown, args: CapacityArgs, ctx: CapacityCo
   const excluded = filter.trusts !== undefined && !filter.trusts.includes(code);
   const orders = excluded ? [] : ctx.store.findOrders({});
   const reports = excluded ? new Map() : ctx.store.reportsByAccession(orders.map((o) => o.accessionNumber));
+  let history: Map<string, BacklogState> | undefined;
+  if (!excluded && filter.asOfMillis !== undefined) {
+    history = ctx.store.statusHistoryAsOf?.(new Date(filter.asOfMillis).toISOString()) ?? new Map();
+  }
+  const imaged = excluded ? undefined : imagedAccessions(orders, ctx);
   const result = computeCapacity(orders, reports, {
     trust: code,
     now,
@@ -49,7 +58,27 @@ export function capacityResolver(_: unknown, args: CapacityArgs, ctx: CapacityCo
     filter,
     groupBy,
     scanners: ctx.config.capacity.scanners,
+    dm01Procedures: ctx.config.capacity.dm01Procedures ?? {},
+    ...(imaged ? { imaged } : {}),
+    ...(history ? { history } : {}),
   });
   const withTrust = (row: CapacityRowData): CapacityRowResult => ({ ...row, trust: row.trust === null ? null : { code, name } });
   return { rows: result.rows.map(withTrust), total: withTrust(result.total), unavailableTrusts: [] };
+}
+
+/**
+ * Which orders the RIS still shows as not performed have images in the PACS (images win over a
+ * stale RIS status), from the PACS studies the study index holds (the QIDO-RS sync's copy: no
+ * PACS call). The earliest performed time among an accession's studies is the examination's.
+ */
+function imagedAccessions(orders: readonly RisOrderRow[], ctx: CapacityContext): Map<string, string | null> | undefined {
+  if (!ctx.store.pacsStudiesByAccession) return undefined;
+  const waiting = orders.filter((o) => NOT_PERFORMED.has(o.status) && o.performedAt === null).map((o) => o.accessionNumber);
+  if (waiting.length === 0) return undefined;
+  const out = new Map<string, string | null>();
+  for (const [accession, studies] of ctx.store.pacsStudiesByAccession(waiting)) {
+    const times = studies.map((s) => s.performedAt).filter((t): t is string => t !== null).sort((a, b) => Date.parse(a) - Date.parse(b));
+    out.set(accession, times[0] ?? null);
+  }
+  return out;
 }

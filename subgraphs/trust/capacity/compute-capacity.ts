@@ -3,6 +3,7 @@ import type { RisOrderRow, RisReportRow } from '../store/read-model.ts';
 import { CapacityAccumulator, type CapacityKeys, type CapacityRowData } from './capacity-row.ts';
 import type { CapacityDimension, CapacityQuery } from './capacity-query.ts';
 import { DAY_MS, HOUR_MS, hoursInWindow, inWindow, resolveWindow, type CapacityWindow } from './capacity-window.ts';
+import { dm01TestOf, type Dm01ProcedureMap } from './dm01-test.ts';
 import { firstFinalReportMillis } from './first-final-report.ts';
 import { isoWeekMonday, isoWeekSpan } from './iso-week.ts';
 
@@ -23,6 +24,25 @@ export interface CapacityOptions {
   filter: CapacityQuery;
   groupBy: readonly CapacityDimension[];
   scanners: readonly DeclaredScanner[];
+  /** The trust's procedure codes → DM01 tests (`capacity.dm01Procedures`). @default {} */
+  dm01Procedures?: Dm01ProcedureMap;
+  /**
+   * Accessions whose images are in the PACS, with the PACS's performed time: images win over a
+   * stale RIS status (a study imaged but never sent "complete" is performed). @default none
+   */
+  imaged?: ReadonlyMap<string, string | null>;
+  /**
+   * The backlog as it was at `filter.asOfMillis`: each order's state then, from the store's
+   * status history. Orders absent from it did not exist yet. Required when asOf is given.
+   */
+  history?: ReadonlyMap<string, BacklogState>;
+}
+
+/** An order's backlog state at an instant (one row of the store's status history). */
+export interface BacklogState {
+  status: string;
+  performed: boolean;
+  waitStartedAt: string | null;
 }
 
 export interface CapacityResult {
@@ -38,8 +58,13 @@ export const REPORT_WITHIN_MS = 28 * DAY_MS;
 
 /** Study statuses (StudyStatus) of a performed study that has no final report yet. */
 const UNREPORTED = new Set(['COMPLETED', 'PRELIMINARY']);
-/** Study statuses of an order still waiting for its examination (cancelled ones never wait). */
-const WAITING = new Set(['REQUESTED', 'SCHEDULED']);
+/**
+ * Study statuses of an order still waiting for its examination (cancelled ones never wait). A
+ * booked (scheduled) test not yet performed is still waiting (DM01); so is one on hold, one whose
+ * patient has arrived but not been scanned, and one whose patient did not attend (with the clock
+ * restarted at the DNA).
+ */
+const WAITING = new Set(['REQUESTED', 'SCHEDULED', 'ARRIVED', 'ON_HOLD', 'DID_NOT_ATTEND']);
 
 interface Instant {
   millis: number;
@@ -87,7 +112,10 @@ export function computeCapacity(
   const declared = new Set(scanners.map((s) => toModality(s.modality)));
   const groups = new Map<string, CapacityAccumulator>();
   const total = new CapacityAccumulator(keysOf([], opts.trust, null, null, null));
-  const waitedSince = opts.now.getTime() - DM01_WAIT_MS;
+  // The backlog's instant: now, or the census instant asked for (`CapacityFilter.asOf`).
+  const backlogAt = filter.asOfMillis ?? opts.now.getTime();
+  const waitedSince = backlogAt - DM01_WAIT_MS;
+  const dm01Map = opts.dm01Procedures ?? {};
 
   for (const order of orders) {
     const modality = toModality(order.modality);
@@ -124,9 +152,19 @@ export function computeCapacity(
         }
       }
     }
-    if (UNREPORTED.has(order.status)) for (const a of at(performed)) a.noteUnreported(performed);
-    if (WAITING.has(order.status) && !performed && requested && requested.millis < waitedSince) {
-      for (const a of at(requested)) a.waitingOver6Weeks++;
+    const state = backlogState(order, opts, backlogAt);
+    if (!state) continue;
+    if (UNREPORTED.has(state.status) || (state.imagedNotReported && WAITING.has(state.status))) {
+      for (const a of at(state.performedAt)) a.noteUnreported(state.performedAt);
+    }
+    // DM01: only the DM01 imaging tests, never planned/surveillance ones; the clock runs from the
+    // request received (restarted by a DNA or a patient cancellation) to the examination.
+    const waitStart = instant(state.waitStartedAt);
+    if (
+      WAITING.has(state.status) && !state.performed && waitStart && waitStart.millis < waitedSince &&
+      order.priority !== 'PLANNED' && dm01TestOf(order, dm01Map) !== null
+    ) {
+      for (const a of at(requested ?? waitStart)) a.waitingOver6Weeks++;
     }
   }
 
@@ -138,6 +176,31 @@ export function computeCapacity(
   };
   const rows = [...groups.values()].map((g) => g.toRow(capacityOf(g.keys, true))).sort(compareRows);
   return { rows, total: total.toRow(capacityOf(total.keys, false)) };
+}
+
+/**
+ * An order's backlog state at `backlogAt`: its status then (now, or from the status history),
+ * whether it had been performed (by the RIS, or images in the PACS: images win over a stale RIS
+ * status), and the DM01 clock start. Undefined when the order did not exist yet.
+ */
+function backlogState(order: RisOrderRow, opts: CapacityOptions, backlogAt: number) {
+  const then = opts.filter.asOfMillis !== undefined ? opts.history?.get(order.accessionNumber) : undefined;
+  if (opts.filter.asOfMillis !== undefined && !then) return undefined;
+  const status = then?.status ?? order.status;
+  const risPerformed = instant(order.performedAt);
+  const pacsAt = opts.imaged?.has(order.accessionNumber) ? instant(opts.imaged.get(order.accessionNumber) ?? null) : undefined;
+  const imaged = opts.imaged?.has(order.accessionNumber) === true && (pacsAt === undefined || pacsAt.millis <= backlogAt);
+  const performed =
+    (then ? then.performed : risPerformed !== undefined) ||
+    (risPerformed !== undefined && risPerformed.millis <= backlogAt && opts.filter.asOfMillis !== undefined) ||
+    imaged;
+  return {
+    status,
+    performed,
+    imagedNotReported: imaged,
+    performedAt: risPerformed ?? pacsAt,
+    waitStartedAt: (then ? then.waitStartedAt : order.waitStartedAt) ?? order.requestedAt,
+  };
 }
 
 function keysOf(groupBy: readonly CapacityDimension[], trust: string, modality: string | null, priority: string | null, week: string | null): CapacityKeys {

@@ -13,9 +13,9 @@ import type { TrustReporting } from './trust-reporting.ts';
 import { decodeWorklistCursor, encodeWorklistCursor } from './worklist-cursor.ts';
 import { matchesWorklistFilter, toWorklistFilter, type WorklistFilterInput } from './worklist-filter.ts';
 
-/** The order's patient class (PV1-2) where the store keeps it (#14's `RisOrderRow.patientClass`), else null. */
+/** The order's patient class (PV1-2, table 0004); null when not known. */
 function patientClassOf(order: RisOrderRow | undefined): PatientClassValue | null {
-  return (order as (RisOrderRow & { patientClass?: PatientClassValue | null }) | undefined)?.patientClass ?? null;
+  return order?.patientClass ?? null;
 }
 
 /** Per-request batching of claims and network report rows: one store call each, however many studies. */

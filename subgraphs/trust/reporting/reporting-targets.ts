@@ -1,5 +1,5 @@
-import type { PriorityValue } from '../store/read-model.ts';
-import type { DueAtRule, PatientClassValue } from '../store/reporting-model.ts';
+import type { PatientClassValue, PriorityValue } from '../store/read-model.ts';
+import type { DueAtRule } from '../store/reporting-model.ts';
 
 /** Hours to report, by priority then patient class (`default` for any class not named). */
 export type ReportingTargets = Partial<Record<PriorityValue, Partial<Record<PatientClassValue | 'default', number>>>>;
@@ -8,14 +8,17 @@ const WEEK = 7 * 24;
 
 /**
  * The defaults (README, "Network reporting"): STAT within 1 hour; URGENT within 24 hours
- * (emergency 4); ROUTINE: emergency and inpatients within 24 hours (RCR audit standard: inpatient
- * radiographs verified within 1 working day), everything else within 4 weeks (NHS England, August
- * 2023: every exam reported within 4 weeks).
+ * (emergency 4); SUSPECTED_CANCER (2WW) within 48 hours (the faster diagnosis pathway needs the
+ * report well inside its 28 days); ROUTINE and PLANNED: emergency and inpatients within 24 hours
+ * (RCR audit standard: inpatient radiographs verified within 1 working day), everything else
+ * within 4 weeks (NHS England, August 2023: every exam reported within 4 weeks).
  */
 export const DEFAULT_REPORTING_TARGETS: Readonly<Record<PriorityValue, Partial<Record<PatientClassValue | 'default', number>>>> = {
   STAT: { default: 1 },
   URGENT: { EMERGENCY: 4, default: 24 },
+  SUSPECTED_CANCER: { EMERGENCY: 24, INPATIENT: 24, default: 48 },
   ROUTINE: { EMERGENCY: 24, INPATIENT: 24, default: 4 * WEEK },
+  PLANNED: { EMERGENCY: 24, INPATIENT: 24, default: 4 * WEEK },
 };
 
 /** The trust's targets over the defaults, priority by priority. */

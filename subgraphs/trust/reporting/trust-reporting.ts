@@ -5,7 +5,7 @@ import { badUserInput, decodeStudyId, ErrorCode } from '../../../schema/index.ts
 import type { CallerIdentity } from '../../../schema/request-signature.ts';
 import type { AuditLog } from '../../../audit/audit-log.ts';
 import type { TrustConfig } from '../config.ts';
-import { currentReportStatus, deriveStudyStatus, reportVersionStatus } from '../ris/apply/status-machine.ts';
+import { classifyReportVersion, currentReportStatus, deriveStudyStatus } from '../ris/apply/status-machine.ts';
 import type { RisOrderRow, RisReportRow } from '../store/read-model.ts';
 import type { ClaimRow, DueAtRule, ReportingStore } from '../store/reporting-model.ts';
 import type { TrustStore } from '../store/trust-store.ts';
@@ -170,21 +170,27 @@ export class TrustReporting {
       if (input.status === 'PRELIMINARY' && finalExists) {
         throw badUserInput('report.status', 'the study already has a final report: submit a FINAL (it becomes a correction/addendum)');
       }
-      // OBR-25 (table 0123): P, F, or C for a further final (correction/addendum).
+      // OBR-25 (table 0123): P, F, or C for a further final. ReportInput cannot say whether a
+      // further final adds to or corrects the report, so it is sent (and kept) as a correction:
+      // the stronger claim, which a RIS shows in place of the final (README, Network reporting).
       const resultStatus = input.status === 'PRELIMINARY' ? 'P' : finalExists ? 'C' : 'F';
-      const status = reportVersionStatus(resultStatus, earlier);
+      const { status, kind } = classifyReportVersion(resultStatus, text, earlier);
       const author = `${reporter.gmc} ${reporter.family ?? ''} ${reporter.given ?? ''}`.replace(/\s+/g, ' ').trim();
       const version = w.addReportVersion({
         accessionNumber: order.accessionNumber,
         status,
+        kind,
         resultStatus,
         text,
         reportedAt: now.toISOString(),
         author,
+        attachment: null,
+        reporter: { id: reporter.gmc, name: reporterName(reporter), gmcNumber: reporter.gmc },
+        assistant: null,
         patientId: record.patientId,
         journalId: null,
       });
-      w.saveOrder({ ...record, status: deriveStudyStatus({ ...record, reports: [...earlier, { status }] }) });
+      w.saveOrder({ ...record, status: deriveStudyStatus({ ...record, reports: [...earlier, { status, version }] }) });
       const numbers = w.orderNumbers(order.accessionNumber);
       const patient = w.patientOf(record.patientId);
       const outbox = w.enqueue(

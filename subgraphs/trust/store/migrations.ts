@@ -237,6 +237,49 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'clinical correctness: report kinds and reporters, orders from reports, patient class, procedure codes, waits, status history',
+    // A report for an order never seen (ORM lost, feed started mid-stream) creates the order from
+    // its OBR, flagged order_missing until the order itself arrives. Report versions keep their
+    // kind (original, addendum, correction: OBR-25 table 0123), their reporter and assistant
+    // (OBR-32/33) and an encapsulated (OBX ED) report. Orders keep OBR-4's code and coding system,
+    // PV1-2's patient class, the hold and did-not-attend states, and when the DM01 wait started
+    // (restarted by a DNA or a patient cancellation). study_status_history records every change of
+    // a study's status as the store saw it, for backlog figures "as of" a past instant.
+    sql: `
+      ALTER TABLE orders ADD COLUMN order_missing INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE orders ADD COLUMN procedure_code TEXT;
+      ALTER TABLE orders ADD COLUMN procedure_coding_system TEXT;
+      ALTER TABLE orders ADD COLUMN patient_class TEXT;
+      ALTER TABLE orders ADD COLUMN on_hold INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE orders ADD COLUMN did_not_attend_at TEXT;
+      ALTER TABLE orders ADD COLUMN wait_started_at TEXT;
+      ALTER TABLE orders ADD COLUMN cancelled_at TEXT;
+      ALTER TABLE reports ADD COLUMN kind TEXT NOT NULL DEFAULT 'ORIGINAL';
+      ALTER TABLE reports ADD COLUMN attachment TEXT;
+      ALTER TABLE reports ADD COLUMN reporter TEXT;   -- JSON {id, name, gmcNumber}
+      ALTER TABLE reports ADD COLUMN assistant TEXT;  -- JSON {id, name, gmcNumber}
+
+      CREATE TABLE study_status_history (
+        id               INTEGER PRIMARY KEY,
+        accession_number TEXT    NOT NULL,
+        status           TEXT    NOT NULL,
+        performed        INTEGER NOT NULL,   -- the examination had been done (or images seen)
+        wait_started_at  TEXT,               -- the DM01 clock start in force
+        recorded_at      TEXT    NOT NULL    -- when the store learnt it (ISO 8601 UTC)
+      );
+      CREATE INDEX study_status_history_accession ON study_status_history (accession_number, recorded_at);
+      CREATE INDEX study_status_history_recorded ON study_status_history (recorded_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'only accepted messages keep a dedupe key',
+    // Issue 15, finding 1: a refused or failed message's (MSH-3, MSH-4, MSH-10) key made the real
+    // message with that control id a "duplicate". Only AA/CA ACKs deduplicate now; forget the rest.
+    sql: `DELETE FROM acks WHERE ack_code NOT IN ('AA', 'CA');`,
+  },
+  {
+    version: 6,
     name: 'network reporting: claims, network report versions, outbox delivery',
     // A claim is a lease (DICOM UPS, PS3.4 Annex CC, is the same idea): one row per study, won by a
     // compare-and-set upsert. Times as epoch milliseconds so expiry compares as numbers.

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { cacheStatements } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import type { PacsSyncState, SyncedStudy } from '../pacs/pacs-index-port.ts';
 import { SqliteStudyIndex } from './sqlite-study-index.ts';
@@ -21,6 +21,11 @@ export interface OpenTrustStoreOptions {
   readonly?: boolean;
   /** How long a writer waits for a lock before failing (SQLITE_BUSY → StoreFailure). @default 5000 */
   busyTimeoutMs?: number;
+  /**
+   * The national number the trust's systems carry (`hl7.nationalNumber`): at a CHI or H&C trust a
+   * DICOM PatientID without an NHS issuer is never indexed as an NHS number. @default 'NHS'
+   */
+  nationalNumber?: 'NHS' | 'CHI' | 'HC';
 }
 
 /** Runs `fn`, turning storage errors of the driver into StoreFailure. */
@@ -45,12 +50,12 @@ class SqliteTrustStore implements TrustStore {
   readonly #writer: SqliteWriter;
   readonly #index: SqliteStudyIndex;
 
-  constructor(path: string, db: Database.Database, opts: { fillIndex: boolean }) {
+  constructor(path: string, db: Database.Database, opts: { fillIndex: boolean; nationalNumber?: 'NHS' | 'CHI' | 'HC' }) {
     this.path = path;
     this.#db = db;
     this.#read = new SqliteReadModel(db);
     this.#writer = new SqliteWriter(db, this.#read);
-    this.#index = new SqliteStudyIndex(db);
+    this.#index = new SqliteStudyIndex(db, opts.nationalNumber ?? 'NHS');
     // A store written before the study index existed (migration 3) is filled from its orders
     // once, on the first open; the flag row is removed in the same transaction.
     if (opts.fillIndex) {
@@ -63,6 +68,10 @@ class SqliteTrustStore implements TrustStore {
   studyIndexPage(query: StudyIndexQuery): StudyIndexHit[] {
     return guarded(() => this.#index.studyIndexPage(query));
   }
+  pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
+    return guarded(() => this.#index.pacsStudiesByAccession(accessionNumbers));
+  }
+
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
     return guarded(() => this.#index.pacsStudiesByUid(uids));
   }
@@ -102,6 +111,14 @@ class SqliteTrustStore implements TrustStore {
   }
   patientByNhsNumber(nhsNumber: string): RisPatientRow | undefined {
     return this.#read.patientByNhsNumber(nhsNumber);
+  }
+
+  patientsByNhsNumber(nhsNumber: string): RisPatientRow[] {
+    return this.#read.patientsByNhsNumber(nhsNumber);
+  }
+
+  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
+    return this.#read.statusHistoryAsOf(at);
   }
   patientByMrn(mrn: string): RisPatientRow | undefined {
     return this.#read.patientByMrn(mrn);
@@ -199,7 +216,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
         db.close();
         throw new Error(`trust store ${path} is at schema version ${version}; this build reads ${LATEST_VERSION}`);
       }
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: false });
+      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: false, nationalNumber: opts.nationalNumber ?? 'NHS' });
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -214,7 +231,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
       throw error;
     }
     try {
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: true });
+      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: true, nationalNumber: opts.nationalNumber ?? 'NHS' });
     } catch (error) {
       db.close();
       throw error;

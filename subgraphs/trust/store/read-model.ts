@@ -14,9 +14,22 @@ export type StudyStatusValue =
   | 'PRELIMINARY'
   | 'FINAL'
   | 'AMENDED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'ON_HOLD'
+  | 'DID_NOT_ATTEND'
+  | 'ARRIVED';
 export type ReportStatusValue = 'PRELIMINARY' | 'FINAL' | 'CORRECTED' | 'CANCELLED';
-export type PriorityValue = 'ROUTINE' | 'URGENT' | 'STAT';
+/** What a report version is: the report itself, an addendum to a final, or a correction of one. */
+export type ReportKindValue = 'ORIGINAL' | 'ADDENDUM' | 'CORRECTION';
+export type PriorityValue = 'ROUTINE' | 'URGENT' | 'STAT' | 'SUSPECTED_CANCER' | 'PLANNED';
+/** PV1-2 patient class (table 0004) as the network splits targets by it. */
+export type PatientClassValue = 'EMERGENCY' | 'INPATIENT' | 'OUTPATIENT' | 'GP_DIRECT_ACCESS' | 'OTHER' | 'UNKNOWN';
+/** A reporter (OBR-32) or assistant (OBR-33): the RIS's id, the name, the GMC number when the id is one. */
+export interface ReporterValue {
+  id: string | null;
+  name: string | null;
+  gmcNumber: string | null;
+}
 export type SexValue = 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN';
 
 /** One RIS order (requested procedure), keyed by accession number within the trust. */
@@ -37,6 +50,14 @@ export interface RisOrderRow {
   requestedAt: string | null;
   scheduledAt: string | null;
   performedAt: string | null;
+  /** True while the order is known only from a report's OBR (the ORM was never received). */
+  orderMissing: boolean;
+  /** OBR-4.1 and OBR-4.3 (the display is `description`). */
+  procedureCode: string | null;
+  procedureCodingSystem: string | null;
+  patientClass: PatientClassValue | null;
+  /** When the DM01 wait started: request received, restarted by a DNA or patient cancellation. */
+  waitStartedAt: string | null;
 }
 
 export interface RisPatientRow {
@@ -50,6 +71,11 @@ export interface RisPatientRow {
   sex: SexValue | null;
   /** Local MRNs of this patient (including those of patients merged into it). */
   mrns: string[];
+  /**
+   * Scottish CHI and Northern Irish H&C numbers of this patient (never NHS numbers: a trust's
+   * `hl7.nationalNumber` says which its PID carries).
+   */
+  nationalIds: { type: 'CHI' | 'HC'; value: string }[];
 }
 
 export interface RisReportRow {
@@ -59,6 +85,19 @@ export interface RisReportRow {
   text: string;
   reportedAt: string | null;
   author: string | null;
+  kind: ReportKindValue;
+  /** The version came with an encapsulated report (OBX ED, e.g. a PDF), kept in the store. */
+  hasAttachment: boolean;
+  reporter: ReporterValue | null;
+  assistant: ReporterValue | null;
+}
+
+/** One change of an order's backlog state (table study_status_history). */
+export interface StatusHistoryRow {
+  status: StudyStatusValue;
+  /** The examination had been done (RIS performed time known, or workflow COMPLETED). */
+  performed: boolean;
+  waitStartedAt: string | null;
 }
 
 export interface RisOrderQuery {
@@ -77,15 +116,27 @@ export interface TrustReadModel extends StudyIndexReader {
   patientsById(ids: readonly number[]): Map<number, RisPatientRow>;
   /** The surviving patient with this NHS number, if the RIS knows one. */
   patientByNhsNumber(nhsNumber: string): RisPatientRow | undefined;
+  /**
+   * Every surviving patient with this NHS number, most recently updated first: a RIS may hold
+   * two records for one number until the PAS merges them, and both are the patient's.
+   */
+  patientsByNhsNumber(nhsNumber: string): RisPatientRow[];
   /** The surviving patient holding this MRN (also an MRN merged away), if any. */
   patientByMrn(mrn: string): RisPatientRow | undefined;
   /** Every report version of each accession, oldest first. */
   reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]>;
+  /**
+   * Each order's backlog state as the store knew it at `at` (ISO 8601): the last status-history
+   * row recorded at or before it. Orders the store had not seen by then are absent.
+   */
+  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow>;
 }
 
 /** Which rows belong to one patient: the RIS patient's orders, and PACS-only studies by PatientID. */
 export interface StudyIndexPatientScope {
   risPatientId?: number;
+  /** Every RIS record of the patient (a RIS may hold several for one NHS number). */
+  risPatientIds?: readonly number[];
   pacsPatientIds: readonly string[];
 }
 
@@ -127,4 +178,6 @@ export interface StudyIndexReader {
   studyIndexPage(query: StudyIndexQuery): StudyIndexHit[];
   /** Synced PACS studies by Study Instance UID (the copy the index holds, no PACS call). */
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy>;
+  /** Synced PACS studies by accession number (several per accession: a re-scan), no PACS call. */
+  pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]>;
 }

@@ -27,8 +27,9 @@ export interface ClaimRow {
   expiresAtMs: number;
 }
 
-/** Patient class (PV1-2, table 0004) as the schema names it. */
-export type PatientClassValue = 'EMERGENCY' | 'INPATIENT' | 'OUTPATIENT' | 'GP_DIRECT_ACCESS' | 'OTHER' | 'UNKNOWN';
+/** Patient class (PV1-2, table 0004) as the store keeps it. */
+export type { PatientClassValue } from './read-model.ts';
+import type { PatientClassValue } from './read-model.ts';
 
 /** When a study's report is due, epoch ms, from the order (null when it has no time at all). */
 export type DueAtRule = (order: Pick<RisOrderRow, 'performedAt' | 'scheduledAt' | 'requestedAt' | 'priority'>, patientClass: PatientClassValue | null) => number | null;

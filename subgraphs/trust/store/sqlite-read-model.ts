@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StudyIndexReader, TrustReadModel } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow, StudyIndexReader, StudyStatusValue, TrustReadModel } from './read-model.ts';
 import {
   chunks,
   toOrderRow,
@@ -21,6 +21,7 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
   readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
   readonly #patient: Statement<[number], PatientColumns>;
   readonly #mrnsOf: Statement<[number], { value: string }>;
+  readonly #nationalIdsOf: Statement<[number], { type: 'CHI' | 'HC'; value: string }>;
   readonly #byMrn: Statement<[string], { patient_id: number }>;
   readonly #byNhs: Statement<[string], { id: number }>;
 
@@ -40,6 +41,13 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
        )
        SELECT i.value FROM patient_identifiers i JOIN merged m ON m.id = i.patient_id
         WHERE i.type = 'MR' ORDER BY i.patient_id, i.value`,
+    );
+    this.#nationalIdsOf = db.prepare(
+      `WITH RECURSIVE merged(id) AS (
+         SELECT ? UNION SELECT p.id FROM patients p JOIN merged m ON p.merged_into = m.id
+       )
+       SELECT i.type, i.value FROM patient_identifiers i JOIN merged m ON m.id = i.patient_id
+        WHERE i.type IN ('CHI', 'HC') ORDER BY i.patient_id, i.type, i.value`,
     );
     this.#byMrn = db.prepare(`SELECT patient_id FROM patient_identifiers WHERE type = 'MR' AND value = ?`);
     // Survivors first, then the most recently updated: a RIS may hold duplicates of one NHS
@@ -92,9 +100,25 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
     return hit ? this.#patientRow(this.survivorOf(hit.id)) : undefined;
   }
 
+  patientsByNhsNumber(nhsNumber: string): RisPatientRow[] {
+    const ids = new Set(this.#byNhs.all(nhsNumber).map((hit) => this.survivorOf(hit.id)));
+    return [...ids].map((id) => this.#patientRow(id)).filter((p): p is RisPatientRow => p !== undefined);
+  }
+
   patientByMrn(mrn: string): RisPatientRow | undefined {
     const hit = this.#byMrn.get(mrn);
     return hit ? this.#patientRow(this.survivorOf(hit.patient_id)) : undefined;
+  }
+
+  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
+    // recorded_at is ISO 8601 UTC (toISOString), so it compares as text once `at` is UTC too.
+    const utc = new Date(at).toISOString();
+    const rows = this.#statement(
+      `SELECT h.accession_number, h.status, h.performed, h.wait_started_at FROM study_status_history h
+         JOIN (SELECT accession_number, MAX(id) AS id FROM study_status_history WHERE recorded_at <= ?
+                GROUP BY accession_number) last ON last.id = h.id`,
+    ).all(utc) as { accession_number: string; status: string; performed: number; wait_started_at: string | null }[];
+    return new Map(rows.map((r) => [r.accession_number, { status: r.status as StudyStatusValue, performed: r.performed !== 0, waitStartedAt: r.wait_started_at }]));
   }
 
   reportsByAccession(accessionNumbers: readonly string[]): Map<string, RisReportRow[]> {
@@ -126,6 +150,7 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
       birthDate: p.birthDate,
       sex: p.sex,
       mrns: this.#mrnsOf.all(id).map((r) => r.value),
+      nationalIds: this.#nationalIdsOf.all(id).map((r) => ({ type: r.type, value: r.value })),
     };
   }
 }

@@ -1,5 +1,8 @@
 import type {
+  PatientClassValue,
   PriorityValue,
+  ReportKindValue,
+  ReporterValue,
   ReportStatusValue,
   RisOrderRow,
   RisReportRow,
@@ -38,6 +41,14 @@ export interface OrderColumns {
   scheduled_at: string | null;
   performed_at: string | null;
   appointment_cancelled_at: string | null;
+  order_missing: number;
+  procedure_code: string | null;
+  procedure_coding_system: string | null;
+  patient_class: string | null;
+  on_hold: number;
+  did_not_attend_at: string | null;
+  wait_started_at: string | null;
+  cancelled_at: string | null;
 }
 
 export interface ReportColumns {
@@ -47,6 +58,10 @@ export interface ReportColumns {
   text: string;
   reported_at: string | null;
   author: string | null;
+  kind: string;
+  attachment: string | null;
+  reporter: string | null;
+  assistant: string | null;
 }
 
 export interface FailedColumns {
@@ -98,6 +113,14 @@ export function toOrderRecord(c: OrderColumns): OrderRecord {
     scheduledAt: c.scheduled_at,
     performedAt: c.performed_at,
     appointmentCancelledAt: c.appointment_cancelled_at,
+    orderMissing: c.order_missing !== 0,
+    procedureCode: c.procedure_code,
+    procedureCodingSystem: c.procedure_coding_system,
+    patientClass: c.patient_class as PatientClassValue | null,
+    onHold: c.on_hold !== 0,
+    didNotAttendAt: c.did_not_attend_at,
+    waitStartedAt: c.wait_started_at,
+    cancelledAt: c.cancelled_at,
   };
 }
 
@@ -114,6 +137,11 @@ export function toOrderRow(c: OrderColumns): RisOrderRow {
     requestedAt: c.requested_at,
     scheduledAt: c.scheduled_at,
     performedAt: c.performed_at,
+    orderMissing: c.order_missing !== 0,
+    procedureCode: c.procedure_code,
+    procedureCodingSystem: c.procedure_coding_system,
+    patientClass: c.patient_class as PatientClassValue | null,
+    waitStartedAt: c.wait_started_at,
   };
 }
 
@@ -125,6 +153,10 @@ export function toReportRow(c: ReportColumns): RisReportRow {
     text: c.text,
     reportedAt: c.reported_at,
     author: c.author,
+    kind: c.kind as ReportKindValue,
+    hasAttachment: c.attachment !== null,
+    reporter: c.reporter === null ? null : (JSON.parse(c.reporter) as ReporterValue),
+    assistant: c.assistant === null ? null : (JSON.parse(c.assistant) as ReporterValue),
   };
 }
 

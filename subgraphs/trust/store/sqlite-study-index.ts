@@ -9,6 +9,7 @@ import {
 import type { RisOrderRow, StudyIndexHit, StudyIndexQuery, StudyIndexReader } from './read-model.ts';
 import { chunks, toOrderRow, toReportRow, type OrderColumns, type ReportColumns } from './sqlite-rows.ts';
 import { sortKeyOf, studyIndexRow, type StudyIndexRow } from './study-index-row.ts';
+import { primaryPacsStudy } from './primary-pacs-study.ts';
 
 interface PacsColumns {
   study_instance_uid: string;
@@ -74,6 +75,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     orderByAccession: Statement<[string], OrderColumns>;
     orderByUid: Statement<[string], OrderColumns>;
     pacsByAccession: Statement<[string], PacsColumns>;
+    pacsAllByAccession: Statement<[string], PacsColumns>;
     pacsByUid: Statement<[string], PacsColumns>;
     reports: Statement<[string], ReportColumns>;
     patientNhs: Statement<[number], { nhs_number: string | null }>;
@@ -89,12 +91,16 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     ordersOfPatient: Statement<[number], { accession_number: string }>;
   };
 
-  constructor(db: Database) {
+  readonly #nationalNumber: 'NHS' | 'CHI' | 'HC';
+
+  constructor(db: Database, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS') {
     this.#db = db;
+    this.#nationalNumber = nationalNumber;
     this.#s = {
       orderByAccession: db.prepare('SELECT * FROM orders WHERE accession_number = ?'),
       orderByUid: db.prepare('SELECT * FROM orders WHERE study_instance_uid = ? ORDER BY accession_number LIMIT 1'),
       pacsByAccession: db.prepare('SELECT * FROM pacs_studies WHERE accession_number = ? ORDER BY study_instance_uid LIMIT 1'),
+      pacsAllByAccession: db.prepare('SELECT * FROM pacs_studies WHERE accession_number = ? ORDER BY study_instance_uid'),
       pacsByUid: db.prepare('SELECT * FROM pacs_studies WHERE study_instance_uid = ?'),
       reports: db.prepare('SELECT * FROM reports WHERE accession_number = ? ORDER BY version'),
       patientNhs: db.prepare('SELECT nhs_number FROM patients WHERE id = ?'),
@@ -125,27 +131,47 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   // ---- keeping rows in step (always inside the caller's transaction) ----
 
-  /** Re-joins and rewrites the row of this accession (an order changed, or its reports). */
+  /**
+   * Re-joins and rewrites the rows of this accession (an order changed, or its reports). Every
+   * PACS study of the accession is a row (primary-pacs-study.ts): the primary one under the
+   * accession id, the others under their Study Instance UID, all joined with the order.
+   */
   refreshAccession(accessionNumber: string, depth = 0): void {
     const columns = this.#s.orderByAccession.get(accessionNumber);
     if (!columns) {
-      const pacs = this.#s.pacsByAccession.get(accessionNumber);
-      if (pacs) this.refreshPacs(pacs.study_instance_uid, depth + 1);
+      this.#refreshPacsOnlyAccession(accessionNumber);
       return;
     }
     const order = toOrderRow(columns);
-    const pacs = this.#pacsForOrder(order);
-    const row = studyIndexRow({
-      order,
-      pacs,
-      reports: this.#s.reports.all(accessionNumber).map(toReportRow),
-      patientNhsNumber: this.#s.patientNhs.get(order.patientId)?.nhs_number ?? null,
-    });
+    const byAccession = this.#s.pacsAllByAccession.all(accessionNumber).map(toPacsStudy);
+    const byUid = byAccession.length ? undefined : this.#pacsForOrder(order);
+    const candidates = byAccession.length ? byAccession : byUid ? [byUid] : [];
+    const primary = primaryPacsStudy(candidates, order.studyInstanceUid);
+    const reports = this.#s.reports.all(accessionNumber).map(toReportRow);
+    const patientNhsNumber = this.#s.patientNhs.get(order.patientId)?.nhs_number ?? null;
+    const row = studyIndexRow({ order, pacs: primary, reports, patientNhsNumber, nationalNumber: this.#nationalNumber });
     const previousPacs = this.#s.rowByKey.get(row.idKey)?.pacs_uid ?? null;
     this.#write(row);
-    if (pacs) this.#dropOtherRowsOf(pacs.studyInstanceUid, row.idKey);
+    if (primary) this.#dropOtherRowsOf(primary.studyInstanceUid, row.idKey);
+    for (const other of candidates) {
+      if (other === primary) continue;
+      const extra = studyIndexRow({ order, pacs: other, reports, patientNhsNumber, keyedBy: 'uid', nationalNumber: this.#nationalNumber });
+      this.#write(extra);
+      this.#dropOtherRowsOf(other.studyInstanceUid, extra.idKey);
+    }
     // The PACS study this order held before (e.g. by UID) may now stand alone.
-    if (previousPacs !== null && previousPacs !== row.pacsUid && depth < 4) this.refreshPacs(previousPacs, depth + 1);
+    if (previousPacs !== null && !candidates.some((c) => c.studyInstanceUid === previousPacs) && depth < 4) this.refreshPacs(previousPacs, depth + 1);
+  }
+
+  /** PACS studies of an accession no order has: one row each, the primary under the accession id. */
+  #refreshPacsOnlyAccession(accessionNumber: string): void {
+    const candidates = this.#s.pacsAllByAccession.all(accessionNumber).map(toPacsStudy);
+    const primary = primaryPacsStudy(candidates, undefined);
+    for (const pacs of candidates) {
+      const row = studyIndexRow({ order: undefined, pacs, reports: [], patientNhsNumber: null, keyedBy: pacs === primary ? 'accession' : 'uid', nationalNumber: this.#nationalNumber });
+      this.#write(row);
+      this.#dropOtherRowsOf(pacs.studyInstanceUid, row.idKey);
+    }
   }
 
   /** Every order of one patient (their NHS number or identity changed, or a merge re-pointed them). */
@@ -153,29 +179,27 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     for (const { accession_number } of this.#s.ordersOfPatient.all(patientId)) this.refreshAccession(accession_number);
   }
 
-  /** Re-joins the row of one synced PACS study (stored, changed, or deleted). */
+  /** Re-joins the rows of one synced PACS study (stored, changed, or deleted) and its accession. */
   refreshPacs(uid: string, depth = 0, known?: PacsStudy): void {
     const columns = known ? undefined : this.#s.pacsByUid.get(uid);
     if (!known && !columns) {
       for (const row of this.#s.rowsByPacsUid.all(uid)) {
-        if (row.has_order && row.accession_number !== null && depth < 4) this.refreshAccession(row.accession_number, depth + 1);
-        else this.#delete(row.id_key);
+        this.#delete(row.id_key);
+        if (row.accession_number !== null && depth < 4) this.refreshAccession(row.accession_number, depth + 1);
       }
       return;
     }
     const pacs = known ?? toPacsStudy(columns!);
     const order = this.#orderForPacs(pacs);
     if (order) {
-      if (this.#pacsForOrder(order)?.studyInstanceUid === uid) {
-        if (depth < 4) this.refreshAccession(order.accessionNumber, depth + 1);
-      } else {
-        // A second PACS study under an order that already has one: shown once, with the order
-        // (as the join always did); its own PACS-only row, if any, goes.
-        for (const row of this.#s.rowsByPacsUid.all(uid)) if (!row.has_order) this.#delete(row.id_key);
-      }
+      if (depth < 4) this.refreshAccession(order.accessionNumber, depth + 1);
       return;
     }
-    const row = studyIndexRow({ order: undefined, pacs, reports: [], patientNhsNumber: null });
+    if (pacs.accessionNumber) {
+      this.#refreshPacsOnlyAccession(pacs.accessionNumber);
+      return;
+    }
+    const row = studyIndexRow({ order: undefined, pacs, reports: [], patientNhsNumber: null, nationalNumber: this.#nationalNumber });
     this.#write(row);
     this.#dropOtherRowsOf(uid, row.idKey);
   }
@@ -332,6 +356,17 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   // ---- reading ----
 
+  pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
+    const out = new Map<string, PacsStudy[]>();
+    for (const part of chunks([...new Set(accessionNumbers)])) {
+      const rows = this.#db
+        .prepare(`SELECT * FROM pacs_studies WHERE accession_number IN (${part.map(() => '?').join(',')}) ORDER BY study_instance_uid`)
+        .all(...part) as PacsColumns[];
+      for (const row of rows) out.set(row.accession_number!, [...(out.get(row.accession_number!) ?? []), toPacsStudy(row)]);
+    }
+    return out;
+  }
+
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
     const out = new Map<string, PacsStudy>();
     for (const part of chunks([...new Set(uids)])) {
@@ -355,7 +390,8 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     type PatientPart = { kind: 'ris'; id: number } | { kind: 'pacs'; ids: readonly string[] } | undefined;
     const patientDim: PatientPart[] = [];
     if (q.patient) {
-      if (q.patient.risPatientId !== undefined) patientDim.push({ kind: 'ris', id: q.patient.risPatientId });
+      const risIds = new Set([...(q.patient.risPatientId !== undefined ? [q.patient.risPatientId] : []), ...(q.patient.risPatientIds ?? [])]);
+      for (const id of risIds) patientDim.push({ kind: 'ris', id });
       if (q.patient.pacsPatientIds.length) patientDim.push({ kind: 'pacs', ids: q.patient.pacsPatientIds });
       if (patientDim.length === 0) return [];
     } else patientDim.push(undefined);

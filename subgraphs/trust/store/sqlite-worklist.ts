@@ -24,16 +24,6 @@ export function registerWorklistFunctions(db: Database, dueAt: DueAtRule): void 
 }
 
 /**
- * The order's patient class (PV1-2) is read where the store keeps it: `orders.patient_class`,
- * added by the clinical-correctness work (#14). Until that column exists every class is unknown,
- * which the targets and the filter read as OUTPATIENT (README, Network reporting).
- */
-function patientClassColumn(db: Database): string {
-  const has = db.prepare(`SELECT 1 AS one FROM pragma_table_info('orders') WHERE name = 'patient_class'`).get() !== undefined;
-  return has ? 'o.patient_class' : 'NULL';
-}
-
-/**
  * Statuses of a study that needs a report (Query.worklist): performed (COMPLETED, or IN_PROGRESS
  * with its images in the PACS) or a preliminary to verify; a RIS order is required, as the RIS
  * takes the report against it.
@@ -58,7 +48,8 @@ export function worklistPage(db: Database, q: WorklistQuery): { rows: WorklistRo
     where.push(`COALESCE(s.priority, 'ROUTINE') IN (${q.priorities.map((_, i) => `@p${i}`).join(',')})`);
     q.priorities.forEach((p, i) => (params[`p${i}`] = p));
   }
-  const patientClass = patientClassColumn(db);
+  // The order's PV1-2 patient class (table 0004), as the RIS apply step keeps it.
+  const patientClass = 'o.patient_class';
   // A study whose class is not known counts as OUTPATIENT (README, Network reporting).
   if (q.patientClasses) {
     where.push(`COALESCE(${patientClass}, 'OUTPATIENT') IN (${q.patientClasses.map((_, i) => `@pc${i}`).join(',')})`);

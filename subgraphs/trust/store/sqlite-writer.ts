@@ -118,6 +118,10 @@ export class SqliteWriter implements TrustWriter {
     return this.patientIdByMrn(mrn) === patientId;
   }
 
+  addIdentifier(patientId: number, type: 'CHI' | 'HC', value: string): void {
+    this.#db.prepare('INSERT OR IGNORE INTO patient_identifiers (type, value, patient_id) VALUES (?, ?, ?)').run(type, value, patientId);
+  }
+
   mergePatient(retiredId: number, survivorId: number): void {
     const survivor = this.survivorOf(survivorId);
     const retired = this.survivorOf(retiredId);
@@ -157,10 +161,12 @@ export class SqliteWriter implements TrustWriter {
       .prepare(
         `INSERT INTO orders (accession_number, patient_id, placer_order_number, filler_order_number,
            study_instance_uid, description, body_part, modality, priority, workflow_status, cancelled,
-           status, requested_at, scheduled_at, performed_at, appointment_cancelled_at, created_at, updated_at)
+           status, requested_at, scheduled_at, performed_at, appointment_cancelled_at, order_missing, procedure_code, procedure_coding_system, patient_class,
+           on_hold, did_not_attend_at, wait_started_at, cancelled_at, created_at, updated_at)
          VALUES (@accessionNumber, @patientId, @placerOrderNumber, @fillerOrderNumber, @studyInstanceUid,
            @description, @bodyPart, @modality, @priority, @workflowStatus, @cancelled, @status, @requestedAt,
-           @scheduledAt, @performedAt, @appointmentCancelledAt, @t, @t)
+           @scheduledAt, @performedAt, @appointmentCancelledAt, @orderMissing, @procedureCode, @procedureCodingSystem, @patientClass,
+           @onHold, @didNotAttendAt, @waitStartedAt, @cancelledAt, @t, @t)
          ON CONFLICT (accession_number) DO UPDATE SET
            patient_id = excluded.patient_id, placer_order_number = excluded.placer_order_number,
            filler_order_number = excluded.filler_order_number, study_instance_uid = excluded.study_instance_uid,
@@ -168,10 +174,31 @@ export class SqliteWriter implements TrustWriter {
            priority = excluded.priority, workflow_status = excluded.workflow_status,
            cancelled = excluded.cancelled, status = excluded.status, requested_at = excluded.requested_at,
            scheduled_at = excluded.scheduled_at, performed_at = excluded.performed_at,
-           appointment_cancelled_at = excluded.appointment_cancelled_at, updated_at = excluded.updated_at`,
+           appointment_cancelled_at = excluded.appointment_cancelled_at, order_missing = excluded.order_missing,
+           procedure_code = excluded.procedure_code, procedure_coding_system = excluded.procedure_coding_system,
+           patient_class = excluded.patient_class, on_hold = excluded.on_hold,
+           did_not_attend_at = excluded.did_not_attend_at, wait_started_at = excluded.wait_started_at,
+           cancelled_at = excluded.cancelled_at,
+           updated_at = excluded.updated_at`,
       )
-      .run({ ...o, cancelled: o.cancelled ? 1 : 0, t });
+      .run({ ...o, cancelled: o.cancelled ? 1 : 0, orderMissing: o.orderMissing ? 1 : 0, onHold: o.onHold ? 1 : 0, t });
     this.#dirtyAccessions.add(o.accessionNumber);
+    this.#recordHistory(o, t);
+  }
+
+  /**
+   * Appends the order's backlog state to study_status_history when it changed, in the same
+   * transaction: `CapacityFilter.asOf` reads the backlog as it was at a past instant from it.
+   */
+  #recordHistory(o: OrderRecord, t: string): void {
+    const performed = o.performedAt !== null || o.workflowStatus === 'COMPLETED' ? 1 : 0;
+    const last = this.#db
+      .prepare('SELECT status, performed, wait_started_at FROM study_status_history WHERE accession_number = ? ORDER BY id DESC LIMIT 1')
+      .get(o.accessionNumber) as { status: string; performed: number; wait_started_at: string | null } | undefined;
+    if (last && last.status === o.status && last.performed === performed && last.wait_started_at === o.waitStartedAt) return;
+    this.#db
+      .prepare('INSERT INTO study_status_history (accession_number, status, performed, wait_started_at, recorded_at) VALUES (?, ?, ?, ?, ?)')
+      .run(o.accessionNumber, o.status, performed, o.waitStartedAt, t);
   }
 
   reportVersions(accessionNumber: string): RisReportRow[] {
@@ -185,9 +212,13 @@ export class SqliteWriter implements TrustWriter {
     this.#db
       .prepare(
         `INSERT INTO reports (accession_number, version, status, result_status, text, reported_at, author,
-           patient_id, journal_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           patient_id, journal_id, received_at, kind, attachment, reporter, assistant)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.accessionNumber, next.v, r.status, r.resultStatus, r.text, r.reportedAt, r.author, r.patientId, r.journalId, now());
+      .run(
+        r.accessionNumber, next.v, r.status, r.resultStatus, r.text, r.reportedAt, r.author, r.patientId, r.journalId, now(),
+        r.kind, r.attachment, r.reporter ? JSON.stringify(r.reporter) : null, r.assistant ? JSON.stringify(r.assistant) : null,
+      );
     this.#dirtyAccessions.add(r.accessionNumber);
     return next.v;
   }

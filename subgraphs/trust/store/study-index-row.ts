@@ -53,17 +53,26 @@ export interface StudyIndexInput {
   reports: readonly RisReportRow[];
   /** NHS number of the order's (surviving) patient. */
   patientNhsNumber: string | null;
+  /**
+   * `uid`: a further PACS study of an accession whose primary study holds the accession-keyed id
+   * (primary-pacs-study.ts), keyed by its Study Instance UID. @default 'accession'
+   */
+  keyedBy?: 'accession' | 'uid';
+  /** The trust's national number (`hl7.nationalNumber`): CHI/HC trusts never read a bare PatientID as NHS. @default 'NHS' */
+  nationalNumber?: 'NHS' | 'CHI' | 'HC';
 }
 
 /**
  * The index row of one joined study. Pure; the same derivations as the resolvers
  * (study-join.ts, current-report.ts), so the index never disagrees with a resolved study.
  */
-export function studyIndexRow({ order, pacs, reports, patientNhsNumber }: StudyIndexInput): StudyIndexRow {
+export function studyIndexRow({ order, pacs, reports, patientNhsNumber, keyedBy = 'accession', nationalNumber = 'NHS' }: StudyIndexInput): StudyIndexRow {
   if (!order && !pacs) throw new Error('studyIndexRow needs an order or a PACS study');
   const accessionNumber = order?.accessionNumber ?? (pacs?.accessionNumber || null);
   const studyInstanceUid = pacs?.studyInstanceUid ?? order?.studyInstanceUid ?? null;
-  const idKey = accessionNumber ? studyIdPayload('accession', accessionNumber) : studyIdPayload('uid', studyInstanceUid as string);
+  const idKey = accessionNumber && !(keyedBy === 'uid' && pacs)
+    ? studyIdPayload('accession', accessionNumber)
+    : studyIdPayload('uid', studyInstanceUid as string);
   const sortAt = joinedSortAt(order, pacs);
   return {
     idKey,
@@ -73,7 +82,7 @@ export function studyIndexRow({ order, pacs, reports, patientNhsNumber }: StudyI
     hasOrder: order !== undefined,
     risPatientId: order?.patientId ?? null,
     pacsPatientId: pacs?.patientId ?? null,
-    nhsNumber: order ? patientNhsNumber : pacs ? dicomNhsNumber(pacs) : null,
+    nhsNumber: order ? patientNhsNumber : pacs ? dicomNhsNumber(pacs, nationalNumber) : null,
     modalities: joinedModalities(order, pacs),
     status: joinedStatus(order),
     priority: order?.priority ?? null,

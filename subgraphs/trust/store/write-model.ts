@@ -1,4 +1,4 @@
-import type { PriorityValue, ReportStatusValue, RisReportRow, SexValue, StudyStatusValue } from './read-model.ts';
+import type { PatientClassValue, PriorityValue, ReportKindValue, ReportStatusValue, ReporterValue, RisReportRow, SexValue, StudyStatusValue } from './read-model.ts';
 
 /**
  * What the RIS ingest writes, as rows of the domain rather than SQL. The store applies these
@@ -7,7 +7,7 @@ import type { PriorityValue, ReportStatusValue, RisReportRow, SexValue, StudySta
  */
 
 /** RIS workflow position of an order, moved by ORC-1/ORC-5 and SIU (forward only, see status-machine.ts). */
-export type WorkflowStatus = 'REQUESTED' | 'SCHEDULED' | 'IN_PROGRESS' | 'COMPLETED';
+export type WorkflowStatus = 'REQUESTED' | 'SCHEDULED' | 'ARRIVED' | 'IN_PROGRESS' | 'COMPLETED';
 
 /** A patient row as stored (not following merges). */
 export interface PatientRecord {
@@ -54,6 +54,19 @@ export interface OrderRecord {
   performedAt: string | null;
   /** SIU^S15 noted: when the appointment was cancelled (the order itself stands). */
   appointmentCancelledAt: string | null;
+  /** Created from a report's OBR: no order message has been received for it (yet). */
+  orderMissing: boolean;
+  procedureCode: string | null;
+  procedureCodingSystem: string | null;
+  patientClass: PatientClassValue | null;
+  /** ORC-5 HD (table 0038) / ORC-1 HD, OH: on hold until released (RL) or moved on. */
+  onHold: boolean;
+  /** When the patient did not attend (the latest DNA); cleared when the exam goes ahead. */
+  didNotAttendAt: string | null;
+  /** DM01 clock start: the request received, restarted by a DNA or patient cancellation. */
+  waitStartedAt: string | null;
+  /** When the order was cancelled (ORC-9, else MSH-7): a later NW reinstates it. */
+  cancelledAt: string | null;
 }
 
 /** One report version to append (versions are numbered by the store, 1 first). */
@@ -65,6 +78,11 @@ export interface NewReportVersion {
   text: string;
   reportedAt: string | null;
   author: string | null;
+  kind: ReportKindValue;
+  /** OBX ED data (HL7 v2.5.1 2A.3.23: source^type^subtype^encoding^data), kept as received. */
+  attachment: string | null;
+  reporter: ReporterValue | null;
+  assistant: ReporterValue | null;
   /** The (surviving) patient the ORU named; kept for reports that arrive before their order. */
   patientId: number | null;
   journalId: number | null;
@@ -132,6 +150,8 @@ export interface TrustWriter {
   updatePatient(id: number, changes: PatientChanges): void;
   /** Gives `patientId` this MRN; an MRN held by another patient is not moved (returns false). */
   addMrn(patientId: number, mrn: string): boolean;
+  /** Gives `patientId` a CHI or H&C number; one held by another patient is not moved. */
+  addIdentifier(patientId: number, type: 'CHI' | 'HC', value: string): void;
   /** Merges `retiredId` into `survivorId`: re-points orders, reports and earlier merges. */
   mergePatient(retiredId: number, survivorId: number): void;
 

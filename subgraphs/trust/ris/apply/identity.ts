@@ -4,7 +4,7 @@ import type { PatientChanges } from '../../store/write-model.ts';
 import type { Hl7Segment } from '../hl7/index.ts';
 import { ApplyError } from './apply-error.ts';
 import type { PatientFacts } from './domain-events.ts';
-import { valueChange, type MessageContext } from './message-context.ts';
+import { valueChange, type MessageContext, type NationalNumberKind } from './message-context.ts';
 
 /** One CX identifier (HL7 v2.5.1 ch. 2A.3.14): CX-1 id, CX-4 assigning authority, CX-5 type (table 0203). */
 interface Cx {
@@ -30,9 +30,32 @@ function identifiers(segment: Hl7Segment, field: number): Cx[] {
   return out;
 }
 
-/** The NHS number's CX: identifier type NH (table 0203) or assigning authority NHS. */
+/**
+ * The national number's CX: identifier type NH (table 0203: national health plan number) or an
+ * assigning authority NHS, CHI or HC. Which national number it is depends on the trust
+ * (`hl7.nationalNumber`): Scottish RIS type their CHI numbers NH too. An explicit CHI or HC
+ * authority (or type) wins over the trust's setting.
+ */
 function isNhsCx(cx: Cx): boolean {
-  return cx.type === 'NH' || cx.authority === 'NHS';
+  return cx.type === 'NH' || cx.authority === 'NHS' || isNationalAuthority(cx.authority) || isNationalAuthority(cx.type);
+}
+
+function isNationalAuthority(value: string): boolean {
+  return value === 'CHI' || value === 'HC' || value === 'H&C' || value === 'HCN';
+}
+
+/**
+ * Which national number a CX holds, at a trust whose PID carries `trustKind`. An explicit CHI or
+ * H&C authority or type says so anywhere; otherwise the trust's setting decides, also over an
+ * `NHS` authority: Scottish and Northern Irish RIS reuse English interface templates, and a CHI
+ * number taken for an NHS number would link a stranger.
+ */
+function nationalKindOf(cx: Pick<Cx, 'authority' | 'type'>, trustKind: NationalNumberKind): NationalNumberKind {
+  for (const v of [cx.authority, cx.type]) {
+    if (v === 'CHI') return 'CHI';
+    if (v === 'HC' || v === 'H&C' || v === 'HCN') return 'HC';
+  }
+  return trustKind;
 }
 
 /**
@@ -60,8 +83,18 @@ export function readPatient(pid: Hl7Segment | undefined, ctx: MessageContext): P
   const changes: PatientChanges = {};
   let nhsNumber: string | null = null;
 
+  const nationalIds: PatientFacts['nationalIds'] = [];
   const nhsCx = identifiers(pid, 3).find((cx) => cx.id !== '' && isNhsCx(cx));
-  const candidate = nhsCx ?? (pid.get('2.1').trim() ? { id: pid.get('2.1').trim(), location: 'PID-2' } : undefined);
+  const pid2 = pid.get('2.1').trim() ? { id: pid.get('2.1').trim(), location: 'PID-2', authority: pid.get('2.4.1').trim().toUpperCase(), type: pid.get('2.5').trim().toUpperCase() } : undefined;
+  let candidate = nhsCx ?? pid2;
+  const kind = candidate ? nationalKindOf(candidate, ctx.options.nationalNumber) : 'NHS';
+  if (candidate && kind !== 'NHS') {
+    // A CHI (Scotland) or H&C (Northern Ireland) number: kept as such, never matched as an NHS
+    // number (CHI numbers also pass Modulus 11, so only the trust's word tells them apart).
+    if (/^\d{10}$/.test(candidate.id.replace(/ /g, ''))) nationalIds.push({ type: kind, value: candidate.id.replace(/ /g, '') });
+    else ctx.warn(102, candidate.location, `${kind === 'CHI' ? 'CHI' : 'H&C'} number not stored: it has exactly 10 digits`);
+    candidate = undefined;
+  }
   if (candidate) {
     const checked = checkNhsNumber(candidate.id);
     if (checked.value) {
@@ -103,5 +136,5 @@ export function readPatient(pid: Hl7Segment | undefined, ctx: MessageContext): P
   if (mrn === null && nhsNumber === null) {
     throw new ApplyError('PID-3 holds no patient identifier (MRN or valid NHS number)', 101, 'PID-3');
   }
-  return { mrn, nhsNumber, changes };
+  return { mrn, nhsNumber, changes, nationalIds };
 }

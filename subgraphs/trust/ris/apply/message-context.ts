@@ -1,4 +1,5 @@
 import { parseHl7Time, type Hl7Message, type Hl7Segment } from '../hl7/index.ts';
+import type { PatientClassValue, PriorityValue } from '../../store/read-model.ts';
 import type { AccessionMode } from './accession.ts';
 import type { Hl7Warning } from './apply-error.ts';
 
@@ -8,25 +9,37 @@ export interface ApplyOptions {
   accessionNumber: AccessionMode;
   /** IANA zone for HL7 times without an offset. @default 'Europe/London' */
   timezone: string;
+  /** The trust's priority codes and words → network priorities (`hl7.priorities`). @default {} */
+  priorities: Readonly<Record<string, PriorityValue>>;
+  /** The trust's PV1-2 values → patient classes (`hl7.patientClasses`). @default {} */
+  patientClasses: Readonly<Record<string, PatientClassValue>>;
+  /** Which national number the trust's PID carries (`hl7.nationalNumber`). @default 'NHS' */
+  nationalNumber: NationalNumberKind;
 }
 
-export const DEFAULT_APPLY_OPTIONS: ApplyOptions = { accessionNumber: 'auto', timezone: 'Europe/London' };
+/** NHS number (England, Wales), CHI number (Scotland), H&C number (Northern Ireland). */
+export type NationalNumberKind = 'NHS' | 'CHI' | 'HC';
+
+export const DEFAULT_APPLY_OPTIONS: ApplyOptions = {
+  accessionNumber: 'auto',
+  timezone: 'Europe/London',
+  priorities: {},
+  patientClasses: {},
+  nationalNumber: 'NHS',
+};
 
 /**
- * One message being mapped: the options, the default offset for its times, and the warnings
- * collected on the way (they become ERR segments of severity W on an AA).
+ * One message being mapped: the options and the warnings collected on the way (they become ERR
+ * segments of severity W on an AA).
  */
 export class MessageContext {
   readonly message: Hl7Message;
   readonly options: ApplyOptions;
   readonly warnings: Hl7Warning[] = [];
-  /** MSH-7's offset, the default for the message's other times (DOMAIN.md, "Time zones"). */
-  readonly #defaultOffset: string | undefined;
 
   constructor(message: Hl7Message, options: ApplyOptions) {
     this.message = message;
     this.options = options;
-    this.#defaultOffset = /([+-]\d{4})$/.exec(message.get('MSH-7.1'))?.[1];
   }
 
   warn(code: number, location: string, text: string): void {
@@ -34,16 +47,15 @@ export class MessageContext {
   }
 
   /**
-   * An HL7 DTM/TS value as ISO 8601 with offset. Without an offset it is read in MSH-7's offset,
-   * else in the configured zone (BST-aware). A malformed value is a warning (ERR 102) and reads
-   * as absent, so one bad time does not lose the order.
+   * An HL7 DTM/TS value as ISO 8601 with offset. Without an offset it is the sender's local time,
+   * read in the trust's zone for that value's own date (BST or GMT as on that day), never with
+   * MSH-7's offset: MSH-7's offset is the offset at the moment of sending only, and applying it to
+   * an exam before a clock change puts the exam an hour out (DOMAIN.md, "Time zones"). A malformed
+   * value is a warning (ERR 102) and reads as absent, so one bad time does not lose the order.
    */
   time(value: string, location: string): string | undefined {
     if (value === '') return undefined;
-    const opts = this.#defaultOffset === undefined
-      ? { timezone: this.options.timezone }
-      : { timezone: this.options.timezone, defaultOffset: this.#defaultOffset };
-    const iso = parseHl7Time(value, opts);
+    const iso = parseHl7Time(value, { timezone: this.options.timezone });
     if (iso === null) {
       this.warn(102, location, `not an HL7 date/time: ${JSON.stringify(value.slice(0, 40))}`);
       return undefined;

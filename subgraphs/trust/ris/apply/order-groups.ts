@@ -8,6 +8,8 @@ import type { Hl7Message, Hl7Segment } from '../hl7/index.ts';
  */
 export interface OrderGroup {
   pid: Hl7Segment | undefined;
+  /** The PV1 of the patient visit in force (PV1-2 patient class). */
+  pv1: Hl7Segment | undefined;
   orc: Hl7Segment | undefined;
   obr: Hl7Segment | undefined;
   tq1: Hl7Segment | undefined;
@@ -18,9 +20,10 @@ export interface OrderGroup {
 export function orderGroups(message: Hl7Message): OrderGroup[] {
   const groups: OrderGroup[] = [];
   let pid: Hl7Segment | undefined;
+  let pv1: Hl7Segment | undefined;
   let current: OrderGroup | undefined;
   const start = (orc: Hl7Segment | undefined): OrderGroup => {
-    current = { pid, orc, obr: undefined, tq1: undefined, ipcs: [], obxs: [] };
+    current = { pid, pv1, orc, obr: undefined, tq1: undefined, ipcs: [], obxs: [] };
     groups.push(current);
     return current;
   };
@@ -28,7 +31,12 @@ export function orderGroups(message: Hl7Message): OrderGroup[] {
     switch (segment.name) {
       case 'PID':
         pid = segment;
+        pv1 = undefined;
         current = undefined;
+        break;
+      case 'PV1':
+        pv1 = segment;
+        if (current) current.pv1 = segment;
         break;
       case 'ORC':
         start(segment);

@@ -5,7 +5,9 @@ import type { DomainEvent, OrderFacts } from './domain-events.ts';
 import { readPatient } from './identity.ts';
 import { firstChange, valueChange, type MessageContext } from './message-context.ts';
 import { orderGroups, type OrderGroup } from './order-groups.ts';
-import { toPriority } from './priority.ts';
+import { mapPatientClass } from './patient-class.ts';
+import { mapPriority } from './priority.ts';
+import { readProcedure } from './procedure.ts';
 
 /**
  * ORM^O01 (v2.3.1 ch. 4.2), OMI^O23 and OMG^O19 (v2.5.1 ch. 4.4) → order events, one per order
@@ -60,14 +62,14 @@ function readOrder(group: OrderGroup, ipc: Hl7Segment | undefined, ctx: MessageC
     accessionNumber: requireAccession(group, ipc, ctx),
     orderControl,
     orderStatus: orc!.get('5').trim().toUpperCase(),
+    // ORC-9 date/time of transaction, else when the message was sent (MSH-7).
+    transactionAt: ctx.time(orc!.get('9.1'), 'ORC-9') ?? ctx.time(ctx.message.get('MSH-7.1'), 'MSH-7') ?? null,
   };
   if (numbers.placer) facts.placerOrderNumber = numbers.placer;
   if (numbers.filler) facts.fillerOrderNumber = numbers.filler;
   const uid = valueChange(ipc, '3');
   if (uid !== undefined) facts.studyInstanceUid = uid;
-  // OBR-4 universal service id (CE/CWE): the text (component 2), else the code.
-  const description = obr?.field(4)?.isNull() ? null : valueChange(obr, '4.2') ?? valueChange(obr, '4.1');
-  if (description !== undefined) facts.description = description;
+  Object.assign(facts, procedureFacts(obr));
   // OBR-15 specimen source (v2.5 SPS): component 4 is the body site (CWE: text, else code).
   const bodyPart = valueChange(obr, '15.4.2') ?? valueChange(obr, '15.4.1');
   if (bodyPart !== undefined) facts.bodyPart = bodyPart;
@@ -75,10 +77,10 @@ function readOrder(group: OrderGroup, ipc: Hl7Segment | undefined, ctx: MessageC
   // radiology RIS fill with the modality.
   const modality = firstChange(valueChange(ipc, '5.1'), valueChange(obr, '24'));
   if (modality !== undefined) facts.modality = modality === null ? null : modality.toUpperCase();
-  const priority = [tq1?.get('9.1'), obr?.get('27.6'), orc!.get('7.6')]
-    .map((p) => (p ? toPriority(p) : undefined))
-    .find((p) => p !== undefined);
-  if (priority) facts.priority = priority;
+  const priority = readPriority(group, ctx);
+  if (priority !== undefined) facts.priority = priority;
+  const patientClass = readPatientClass(group, ctx);
+  if (patientClass !== undefined) facts.patientClass = patientClass;
   // ORC-9 is the transaction time; only on the NW order is it when the exam was requested.
   const requested = orderControl === 'NW'
     ? firstChange(ctx.timeChange(orc, '9.1'), ctx.timeChange(obr, '6.1'))
@@ -89,4 +91,46 @@ function readOrder(group: OrderGroup, ipc: Hl7Segment | undefined, ctx: MessageC
   const performed = ctx.timeChange(obr, '7.1');
   if (performed !== undefined) facts.performedAt = performed;
   return facts;
+}
+
+/** OBR-4 as the order's procedure: code, coding system, and the display kept in `description`. */
+export function procedureFacts(obr: Hl7Segment | undefined): Pick<OrderFacts, 'description' | 'procedureCode' | 'procedureCodingSystem'> {
+  const procedure = readProcedure(obr);
+  const out: Pick<OrderFacts, 'description' | 'procedureCode' | 'procedureCodingSystem'> = {};
+  if (procedure.display !== undefined) out.description = procedure.display;
+  if (procedure.code !== undefined) out.procedureCode = procedure.code;
+  if (procedure.codingSystem !== undefined) out.procedureCodingSystem = procedure.codingSystem;
+  return out;
+}
+
+/**
+ * Priority from the first of TQ1-9, OBR-27.6, ORC-7.6 that is valued, mapped per trust
+ * (priority.ts). A value neither the trust's map nor table 0027 knows is a warning (ERR 103)
+ * naming it, and clears the stored priority: never a silent keep of the old one.
+ */
+function readPriority(group: OrderGroup, ctx: MessageContext): OrderFacts['priority'] {
+  const sources: [Hl7Segment | undefined, string, string][] = [
+    [group.tq1, '9.1', 'TQ1-9'],
+    [group.obr, '27.6', 'OBR-27.6'],
+    [group.orc, '7.6', 'ORC-7.6'],
+  ];
+  for (const [segment, path, location] of sources) {
+    const raw = segment?.get(path).trim() ?? '';
+    if (raw === '' || raw === '""') continue;
+    const mapped = mapPriority(raw, ctx.options.priorities);
+    if (mapped.kind === 'mapped') return mapped.value;
+    ctx.warn(103, location, `priority ${JSON.stringify(mapped.value.slice(0, 40))} is not mapped (hl7.priorities): priority cleared`);
+    return null;
+  }
+  return undefined;
+}
+
+/** PV1-2 patient class, mapped per trust (patient-class.ts); an unmapped value warns and reads UNKNOWN. */
+export function readPatientClass(group: Pick<OrderGroup, 'pv1'>, ctx: MessageContext): OrderFacts['patientClass'] {
+  const raw = valueChange(group.pv1, '2.1');
+  if (raw === undefined || raw === null) return raw;
+  const mapped = mapPatientClass(raw, ctx.options.patientClasses);
+  if (mapped) return mapped;
+  ctx.warn(103, 'PV1-2', `patient class ${JSON.stringify(raw.slice(0, 40))} is not mapped (hl7.patientClasses): UNKNOWN`);
+  return 'UNKNOWN';
 }

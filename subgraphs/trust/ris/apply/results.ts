@@ -1,23 +1,27 @@
+import type { ReporterValue } from '../../store/read-model.ts';
 import type { Hl7Segment } from '../hl7/index.ts';
 import { ApplyError } from './apply-error.ts';
-import type { DomainEvent, ReportFacts } from './domain-events.ts';
+import type { DomainEvent, ReportFacts, ReportOrderFacts } from './domain-events.ts';
 import { readPatient } from './identity.ts';
-import type { MessageContext } from './message-context.ts';
+import { valueChange, type MessageContext } from './message-context.ts';
 import { orderGroups } from './order-groups.ts';
-import { requireAccession } from './orders.ts';
+import { orderNumbers, procedureFacts, readPatientClass, requireAccession } from './orders.ts';
 import { isReportResultStatus } from './status-machine.ts';
 
 /**
  * OBX-2 value types (table 0125) that carry report text: TX text, FT formatted text, ST string.
- * NM, CE, ED (encapsulated PDF)… are not report text and are left out.
+ * ED (encapsulated data, e.g. a PDF report) is kept as the version's attachment; NM, CE, RP… are
+ * not report text and are left out.
  */
 const TEXT_TYPES = new Set(['TX', 'FT', 'ST']);
 
 /**
- * ORU^R01 (v2.5.1 ch. 7.3.1) → one report version per OBR. OBR-25 (table 0123) P/F/C/X are report
- * versions; other result statuses (O, I, S, R…) carry no report and are acknowledged with a
- * warning (ERR 103). Text: OBX-5 of every TX/FT/ST OBX, each repetition a line, joined with `\n`
- * (the codec already turned `\.br\` and hex CR/LF into newlines and dropped `\H\`/`\N\`).
+ * ORU^R01 (v2.5.1 ch. 7.3.1) → one event per OBR. OBR-25 (table 0123): P preliminary, R results
+ * stored not verified (a preliminary too), F final, C correction are report versions; X (no
+ * results, order cancelled) cancels the order; other result statuses (O, I, S, A…) carry no
+ * report and are acknowledged with a warning (ERR 103). Text: OBX-5 of every TX/FT/ST OBX, each
+ * repetition a line, joined with `\n` (the codec already turned `\.br\` and hex CR/LF into
+ * newlines and dropped `\H\`/`\N\`). An ED OBX is kept as the attachment (`Report.hasAttachment`).
  */
 export function mapResultMessage(ctx: MessageContext): DomainEvent[] {
   const groups = orderGroups(ctx.message).filter((g) => g.obr);
@@ -36,12 +40,32 @@ export function mapResultMessage(ctx: MessageContext): DomainEvent[] {
       text: reportText(group.obxs),
       reportedAt: ctx.time(obr.get('22.1'), 'OBR-22') ?? null,
       author: authorOf(obr),
+      reporter: reporterOf(obr, 32),
+      assistant: reporterOf(obr, 33),
+      attachment: attachmentOf(group.obxs),
+      order: reportOrderFacts(group, ctx),
     };
     const performed = ctx.timeChange(obr, '7.1');
     if (performed !== undefined) report.performedAt = performed;
     events.push({ type: 'report-received', patient: readPatient(group.pid, ctx), report });
   });
   return events;
+}
+
+/** What the OBR says of the order: used only when no order is on record (orderMissing). */
+function reportOrderFacts(group: Parameters<typeof orderNumbers>[0] & { pv1: Hl7Segment | undefined }, ctx: MessageContext): ReportOrderFacts {
+  const obr = group.obr;
+  const out: ReportOrderFacts = { ...procedureFacts(obr) };
+  const numbers = orderNumbers(group);
+  if (numbers.placer) out.placerOrderNumber = numbers.placer;
+  if (numbers.filler) out.fillerOrderNumber = numbers.filler;
+  const modality = valueChange(obr, '24');
+  if (modality) out.modality = modality.toUpperCase();
+  const requested = ctx.timeChange(obr, '6.1');
+  if (requested) out.requestedAt = requested;
+  const patientClass = readPatientClass(group, ctx);
+  if (patientClass) out.patientClass = patientClass;
+  return out;
 }
 
 export function reportText(obxs: readonly Hl7Segment[]): string {
@@ -57,16 +81,45 @@ export function reportText(obxs: readonly Hl7Segment[]): string {
 }
 
 /**
+ * The first ED OBX's value (v2.5.1 2A.3.23 ED: source application ^ type of data ^ data subtype
+ * ^ encoding ^ data), as received; null when the version has none.
+ */
+export function attachmentOf(obxs: readonly Hl7Segment[]): string | null {
+  const ed = obxs.find((obx) => obx.get('2').trim().toUpperCase() === 'ED');
+  if (!ed) return null;
+  const parts = [1, 2, 3, 4, 5].map((c) => ed.get(`5.${c}`));
+  return parts.join('^');
+}
+
+/**
  * OBR-32 principal result interpreter (v2.5 NDL; v2.3 CM): component 1 is a name whose
  * subcomponents are ID, family, given. Written `ID FAMILY GIVEN`. Senders that put the name in
  * components instead (`ID^FAMILY^GIVEN`) are read too, unless component 2 is NDL's start time.
  */
 export function authorOf(obr: Hl7Segment): string | null {
-  const sub = [obr.get('32.1.1'), obr.get('32.1.2'), obr.get('32.1.3')].map((s) => s.trim());
-  let parts = sub;
-  if (sub[1] === '' && sub[2] === '' && !/^\d{8}/.test(obr.get('32.2'))) {
-    parts = [sub[0]!, obr.get('32.2').trim(), obr.get('32.3').trim()];
-  }
+  const parts = interpreterParts(obr, 32);
   const author = parts.filter((p) => p !== '').join(' ');
   return author === '' ? null : author;
+}
+
+/** [ID, FAMILY, GIVEN] of OBR-32 / OBR-33 (same NDL / CM layout). */
+function interpreterParts(obr: Hl7Segment, field: 32 | 33): [string, string, string] {
+  const sub = [obr.get(`${field}.1.1`), obr.get(`${field}.1.2`), obr.get(`${field}.1.3`)].map((s) => s.trim());
+  if (sub[1] === '' && sub[2] === '' && !/^\d{8}/.test(obr.get(`${field}.2`))) {
+    return [sub[0]!, obr.get(`${field}.2`).trim(), obr.get(`${field}.3`).trim()];
+  }
+  return [sub[0]!, sub[1]!, sub[2]!];
+}
+
+/**
+ * OBR-32 (principal result interpreter) or OBR-33 (assistant, e.g. the trainee) as a structured
+ * person: the RIS's id, the name (given then family), and the GMC number when the id is one (UK
+ * doctors' registration numbers are 7 digits). Null when the field names nobody; a name without
+ * an id is kept in `author` only (a Reporter is keyed by its id).
+ */
+export function reporterOf(obr: Hl7Segment, field: 32 | 33): ReporterValue | null {
+  const [id, family, given] = interpreterParts(obr, field);
+  if (id === '') return null;
+  const name = [given, family].filter((p) => p !== '').join(' ');
+  return { id, name: name === '' ? null : name, gmcNumber: /^\d{7}$/.test(id) ? id : null };
 }

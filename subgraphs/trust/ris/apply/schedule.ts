@@ -4,10 +4,11 @@ import type { AppointmentFacts, DomainEvent } from './domain-events.ts';
 import { readPatient } from './identity.ts';
 import { firstChange, valueChange, type MessageContext } from './message-context.ts';
 
-const EVENTS = new Set(['S12', 'S13', 'S14', 'S15']);
+const EVENTS = new Set(['S12', 'S13', 'S14', 'S15', 'S26']);
 
 /**
- * SIU^S12–S15 (v2.5.1 ch. 10.4: new, reschedule, modification, cancellation) → appointment
+ * SIU^S12–S15 and S26 (v2.5.1 ch. 10.4: new, reschedule, modification, cancellation, patient did
+ * not show up) → appointment
  * events. The order is found by accession: SIU has no IPC or OBR, so the filler order number
  * SCH-27 (or the placer's, SCH-26, in `OBR-2` mode) stands for it. Start time: SCH-11 component 4
  * (TQ start, v2.3–2.4), else TQ1-7 (v2.5), else AIS-4 (service start).
@@ -15,7 +16,7 @@ const EVENTS = new Set(['S12', 'S13', 'S14', 'S15']);
 export function mapScheduleMessage(ctx: MessageContext): DomainEvent[] {
   const msg = ctx.message;
   const event = msg.type.event.toUpperCase();
-  if (!EVENTS.has(event)) throw new ApplyError(`SIU^${event} is not supported (S12–S15 are)`, 201, 'MSH-9.2', 'AR');
+  if (!EVENTS.has(event)) throw new ApplyError(`SIU^${event} is not supported (S12–S15 and S26 are)`, 201, 'MSH-9.2', 'AR');
   const sch = msg.segment('SCH');
   if (!sch) throw new ApplyError('the SIU has no SCH segment', 100, 'SCH');
   const ais = msg.segment('AIS');
@@ -31,6 +32,11 @@ export function mapScheduleMessage(ctx: MessageContext): DomainEvent[] {
     accessionNumber,
     event: event as AppointmentFacts['event'],
     messageTime: ctx.time(msg.get('MSH-7.1'), 'MSH-7') ?? null,
+    // SCH-25 filler status code (table 0278: Booked, Started, Complete, Noshow, Cancelled…).
+    fillerStatus: sch.get('25.1').trim().toUpperCase(),
+    // SCH-6 event reason (CE): RIS put who cancelled here; a patient-initiated cancellation
+    // restarts the DM01 clock. Read as patient-initiated when code or text says "patient".
+    patientCancelled: event === 'S15' && /PATIENT|^PAT$|^PC$/i.test(`${sch.get('6.1')} ${sch.get('6.2')}`.trim()),
   };
   const scheduled = firstChange(ctx.timeChange(sch, '11.4.1'), ctx.timeChange(tq1, '7.1'), ctx.timeChange(ais, '4.1'));
   if (scheduled !== undefined) appointment.scheduledAt = scheduled;

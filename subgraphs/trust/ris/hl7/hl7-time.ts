@@ -7,20 +7,19 @@ import { DateTime, FixedOffsetZone } from 'luxon';
 const DTM = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
 
 export interface ParseHl7TimeOptions {
-  /** IANA zone in which values without an offset are read (the trust's, e.g. Europe/London). */
-  timezone: string;
   /**
-   * Offset for values without one, normally MSH-7's (`+0100` or `+01:00`): DOMAIN.md, "MSH-7's
-   * offset is the natural default for other timestamps in the same message". Wins over `timezone`.
+   * IANA zone in which values without an offset are read (the trust's, e.g. Europe/London), with
+   * the zone's offset on that value's own date. There is deliberately no "default offset": MSH-7's
+   * offset is the offset at the moment of sending only (DOMAIN.md, "Time zones").
    */
-  defaultOffset?: string;
+  timezone: string;
 }
 
 /**
  * HL7 DTM → ISO 8601 with offset (`2026-03-29T02:30:00+01:00`), or null when empty or invalid.
  * Missing parts take their lowest value (a date alone is local midnight). Fractions keep the
- * digits given. Without an offset the value is read with `defaultOffset`, else in `timezone`
- * via the IANA rules (so correct on both sides of a BST change). A local time that does not
+ * digits given. Without an offset the value is read in `timezone` via the IANA rules for its own
+ * date (so correct on both sides of a BST change). A local time that does not
  * exist (the hour skipped in spring) moves forward by the gap; one that occurs twice (autumn)
  * is read with the offset after the change, i.e. the later instant (luxon's rule): such a value
  * is ambiguous, and senders that care send an offset.
@@ -31,10 +30,9 @@ export function parseHl7Time(value: string, opts: ParseHl7TimeOptions): string |
   const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', frac, off] = m;
   const parts = { year: +y!, month: +mo, day: +d, hour: +h, minute: +mi, second: +s };
   if (parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.hour > 23 || parts.minute > 59 || parts.second > 59) return null;
-  const offsetText = off ?? opts.defaultOffset;
   let zone: FixedOffsetZone | string = opts.timezone;
-  if (offsetText !== undefined) {
-    const minutes = offsetMinutes(offsetText);
+  if (off !== undefined) {
+    const minutes = offsetMinutes(off);
     if (minutes === null) return null;
     zone = FixedOffsetZone.instance(minutes);
   }

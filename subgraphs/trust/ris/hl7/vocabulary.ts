@@ -139,6 +139,36 @@ export const Priority = {
 } as const;
 export type Priority = keyof typeof Priority;
 
+/** Table 0004 Patient class (PV1-2, ch. 3.4.3.2). */
+export const PatientClass = {
+  E: 'Emergency',
+  I: 'Inpatient',
+  O: 'Outpatient',
+  P: 'Preadmit',
+  R: 'Recurring patient',
+  B: 'Obstetrics',
+  C: 'Commercial Account',
+  N: 'Not Applicable',
+  U: 'Unknown',
+} as const;
+export type PatientClass = keyof typeof PatientClass;
+
+/** Table 0278 Filler status codes (SCH-25, ch. 10.6.2.25), as SIU senders spell them. */
+export const FillerStatus = {
+  PENDING: 'Appointment has not yet been confirmed',
+  WAITLIST: 'Appointment has been placed on a waiting list',
+  BOOKED: 'The indicated appointment is booked',
+  STARTED: 'The indicated appointment has begun and is currently in progress',
+  COMPLETE: 'The indicated appointment has completed normally',
+  CANCELLED: 'The indicated appointment was stopped from occurring (canceled prior to starting)',
+  DC: 'The indicated appointment was discontinued',
+  DELETED: 'The indicated appointment has been deleted from the filler application',
+  BLOCKED: 'The indicated time slot(s) is(are) blocked',
+  OVERBOOK: 'The appointment has been confirmed; however it is confirmed in an overbooked state',
+  NOSHOW: 'The patient did not show up for the appointment',
+} as const;
+export type FillerStatus = keyof typeof FillerStatus;
+
 /** Table 0001 Administrative sex (PID-8, ch. 3.4.2.8). */
 export const AdministrativeSex = {
   F: 'Female',

@@ -20,13 +20,18 @@ export function order(o: Partial<RisOrderRow> & Pick<RisOrderRow, 'accessionNumb
     requestedAt: null,
     scheduledAt: null,
     performedAt: null,
+    orderMissing: false,
+    procedureCode: null,
+    procedureCodingSystem: null,
+    patientClass: null,
+    waitStartedAt: null,
     ...o,
   };
 }
 
 export function report(accessionNumber: string, version: number, status: RisReportRow['status'], reportedAt: string): RisReportRow {
   // Patient-identifying text on purpose: none of it may reach a capacity report.
-  return { accessionNumber, version, status, reportedAt, text: 'Patient JONES, NHS 9990000018, MRN M12345: no acute finding', author: 'D123 SMITH ANNE' };
+  return { accessionNumber, version, status, reportedAt, text: 'Patient JONES, NHS 9990000018, MRN M12345: no acute finding', author: 'D123 SMITH ANNE', kind: 'ORIGINAL', hasAttachment: false, reporter: null, assistant: null };
 }
 
 const t = (s: string) => `2026-${s}+01:00`;

@@ -34,9 +34,9 @@ function badInput(fn: () => unknown): GraphQLError {
 }
 
 describe('capacityResolver', () => {
-  it('answers the trust as { code, name } on TRUST rows, null elsewhere; no unavailable trusts', () => {
+  it('answers the trust as { code, name } on TRUST rows, null elsewhere; no unavailable trusts', async () => {
     const ctx = context();
-    const report = capacityResolver(null, { groupBy: ['TRUST', 'MODALITY', 'TRUST'] }, ctx);
+    const report = await capacityResolver(null, { groupBy: ['TRUST', 'MODALITY', 'TRUST'] }, ctx);
     expect(report.rows).toHaveLength(4);
     expect(report.rows[0]!.trust).toEqual({ code: 'RXA', name: 'Synthetic Hospitals NHS Trust' });
     expect(report.total.trust).toBeNull();
@@ -46,7 +46,7 @@ describe('capacityResolver', () => {
     expect(ctx.calls).toEqual(['findOrders', `reports:${ORDERS.length}`]);
   });
 
-  it('names filter.from when it is after filter.to (given or defaulted to now)', () => {
+  it('names filter.from when it is after filter.to (given or defaulted to now)', async () => {
     const ctx = context();
     expect(badInput(() => capacityResolver(null, { filter: { from: '2026-06-10T00:00:00Z', to: '2026-06-01T00:00:00Z' } }, ctx)).extensions.argument).toBe('filter.from');
     expect(badInput(() => capacityResolver(null, { filter: { from: '2026-07-01T00:00:00+01:00' } }, ctx)).message).toContain('default: now');
@@ -56,16 +56,16 @@ describe('capacityResolver', () => {
     expect(ctx.calls).toEqual([]);
   });
 
-  it('a trust filter that leaves this trust out answers empty rows and a zero total without reading the store', () => {
+  it('a trust filter that leaves this trust out answers empty rows and a zero total without reading the store', async () => {
     const ctx = context();
-    const report = capacityResolver(null, { filter: { trusts: ['RYY'] }, groupBy: ['MODALITY'] }, ctx);
+    const report = await capacityResolver(null, { filter: { trusts: ['RYY'] }, groupBy: ['MODALITY'] }, ctx);
     expect(report.rows).toEqual([]);
     expect(report.total).toMatchObject({ requested: 0, performed: 0, unreported: 0, scannerCapacity: null });
     expect(ctx.calls).toEqual([]);
   });
 
-  it('an explicit window counts only its events', () => {
-    const report = capacityResolver(null, { filter: { trusts: ['RXA'], from: '2026-06-02T00:00:00+01:00', to: '2026-06-02T23:59:59+01:00' } }, context());
+  it('an explicit window counts only its events', async () => {
+    const report = await capacityResolver(null, { filter: { trusts: ['RXA'], from: '2026-06-02T00:00:00+01:00', to: '2026-06-02T23:59:59+01:00' } }, context());
     // A1 and A2 were requested on 2 June.
     expect(report.total).toMatchObject({ requested: 2, performed: 0 });
   });

@@ -56,7 +56,7 @@ describe('computeCapacity across clock changes', () => {
       // requested Sunday 29 March 23:30 BST (week of 23rd), performed Monday 30th, final Monday 6 April.
       order({ accessionNumber: 'W1', status: 'FINAL', requestedAt: '2026-03-29T23:30:00+01:00', scheduledAt: '2026-03-30T08:00:00+01:00', performedAt: '2026-03-30T09:00:00+01:00' }),
     ];
-    const reports = new Map([['W1', [{ accessionNumber: 'W1', version: 1, status: 'FINAL' as const, text: '', reportedAt: '2026-04-06T09:00:00+01:00', author: null }]]]);
+    const reports = new Map([['W1', [{ accessionNumber: 'W1', version: 1, status: 'FINAL' as const, text: '', reportedAt: '2026-04-06T09:00:00+01:00', author: null, kind: 'ORIGINAL' as const, hasAttachment: false, reporter: null, assistant: null }]]]);
     const { rows } = computeCapacity(orders, reports, {
       trust: 'RXA', now: new Date('2026-04-10T00:00:00Z'), timezone: LONDON, groupBy: ['WEEK'], scanners,
       filter: { fromMillis: Date.parse('2026-03-23T00:00:00Z'), toMillis: Date.parse('2026-04-10T00:00:00Z') },

@@ -23,6 +23,11 @@ const order: RisOrderRow = {
   requestedAt: '2026-04-01T09:00:00+01:00',
   scheduledAt: null,
   performedAt: '2026-04-01T10:30:00+01:00',
+  orderMissing: false,
+  procedureCode: null,
+  procedureCodingSystem: null,
+  patientClass: null,
+  waitStartedAt: null,
 };
 const patient: RisPatientRow = {
   id: 1,
@@ -32,6 +37,7 @@ const patient: RisPatientRow = {
   birthDate: '1970-01-02',
   sex: 'FEMALE',
   mrns: ['MRN123'],
+  nationalIds: [],
 };
 const reporter = { sub: 'rad-1', given: 'Ann', family: "O'Reader", gmc: '1234567', trust: 'RH8' };
 const base = { timezone: 'Europe/London', charset: 'UNICODE UTF-8' as const };

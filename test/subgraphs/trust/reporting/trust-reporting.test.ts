@@ -28,7 +28,7 @@ function openStore(name: string): TrustStore {
     w.saveOrder({
       accessionNumber: 'ACC1', patientId, placerOrderNumber: 'PL1', fillerOrderNumber: 'FL1', studyInstanceUid: null, description: 'CT Head',
       bodyPart: null, modality: 'CT', priority: 'ROUTINE', workflowStatus: 'COMPLETED', cancelled: false, status: 'COMPLETED',
-      requestedAt: null, scheduledAt: null, performedAt: '2026-04-01T10:00:00Z', appointmentCancelledAt: null,
+      requestedAt: null, scheduledAt: null, performedAt: '2026-04-01T10:00:00Z', appointmentCancelledAt: null, orderMissing: false, procedureCode: null, procedureCodingSystem: null, patientClass: null, onHold: false, didNotAttendAt: null, waitStartedAt: null, cancelledAt: null,
     });
   });
   return store;

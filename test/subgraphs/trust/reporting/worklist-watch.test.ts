@@ -10,7 +10,7 @@ afterEach(() => store?.close());
 const order = (patientId: number, status: OrderRecord['status']): OrderRecord => ({
   accessionNumber: 'A1', patientId, placerOrderNumber: null, fillerOrderNumber: null, studyInstanceUid: null, description: null, bodyPart: null,
   modality: 'CT', priority: 'ROUTINE', workflowStatus: 'COMPLETED', cancelled: false, status, requestedAt: null, scheduledAt: null,
-  performedAt: null, appointmentCancelledAt: null,
+  performedAt: null, appointmentCancelledAt: null, orderMissing: false, procedureCode: null, procedureCodingSystem: null, patientClass: null, onHold: false, didNotAttendAt: null, waitStartedAt: null, cancelledAt: null,
 });
 
 describe('watchWorklist', () => {

@@ -37,7 +37,8 @@ function order(accessionNumber: string, patientId: number, extra: Partial<OrderR
     accessionNumber, patientId, placerOrderNumber: null, fillerOrderNumber: null, studyInstanceUid: null,
     description: 'CT Head', bodyPart: null, modality: 'CT', priority: 'ROUTINE', workflowStatus: 'REQUESTED',
     cancelled: false, status: 'REQUESTED', requestedAt: '2025-01-15T10:30:00Z', scheduledAt: null, performedAt: null,
-    appointmentCancelledAt: null, ...extra,
+    appointmentCancelledAt: null, orderMissing: false, procedureCode: null, procedureCodingSystem: null, patientClass: null,
+    onHold: false, didNotAttendAt: null, waitStartedAt: null, cancelledAt: null, ...extra,
   };
 }
 
@@ -49,7 +50,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
     expect(migrate(db)).toEqual([]);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['acks', 'claims', 'failed', 'journal', 'network_reports', 'orders', 'outbox', 'pacs_studies', 'pacs_sync_state', 'patient_identifiers', 'patients', 'reports', 'study_index', 'study_index_modalities']);
+    expect(tables).toEqual(['acks', 'claims', 'failed', 'journal', 'network_reports', 'orders', 'outbox', 'pacs_studies', 'pacs_sync_state', 'patient_identifiers', 'patients', 'reports', 'study_index', 'study_index_modalities', 'study_status_history']);
     db.close();
   });
 
@@ -81,7 +82,7 @@ describe('durability', () => {
       const p = w.createPatient({ nhsNumber: '9990000018', family: 'DOE', given: ['JANE'], birthDate: '1980-01-01', sex: 'FEMALE' });
       expect(w.addMrn(p, 'M1')).toBe(true);
       w.saveOrder(order('ACC1', p));
-      w.addReportVersion({ accessionNumber: 'ACC1', status: 'FINAL', resultStatus: 'F', text: 'ok', reportedAt: null, author: 'R1 HOUSE GREG', patientId: p, journalId });
+      w.addReportVersion({ accessionNumber: 'ACC1', status: 'FINAL', resultStatus: 'F', text: 'ok', reportedAt: null, author: 'R1 HOUSE GREG', patientId: p, journalId, kind: 'ORIGINAL', attachment: null, reporter: null, assistant: null });
       w.recordAck({ sendingApplication: 'RIS', sendingFacility: 'RXA01', controlId: 'C1' }, journalId, 'AA', 'MSH|ack');
     });
     store.close();
@@ -93,7 +94,7 @@ describe('durability', () => {
     expect(again.patientByNhsNumber('9990000018')?.id).toBe(patient.id);
     expect(again.findOrders({ patientId: patient.id }).map((o) => o.accessionNumber)).toEqual(['ACC1']);
     expect(again.reportsByAccession(['ACC1', 'NONE']).get('ACC1')).toEqual([
-      { accessionNumber: 'ACC1', version: 1, status: 'FINAL', text: 'ok', reportedAt: null, author: 'R1 HOUSE GREG' },
+      { accessionNumber: 'ACC1', version: 1, status: 'FINAL', text: 'ok', reportedAt: null, author: 'R1 HOUSE GREG', kind: 'ORIGINAL', hasAttachment: false, reporter: null, assistant: null },
     ]);
     expect(again.transaction((w) => w.findAck({ sendingApplication: 'RIS', sendingFacility: 'RXA01', controlId: 'C1' }))).toEqual({ ackCode: 'AA', ackText: 'MSH|ack', journalId });
   });

@@ -1,8 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { encodeStudyId, studyIdOfPayload } from '../../../../schema/study-id.ts';
 import type { WorklistRow } from '../../../../subgraphs/trust/store/reporting-model.ts';
 
@@ -17,12 +13,12 @@ afterEach(() => store?.close());
 function order(accession: string, status: OrderRecord['status'], performedAt: string | null, priority: OrderRecord['priority'] = 'ROUTINE', modality = 'CT'): Omit<OrderRecord, 'patientId'> {
   return {
     accessionNumber: accession, placerOrderNumber: null, fillerOrderNumber: null, studyInstanceUid: null, description: null, bodyPart: null,
-    modality, priority, workflowStatus: 'COMPLETED', cancelled: status === 'CANCELLED', status, requestedAt: null, scheduledAt: null, performedAt, appointmentCancelledAt: null,
+    modality, priority, workflowStatus: 'COMPLETED', cancelled: status === 'CANCELLED', status, requestedAt: null, scheduledAt: null, performedAt, appointmentCancelledAt: null, orderMissing: false, procedureCode: null, procedureCodingSystem: null, patientClass: null, onHold: false, didNotAttendAt: null, waitStartedAt: null, cancelledAt: null,
   };
 }
 
-function seed(orders: Array<Omit<OrderRecord, 'patientId'>>, path = ':memory:') {
-  store = openTrustStore(path);
+function seed(orders: Array<Omit<OrderRecord, 'patientId'>>) {
+  store = openTrustStore(':memory:');
   store.transaction((w) => {
     const patientId = w.createPatient({ family: 'TEST' });
     for (const o of orders) w.saveOrder({ ...o, patientId });
@@ -78,20 +74,17 @@ describe('SQLite reporting store', () => {
     expect(reporting.release('A1', 'b', t + 3000)).toBe(false);
   });
 
-  it('reads PV1-2 from orders.patient_class once the store keeps it (#14): targets and filter by class', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'worklist-class-')), 'trust.db');
-    const reporting = seed([order('IN1', 'COMPLETED', '2026-04-01T10:00:00Z'), order('OUT1', 'COMPLETED', '2026-04-01T09:00:00Z')], path);
+  it('reads PV1-2 patient class from the order: targets and the filter by class (unknown counts as outpatient)', () => {
+    const reporting = seed([
+      { ...order('IN1', 'COMPLETED', '2026-04-01T10:00:00Z'), patientClass: 'INPATIENT' },
+      order('OUT1', 'COMPLETED', '2026-04-01T09:00:00Z'),
+    ]);
     const id = (a: string) => encodeStudyId({ trust: 'RXA', kind: 'accession', value: a });
-    // Before the column exists: both outpatients (4 weeks), by time.
-    expect(reporting.worklistPage({ nowMs: 0, first: 10 }).rows.map(idOf)).toEqual([id('OUT1'), id('IN1')]);
-    expect(reporting.worklistPage({ nowMs: 0, first: 10, patientClasses: ['INPATIENT'] }).rows).toEqual([]);
-    // The column as the clinical-correctness migration adds it, written by a second connection.
-    const raw = new Database(path);
-    raw.exec(`ALTER TABLE orders ADD COLUMN patient_class TEXT; UPDATE orders SET patient_class = 'INPATIENT' WHERE accession_number = 'IN1'`);
-    raw.close();
+    // The inpatient is due in 24 h, the study of unknown class in 4 weeks (outpatient).
     const page = reporting.worklistPage({ nowMs: 0, first: 10 });
     expect(page.rows.map(idOf)).toEqual([id('IN1'), id('OUT1')]);
     expect(page.rows[0]!.dueMs).toBe(Date.parse('2026-04-01T10:00:00Z') + 24 * 3_600_000);
+    expect(page.rows[1]!.dueMs).toBe(Date.parse('2026-04-01T09:00:00Z') + 672 * 3_600_000);
     expect(reporting.worklistPage({ nowMs: 0, first: 10, patientClasses: ['INPATIENT'] }).rows.map(idOf)).toEqual([id('IN1')]);
     expect(reporting.worklistPage({ nowMs: 0, first: 10, patientClasses: ['OUTPATIENT'] }).rows.map(idOf)).toEqual([id('OUT1')]);
   });

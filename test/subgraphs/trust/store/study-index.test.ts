@@ -14,7 +14,8 @@ function order(accessionNumber: string, patientId: number, extra: Partial<OrderR
   return {
     accessionNumber, patientId, placerOrderNumber: null, fillerOrderNumber: null, studyInstanceUid: null, description: 'CT head',
     bodyPart: 'HEAD', modality: 'CT', priority: 'ROUTINE', workflowStatus: 'REQUESTED', cancelled: false, status: 'REQUESTED',
-    requestedAt: '2026-03-01T09:00:00+00:00', scheduledAt: null, performedAt: null, appointmentCancelledAt: null, ...extra,
+    requestedAt: '2026-03-01T09:00:00+00:00', scheduledAt: null, performedAt: null, appointmentCancelledAt: null,
+    orderMissing: false, procedureCode: null, procedureCodingSystem: null, patientClass: null, onHold: false, didNotAttendAt: null, waitStartedAt: null, cancelledAt: null, ...extra,
   };
 }
 
@@ -49,7 +50,7 @@ describe('study index in the trust store', () => {
 
     store.transaction((w) => {
       w.saveOrder(order('ACC1', a, { workflowStatus: 'COMPLETED', status: 'FINAL', performedAt: '2026-03-05T10:00:00+00:00' }));
-      w.addReportVersion({ accessionNumber: 'ACC1', status: 'FINAL', resultStatus: 'F', text: 'normal', reportedAt: '2026-03-05T12:00:00+00:00', author: null, patientId: a, journalId: null });
+      w.addReportVersion({ accessionNumber: 'ACC1', status: 'FINAL', resultStatus: 'F', text: 'normal', reportedAt: '2026-03-05T12:00:00+00:00', author: null, patientId: a, journalId: null, kind: 'ORIGINAL', attachment: null, reporter: null, assistant: null, });
     });
     expect(rows(store, { statuses: ['FINAL'], limit: 10 }).map((r) => r.accessionNumber)).toEqual(['ACC1']);
     expect(rows(store).map((r) => r.accessionNumber)).toEqual(['ACC1', 'ACC2']);

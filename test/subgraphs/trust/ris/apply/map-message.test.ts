@@ -3,10 +3,10 @@ import { Hl7Message } from '../../../../../subgraphs/trust/ris/hl7/index.ts';
 import { ApplyError } from '../../../../../subgraphs/trust/ris/apply/apply-error.ts';
 import type { DomainEvent } from '../../../../../subgraphs/trust/ris/apply/domain-events.ts';
 import { mapMessage } from '../../../../../subgraphs/trust/ris/apply/map-message.ts';
-import type { ApplyOptions } from '../../../../../subgraphs/trust/ris/apply/message-context.ts';
+import { DEFAULT_APPLY_OPTIONS, type ApplyOptions } from '../../../../../subgraphs/trust/ris/apply/message-context.ts';
 import { BAD_NHS, NHS, adt, a40, message, msh, omi, orm, oru, pid, seg, siu } from '../../../../fixtures/ris/hl7-fixtures.ts';
 
-const options: ApplyOptions = { accessionNumber: 'auto', timezone: 'Europe/London' };
+const options: ApplyOptions = { ...DEFAULT_APPLY_OPTIONS, accessionNumber: 'auto', timezone: 'Europe/London' };
 const map = (text: string, opts: Partial<ApplyOptions> = {}) => mapMessage(Hl7Message.parse(text), { ...options, ...opts });
 const only = <T extends DomainEvent['type']>(events: DomainEvent[], type: T) => {
   expect(events).toHaveLength(1);
@@ -31,6 +31,7 @@ describe('identity (PID)', () => {
     expect(e.patient).toEqual({
       mrn: 'M1',
       nhsNumber: NHS.a,
+      nationalIds: [],
       changes: { nhsNumber: NHS.a, family: 'SMITH', given: ['ANNE', 'MARIE'], birthDate: '1980-02-29', sex: 'FEMALE' },
     });
   });
@@ -89,15 +90,22 @@ describe('orders', () => {
     const e = only(map(text).events, 'order-changed');
     expect(e.order).toEqual({
       accessionNumber: 'ACC1', orderControl: 'NW', orderStatus: '', placerOrderNumber: 'PL1', fillerOrderNumber: 'FL1',
-      description: 'Chest X-ray', modality: 'CR', priority: 'STAT',
+      description: 'Chest X-ray', procedureCode: 'CXCHE', procedureCodingSystem: null, modality: 'CR', priority: 'STAT',
+      transactionAt: '2025-07-01T12:00:00+01:00', patientClass: 'OUTPATIENT',
       // Europe/London in July is BST (+01:00); in January GMT.
       requestedAt: '2025-07-01T12:00:00+01:00', scheduledAt: '2025-07-02T09:00:00+01:00',
     });
   });
 
-  it('times without offset take MSH-7\'s offset when it has one', () => {
-    const text = orm({ controlId: 'C1', patient: { mrn: 'M1' }, accession: 'A', orderTime: '20250701120000', msh: { time: '20250701120000-0500' } });
-    expect(only(map(text).events, 'order-changed').order.requestedAt).toBe('2025-07-01T12:00:00-05:00');
+  it('an exam before the clock change, sent after it, is read in GMT for its own date, not with MSH-7\'s BST offset', () => {
+    // Sent on Monday 30 March 2026 (BST, +01:00) about an exam on Saturday 28 March (GMT).
+    const text = orm({
+      controlId: 'C1', patient: { mrn: 'M1' }, accession: 'A', orderTime: '20260328093000', observationTime: '20260328100000',
+      msh: { time: '20260330090000+0100' },
+    });
+    const order = only(map(text).events, 'order-changed').order;
+    expect(order.requestedAt).toBe('2026-03-28T09:30:00+00:00');
+    expect(order.performedAt).toBe('2026-03-28T10:00:00+00:00');
   });
 
   it('requestedAt: ORC-9 only on NW; OBR-6 otherwise', () => {
@@ -157,6 +165,8 @@ describe('results (ORU^R01)', () => {
     expect(e.report).toEqual({
       accessionNumber: 'ACC1', resultStatus: 'F', text: 'Line one\nLine two\nPara\nnext bold\nImpression: normal',
       reportedAt: '2025-01-15T14:30:00+00:00', author: 'R123 HOUSE GREG', performedAt: '2025-01-15T10:00:00+00:00',
+      reporter: { id: 'R123', name: 'GREG HOUSE', gmcNumber: null }, assistant: null, attachment: null,
+      order: { description: 'Chest X-ray', procedureCode: 'CXCHE', procedureCodingSystem: null },
     });
   });
 

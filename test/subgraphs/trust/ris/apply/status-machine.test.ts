@@ -4,11 +4,11 @@ import {
   currentReportStatus,
   deriveStudyStatus,
   orderTransition,
-  reportVersionStatus,
+  classifyReportVersion,
 } from '../../../../../subgraphs/trust/ris/apply/status-machine.ts';
 import type { RisReportRow } from '../../../../../subgraphs/trust/store/read-model.ts';
 
-const v = (status: RisReportRow['status']): RisReportRow => ({ accessionNumber: 'A', version: 1, status, text: '', reportedAt: null, author: null });
+const v = (status: RisReportRow['status']): RisReportRow => ({ accessionNumber: 'A', version: 1, status, text: '', reportedAt: null, author: null, kind: 'ORIGINAL', hasAttachment: false, reporter: null, assistant: null });
 
 describe('orderTransition (ORC-1 table 0119, ORC-5 table 0038)', () => {
   it.each([
@@ -18,7 +18,9 @@ describe('orderTransition (ORC-1 table 0119, ORC-5 table 0038)', () => {
     ['SC', 'CM', { kind: 'advance', to: 'COMPLETED' }],
     ['SC', 'CA', { kind: 'cancel' }],
     ['SC', 'DC', { kind: 'cancel' }],
-    ['SC', 'HD', { kind: 'details' }],
+    ['SC', 'HD', { kind: 'hold' }],
+    ['HD', '', { kind: 'hold' }],
+    ['RL', '', { kind: 'release' }],
     ['CA', '', { kind: 'cancel' }],
     ['OC', '', { kind: 'cancel' }],
     ['DC', '', { kind: 'cancel' }],
@@ -40,18 +42,22 @@ describe('advanceWorkflow', () => {
 });
 
 describe('report versions (OBR-25 table 0123)', () => {
-  it('F after F is an addendum: CORRECTED, and the study is AMENDED', () => {
-    expect(reportVersionStatus('F', [])).toBe('FINAL');
-    expect(reportVersionStatus('F', [v('PRELIMINARY')])).toBe('FINAL');
-    expect(reportVersionStatus('F', [v('FINAL')])).toBe('CORRECTED');
-    expect(reportVersionStatus('C', [v('FINAL')])).toBe('CORRECTED');
-    expect(reportVersionStatus('P', [])).toBe('PRELIMINARY');
-    expect(reportVersionStatus('X', [v('FINAL')])).toBe('CANCELLED');
+  it('F after F is an addendum: CORRECTED (kind ADDENDUM), and the study is AMENDED', () => {
+    const f = { ...v('FINAL'), text: 'v1' };
+    expect(classifyReportVersion('F', 'v1', [])).toEqual({ status: 'FINAL', kind: 'ORIGINAL' });
+    expect(classifyReportVersion('F', 'v1', [v('PRELIMINARY')])).toEqual({ status: 'FINAL', kind: 'ORIGINAL' });
+    expect(classifyReportVersion('F', 'v1 + addendum', [f])).toEqual({ status: 'CORRECTED', kind: 'ADDENDUM' });
+    expect(classifyReportVersion('C', 'v2', [f])).toEqual({ status: 'CORRECTED', kind: 'CORRECTION' });
+    expect(classifyReportVersion('P', 'p', [])).toEqual({ status: 'PRELIMINARY', kind: 'ORIGINAL' });
+    expect(classifyReportVersion('R', 'r', [])).toEqual({ status: 'PRELIMINARY', kind: 'ORIGINAL' });
     expect(currentReportStatus([v('FINAL'), v('CORRECTED')])).toBe('AMENDED');
   });
-  it('a late preliminary does not demote a final; a cancelled report withdraws it', () => {
+  it('an identical F resent after the final is the final again, not an addendum', () => {
+    expect(classifyReportVersion('F', 'v1', [{ ...v('FINAL'), text: 'v1' }])).toEqual({ status: 'FINAL', kind: 'ORIGINAL' });
+  });
+  it('a late preliminary does not demote a final; a cancelled version (older builds) is never current', () => {
     expect(currentReportStatus([v('FINAL'), v('PRELIMINARY')])).toBe('FINAL');
-    expect(currentReportStatus([v('PRELIMINARY'), v('CANCELLED')])).toBeNull();
+    expect(currentReportStatus([v('CANCELLED')])).toBeNull();
     expect(currentReportStatus([])).toBeNull();
   });
 });

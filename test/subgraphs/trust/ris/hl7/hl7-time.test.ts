@@ -21,12 +21,10 @@ describe('parseHl7Time (DTM, v2.5 2A.3.22)', () => {
     expect(parseHl7Time('20261025013000+0100', london)).toBe('2026-10-25T01:30:00+01:00');
   });
 
-  it('keeps explicit offsets and prefers the message default offset over the zone', () => {
+  it('keeps explicit offsets', () => {
     expect(parseHl7Time('20260701120000+0530', london)).toBe('2026-07-01T12:00:00+05:30');
     expect(parseHl7Time('20260701120000-0400', london)).toBe('2026-07-01T12:00:00-04:00');
-    expect(parseHl7Time('20260101120000', { ...london, defaultOffset: '+0100' })).toBe('2026-01-01T12:00:00+01:00');
-    expect(parseHl7Time('20260101120000', { ...london, defaultOffset: '-05:00' })).toBe('2026-01-01T12:00:00-05:00');
-    expect(parseHl7Time('20260101120000+0000', { ...london, defaultOffset: '+0100' })).toBe('2026-01-01T12:00:00+00:00');
+    expect(parseHl7Time('20260101120000+0000', london)).toBe('2026-01-01T12:00:00+00:00');
   });
 
   it('reads partial precision as the start of the period, fractions as given', () => {
