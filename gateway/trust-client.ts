@@ -30,14 +30,19 @@ export interface TrustRequestOptions {
   bypassBreaker?: boolean;
   /** The caller the gateway vouches for, signed into the request for the trust's role checks and audit. */
   identity?: CallerIdentity;
+  /**
+   * The operation may be sent twice (queries, claims). A report submission is not: a retry after a
+   * reset could store a second version, so it is sent once. @default true
+   */
+  idempotent?: boolean;
 }
 
 /**
  * GraphQL over HTTP to one trust. Node 20's global fetch (undici) pools keep-alive connections per
  * origin, so calls reuse sockets. Every call runs under the trust's deadline; failures are
- * classified into a TrustFailure. Only queries are sent, which are idempotent, so a call that hit
+ * classified into a TrustFailure. Queries (and claims) are idempotent, so a call that hit
  * a connection reset (a pooled keep-alive socket the trust had closed) is retried once within the
- * same deadline.
+ * same deadline; a report submission (`idempotent: false`) is not.
  */
 export class TrustClient {
   constructor(private readonly options: TrustClientOptions) {}
@@ -63,7 +68,7 @@ export class TrustClient {
       try {
         response = await this.post(query, variables, signal, opts.identity);
       } catch (err) {
-        if (!(err instanceof TrustFailure) || err.kind !== 'reset') throw err;
+        if (!(err instanceof TrustFailure) || err.kind !== 'reset' || opts.idempotent === false) throw err;
         response = await this.post(query, variables, signal, opts.identity);
       }
       if (!opts.bypassBreaker) breaker.success();
@@ -79,6 +84,27 @@ export class TrustClient {
       }
       observe?.(code, failure.kind, (performance.now() - started) / 1000);
       throw failure;
+    }
+  }
+
+  /**
+   * Opens a GraphQL over SSE stream (graphql-sse "distinct connections" mode: a POST with
+   * `Accept: text/event-stream`) to the trust, signed like every call; the caller reads the body.
+   * No deadline but `signal`: a subscription lives as long as its client.
+   */
+  async openEventStream(query: string, variables: Record<string, unknown>, opts: { identity?: CallerIdentity; signal: AbortSignal }): Promise<Response> {
+    const { code, url, secret } = this.options;
+    const payload = JSON.stringify({ query, variables });
+    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: new URL(url).pathname }, ...(opts.identity ? { identity: opts.identity } : {}) }) : {};
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...signature },
+        body: payload,
+        signal: opts.signal,
+      });
+    } catch (err) {
+      throw classifyFetchError(code, err);
     }
   }
 

@@ -1,6 +1,18 @@
 // Generated from schema/network.graphql by `npm run codegen:enums` (bin/enum-types.ts). Do not edit:
 // change the SDL and run the command again (test/bin/enum-types.test.ts fails on drift).
 
+/** Kinds of worklist change. */
+export const WORKLIST_EVENT_TYPE_VALUES = ['ADDED', 'CLAIMED', 'RELEASED', 'REPORTED'] as const;
+export type WorklistEventTypeValue = (typeof WORKLIST_EVENT_TYPE_VALUES)[number];
+
+/** Patient class (PV1-2, HL7 table 0004) as NHS reporting splits activity. */
+export const PATIENT_CLASS_VALUES = ['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN'] as const;
+export type PatientClassValue = (typeof PATIENT_CLASS_VALUES)[number];
+
+/** Delivery state of a report version to the owning trust's RIS. */
+export const DELIVERY_STATE_VALUES = ['PENDING', 'DELIVERED', 'REJECTED'] as const;
+export type DeliveryStateValue = (typeof DELIVERY_STATE_VALUES)[number];
+
 /** A dimension a capacity report can be grouped by. */
 export const CAPACITY_DIMENSION_VALUES = ['TRUST', 'MODALITY', 'PRIORITY', 'WEEK'] as const;
 export type CapacityDimensionValue = (typeof CAPACITY_DIMENSION_VALUES)[number];
@@ -16,10 +28,6 @@ export type SexValue = (typeof SEX_VALUES)[number];
 /** What a report version is. */
 export const REPORT_KIND_VALUES = ['ORIGINAL', 'ADDENDUM', 'CORRECTION'] as const;
 export type ReportKindValue = (typeof REPORT_KIND_VALUES)[number];
-
-/** Patient class (PV1-2, HL7 table 0004) as NHS reporting splits activity. */
-export const PATIENT_CLASS_VALUES = ['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN'] as const;
-export type PatientClassValue = (typeof PATIENT_CLASS_VALUES)[number];
 
 /** The state of a trust's study index. */
 export const PACS_INDEX_STATE_VALUES = ['BACKFILLING', 'CURRENT', 'STALE', 'FAILED'] as const;

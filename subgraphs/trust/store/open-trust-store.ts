@@ -16,6 +16,8 @@ import { StoreFailure } from '../ris/ingest-port.ts';
 import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage } from '../ris/ingest-port.ts';
 import type { StoreCounts, TrustStore } from './trust-store.ts';
 import type { TrustWriter } from '../ris/ingest-port.ts';
+import { SqliteReporting } from './sqlite-reporting.ts';
+import type { DueAtRule, ReportingStore } from './reporting-model.ts';
 
 export interface OpenTrustStoreOptions {
   /** Open an existing, migrated database for reading only. @default false */
@@ -190,6 +192,10 @@ class SqliteTrustStore implements TrustStore {
       reports: count('reports'),
       outbox: count('outbox'),
     };
+  }
+
+  reporting(dueAt: DueAtRule): ReportingStore {
+    return new SqliteReporting(this.#db, this.#statements, this.#read, this.#writer, this.#index, dueAt);
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 import type { TrustReadModel } from './read-model.ts';
 import type { RisIngestStore } from '../ris/ingest-port.ts';
 import type { PacsIndexPort } from '../pacs/pacs-index-port.ts';
+import type { DueAtRule, ReportingStore } from './reporting-model.ts';
 
 /** Row counts, for health pages and tests. */
 export interface StoreCounts {
@@ -25,5 +26,7 @@ export interface TrustStore extends TrustReadModel, PacsIndexPort, RisIngestStor
   counts(): StoreCounts;
   /** Rebuilds every study-index row from the orders and the synced PACS studies (reindex). */
   rebuildStudyIndex(onProgress?: (done: number, total: number) => void): void;
+  /** The reporting side (worklist, claims, outbox), with the trust's due-time rule. */
+  reporting(dueAt: DueAtRule): ReportingStore;
   close(): void;
 }
