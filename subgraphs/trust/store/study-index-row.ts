@@ -65,7 +65,7 @@ export interface StudyIndexInput {
 
 /**
  * The index row of one joined study. Pure; the same derivations as the resolvers
- * (study-join.ts, current-report.ts), so the index never disagrees with a resolved study.
+ * (study-join.ts, ris/current-report.ts), so the index never disagrees with a resolved study.
  */
 export function studyIndexRow({ order, pacs, reports, patientNhsNumber, keyedBy = 'accession', nationalNumber = 'NHS' }: StudyIndexInput): StudyIndexRow {
   if (!order && !pacs) throw new Error('studyIndexRow needs an order or a PACS study');

@@ -34,7 +34,7 @@ import { isTableValue, OrderControl, OrderStatus, ResultStatus } from '../hl7/vo
  * new order (NW) sent after it: the RIS reinstated the request.
  *
  * The study's status (StudyStatus) is derived: CANCELLED if cancelled; else from its reports
- * (store/current-report.ts: PRELIMINARY, FINAL, or AMENDED once a final was corrected or had an
+ * (ris/current-report.ts: PRELIMINARY, FINAL, or AMENDED once a final was corrected or had an
  * addendum); else ON_HOLD while held; else DID_NOT_ATTEND after a DNA not yet followed by a new
  * booking or the exam; else the workflow status.
  */
@@ -126,7 +126,7 @@ export function classifyReportVersion(
 }
 
 /**
- * The study status the reports give: the current version's (store/current-report.ts, the one
+ * The study status the reports give: the current version's (ris/current-report.ts, the one
  * derivation shared with `Study.report`), never the last received one.
  */
 export function currentReportStatus(
