@@ -57,7 +57,7 @@ class SqliteTrustStore implements TrustStore {
   constructor(path: string, db: Database.Database, opts: { fillIndex: boolean; nationalNumber?: 'NHS' | 'CHI' | 'HC' }) {
     this.path = path;
     this.#db = db;
-    // One statement cache per connection, shared by the three parts (statement-cache.ts).
+    // One statement cache per connection, shared by every part of the store (statement-cache.ts).
     this.#statements = new StatementCache(db);
     this.#read = new SqliteReadModel(db, this.#statements);
     this.#writer = new SqliteWriter(db, this.#statements, this.#read);
