@@ -47,6 +47,8 @@ export interface FullRecheckPosition {
   /** Studies the running pass found missing (added) and gone (removed) so far. */
   added: number;
   removed: number;
+  /** Studies the running pass has read so far (absent in a position stored before it was kept). */
+  found?: number;
 }
 
 export const INITIAL_FULL_RECHECK: FullRecheckPosition = { nextTo: null, spanDays: 1, startedAt: null, lastCompletedAt: null, added: 0, removed: 0 };

@@ -251,6 +251,7 @@ export class PacsSync {
     f.startedAt = new Date(this.#clock()).toISOString();
     f.added = 0;
     f.removed = 0;
+    f.found = 0;
   }
 
   /**
@@ -265,8 +266,13 @@ export class PacsSync {
     const w = windowEndingOn(f.nextTo!, f.spanDays);
     const { seen, found, done } = await this.#readBackfillWindow(w);
     f.added += this.#o.index.upsertPacsStudies([...seen.values()]);
-    // Nothing older in the PACS: whatever older the index still holds was deleted.
-    const from = done ? '0' : compact(w.from);
+    f.found = (f.found ?? 0) + found;
+    // Nothing older in the PACS: whatever older the index still holds was deleted. Not when the
+    // whole pass read nothing at all: a PACS answering empty (a permission or configuration
+    // change) must not empty the index in one step; the re-check's days still follow it.
+    const emptyPass = done && f.found === 0;
+    if (emptyPass) this.#log.warn({}, 'full re-walk found no study in the PACS at all; the index keeps its older studies');
+    const from = done && !emptyPass ? '0' : compact(w.from);
     f.nextTo = addDays(w.from, -1);
     f.spanDays = nextSpanDays(windowDays(w), found, this.#o.settings.pageSize);
     let result: { added: number; removed: number } | undefined;

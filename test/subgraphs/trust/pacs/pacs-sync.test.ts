@@ -175,6 +175,19 @@ describe('PACS sync into the study index (simulator)', () => {
     expect(store.pacsStudiesByUid([late.studyInstanceUid]).size).toBe(1);
   });
 
+  it('a full re-walk that finds the PACS empty does not empty the index', async () => {
+    const archive = syntheticArchive({ trust: 'RXA', count: 80, days: 100, now: NOW, seed: 24 });
+    let empty = false;
+    sim = await startDicomwebSimulator({ port: 0, studies: () => (empty ? [] : archive.studies), maxResults: 10 });
+    store = openTrustStore(':memory:');
+    const sync = new PacsSync({ index: store, client: new DicomWebClient({ baseUrl: sim.url, timezone: 'UTC' }), settings: settings({ fullRecheckHours: 24 }), timezone: 'UTC' });
+    await sync.backfillAll();
+    expect(store.pacsStudyCount()).toBe(80);
+    empty = true;
+    expect(await sync.fullRecheckAll()).toEqual({ added: 0, removed: 0 });
+    expect(store.pacsStudyCount()).toBe(80);
+  });
+
   it('does no full re-walk when fullRecheckHours is 0', async () => {
     const archive = syntheticArchive({ trust: 'RXA', count: 50, days: 100, now: NOW, seed: 23 });
     sim = await startDicomwebSimulator({ port: 0, studies: () => archive.studies, maxResults: 10 });
