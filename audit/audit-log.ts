@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { checkChain, entryHash, GENESIS_HASH, type ChainCheck, type ChainedFields } from './audit-chain.ts';
 
 /**
  * One access to patient data: who, with which roles, from which trust, when, which patient or
@@ -44,7 +45,9 @@ const SCHEMA = /* sql */ `
     operation TEXT,
     study_id TEXT,
     nhs_number TEXT,
-    data_trust TEXT
+    data_trust TEXT,
+    prev_hash TEXT,
+    hash TEXT
   );
   CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
   CREATE INDEX IF NOT EXISTS audit_sub ON audit (sub, at);
@@ -54,6 +57,13 @@ const SCHEMA = /* sql */ `
   CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
+
+/** Logs created before the chain (issue 15) gain its columns; their old rows stay unchained. */
+function addChainColumns(db: Database.Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(audit)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('prev_hash')) db.exec('ALTER TABLE audit ADD COLUMN prev_hash TEXT');
+  if (!columns.has('hash')) db.exec('ALTER TABLE audit ADD COLUMN hash TEXT');
+}
 
 interface Row {
   at: string;
@@ -65,6 +75,9 @@ interface Row {
   study_id: string | null;
   nhs_number: string | null;
   data_trust: string | null;
+  id: number;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 /**
@@ -76,13 +89,15 @@ interface Row {
  */
 export class AuditLog {
   private readonly insert: Database.Statement | undefined;
+  private readonly last: Database.Statement | undefined;
 
   private constructor(private readonly db: Database.Database, readonly path: string) {
     this.insert = db.readonly
       ? undefined
       : db.prepare(
-          'INSERT INTO audit (at, server, sub, roles, caller_trust, operation, study_id, nhs_number, data_trust) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO audit (id, at, server, sub, roles, caller_trust, operation, study_id, nhs_number, data_trust, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         );
+    this.last = db.readonly ? undefined : db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
   }
 
   /** Opens (creating with its folder) the log at `path`; `readonly` for the audit command. */
@@ -93,18 +108,63 @@ export class AuditLog {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(SCHEMA);
+    addChainColumns(db);
     return new AuditLog(db, path);
   }
 
-  /** Appends entries in one transaction: all are durable, or none and this throws. */
+  /**
+   * Appends entries in one transaction: all are durable, or none and this throws. Each is chained
+   * to the one before (audit-chain.ts); the transaction is IMMEDIATE, so two processes writing one
+   * log take turns and never fork the chain.
+   */
   record(entries: readonly AuditEntry[]): void {
-    if (!this.insert) throw new Error('the audit log was opened read-only');
+    if (!this.insert || !this.last) throw new Error('the audit log was opened read-only');
     const insert = this.insert;
+    const last = this.last;
     this.db.transaction(() => {
+      const tail = last.get() as { id: number; hash: string | null } | undefined;
+      let id = tail?.id ?? 0;
+      let prev = tail?.hash ?? GENESIS_HASH;
       for (const e of entries) {
-        insert.run(e.at, e.where, e.sub, e.roles.join(','), e.callerTrust, e.operationName, e.studyId, e.nhsNumber, e.dataTrust);
+        id++;
+        const fields = { id, at: e.at, server: e.where, sub: e.sub, roles: e.roles.join(','), callerTrust: e.callerTrust, operation: e.operationName, studyId: e.studyId, nhsNumber: e.nhsNumber, dataTrust: e.dataTrust };
+        const hash = entryHash(prev, fields);
+        insert.run(id, fields.at, fields.server, fields.sub, fields.roles, fields.callerTrust, fields.operation, fields.studyId, fields.nhsNumber, fields.dataTrust, prev, hash);
+        prev = hash;
       }
+    }).immediate();
+  }
+
+  /**
+   * Checks the whole chain, oldest first, and names the first entry that breaks it. Entries written
+   * before the chain existed (no hash, all at the start) are counted as `unchained` and skipped.
+   */
+  verify(): ChainCheck & { unchained: number } {
+    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<Row>;
+    let unchained = 0;
+    let offset = 0;
+    const chained = function* (): Generator<ChainedFields & { prevHash: string | null; hash: string | null }> {
+      let started = false;
+      for (const r of rows) {
+        if (!started && r.hash === null) {
+          unchained++;
+          offset = r.id;
+          continue;
+        }
+        started = true;
+        yield { id: r.id, at: r.at, server: r.server, sub: r.sub, roles: r.roles, callerTrust: r.caller_trust, operation: r.operation, studyId: r.study_id, nhsNumber: r.nhs_number, dataTrust: r.data_trust, prevHash: r.prev_hash, hash: r.hash };
+      }
+    };
+    // The generator runs inside checkChain: `offset` is final once the first chained row is read.
+    const rowsToCheck = chained();
+    const first = rowsToCheck.next();
+    if (first.done) return { ok: true, entries: 0, head: GENESIS_HASH, unchained };
+    const all = (function* () {
+      yield first.value;
+      yield* rowsToCheck;
     })();
+    const result = checkChain(all, offset);
+    return { ...result, unchained };
   }
 
   private pending: Array<{ entries: readonly AuditEntry[]; resolve: () => void; reject: (err: unknown) => void }> = [];

@@ -43,10 +43,11 @@ interface Scope {
 /**
  * Which patients and studies a response disclosed, read from the response data walked together
  * with the operation (so aliases are followed: the data is keyed by response key, the rule by
- * field name, as in GraphQL spec §6.3.2 CollectFields). A Study is recorded by its `id`, with its
- * patient's NHS number when the response or the arguments (`patient(nhsNumber:)`,
- * `studies(filter: {nhsNumber})`) tie it to one; a Patient by NHS number. Studies whose `id` was
- * not selected are recorded only when their patient is known.
+ * field name, as in GraphQL spec §6.3.2 CollectFields). A Study is recorded by its `id` (useAudit
+ * adds a hidden one to every Study selection, so this holds whatever the client selected), with
+ * its patient's NHS number when the response or the arguments (`patient(nhsNumber:)`,
+ * `studies(filter: {nhsNumber})`) tie it to one; a Patient by NHS number; and an NHS number asked
+ * for is recorded even when no patient or study matched.
  */
 export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -57,8 +58,12 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
   }
   const found = new Map<string, PatientDataAccess>();
   const records: PatientDataAccess[] = [];
-  const root = input.schema.getQueryType();
-  if (!operation || operation.operation !== 'query' || !root) return [];
+  /** NHS numbers asked for; kept only when no disclosed row already names them. */
+  const asked: PatientDataAccess[] = [];
+  // Mutation answers (a claim's study) and subscription events (worklistChanged) disclose data too.
+  const root =
+    operation?.operation === 'mutation' ? input.schema.getMutationType() : operation?.operation === 'subscription' ? input.schema.getSubscriptionType() : input.schema.getQueryType();
+  if (!operation || !root) return [];
 
   const fieldsOf = (set: SelectionSetNode, type: GraphQLObjectType, out: FieldNode[] = []): FieldNode[] => {
     for (const s of set.selections) {
@@ -104,9 +109,14 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
 
   const walkObject = (value: Record<string, unknown>, type: GraphQLObjectType, set: SelectionSetNode, outer: Scope): void => {
     const fields = fieldsOf(set, type);
+    // Every node of the field (the client's and the hidden audit id, say): the first with a value.
     const read = (name: string): unknown => {
-      const node = fields.find((f) => f.name.value === name);
-      return node ? value[node.alias?.value ?? node.name.value] : undefined;
+      for (const node of fields) {
+        if (node.name.value !== name) continue;
+        const v = value[node.alias?.value ?? node.name.value];
+        if (v !== undefined && v !== null) return v;
+      }
+      return undefined;
     };
     let scope = outer;
     if (type.name === 'Study') {
@@ -134,14 +144,20 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
         const args = argumentsOf(field, input.variables);
         const filter = args.filter as Record<string, unknown> | undefined;
         const nhs = normalise(field.name.value === 'patient' ? args.nhsNumber : field.name.value === 'studies' ? filter?.nhsNumber : undefined);
-        if (nhs) inner = { ...scope, nhsNumber: nhs };
+        if (nhs) {
+          inner = { ...scope, nhsNumber: nhs };
+          // The NHS number asked for is recorded even when nothing matched: a lookup of an
+          // unknown number is itself an access attempt the audit must show.
+          asked.push({ studyId: null, nhsNumber: nhs, trust: scope.trust });
+        }
       }
       walkValue(value[field.alias?.value ?? field.name.value], getNamedType(def.type), field.selectionSet, inner);
     }
   };
 
   walkValue(input.data, root, operation.selectionSet, { trust: input.defaultTrust ?? null, nhsNumber: null, record: null });
-  for (const r of records) {
+  const named = new Set(records.map((r) => r.nhsNumber));
+  for (const r of [...records, ...asked.filter((a) => !named.has(a.nhsNumber))]) {
     if (!r.studyId && !r.nhsNumber) continue;
     const key = `${r.studyId}|${r.nhsNumber}|${r.trust}`;
     if (!found.has(key)) found.set(key, { ...r });

@@ -5,6 +5,8 @@ import { checkNhsNumber, describeNhsNumberProblem } from '../schema/nhs-number.t
 import { readJsonConfig } from './config-file.ts';
 
 const USAGE = `Usage: imaging-network audit --config FILE [--user SUB] [--patient NHSNUMBER] [--since TIME]
+       imaging-network audit verify --config FILE
+  verify: checks the log's hash chain; exits 1 naming the first broken entry, 0 when intact.
   Prints who accessed which patient or study, oldest first, one entry a line (tab-separated):
   time, where, user, roles, caller trust, operation, data trust, study id, NHS number.
   FILE is a gateway or trust config; the log is its audit.sqlite (default: beside a trust's store,
@@ -13,6 +15,7 @@ const USAGE = `Usage: imaging-network audit --config FILE [--user SUB] [--patien
 
 /** Runs `imaging-network audit`; returns the exit code (0 listed, 2 bad usage). */
 export async function runAudit(args: string[]): Promise<number> {
+  if (args[0] === 'verify') return runAuditVerify(args.slice(1));
   const { values } = parseArgs({
     args,
     options: {
@@ -23,14 +26,8 @@ export async function runAudit(args: string[]): Promise<number> {
       help: { type: 'boolean' },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.config) {
-    console.error(`--config FILE is required\n\n${USAGE}`);
-    return 2;
-  }
+  const early = helpOrMissingConfig(values);
+  if (early !== undefined) return early;
   let nhsNumber: string | undefined;
   if (values.patient !== undefined) {
     const checked = checkNhsNumber(values.patient);
@@ -45,7 +42,7 @@ export async function runAudit(args: string[]): Promise<number> {
     console.error(`--since: expected an ISO 8601 date or instant, or an age such as 24h or 7d`);
     return 2;
   }
-  const { path } = auditPathOf(readJsonConfig(values.config));
+  const { path } = auditPathOf(readJsonConfig(values.config!));
   const log = AuditLog.open(path, { readonly: true });
   try {
     const entries = log.query({
@@ -56,6 +53,43 @@ export async function runAudit(args: string[]): Promise<number> {
     });
     for (const e of entries) console.log(formatEntry(e));
     console.error(`${entries.length} audit entr${entries.length === 1 ? 'y' : 'ies'}`);
+    return 0;
+  } finally {
+    log.close();
+  }
+}
+
+/** `--help` (exit 0) or a missing `--config` (exit 2), else undefined: go on. */
+function helpOrMissingConfig(values: { help?: boolean | undefined; config?: string | undefined }): number | undefined {
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.config) {
+    console.error(`--config FILE is required\n\n${USAGE}`);
+    return 2;
+  }
+  return undefined;
+}
+
+/**
+ * `imaging-network audit verify`: walks the hash chain (audit/audit-chain.ts). Exit 0 intact,
+ * 1 broken (the first broken entry is named), 2 bad usage.
+ */
+async function runAuditVerify(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
+  const early = helpOrMissingConfig(values);
+  if (early !== undefined) return early;
+  const { path } = auditPathOf(readJsonConfig(values.config!));
+  const log = AuditLog.open(path, { readonly: true });
+  try {
+    const result = log.verify();
+    const legacy = result.unchained ? ` (${result.unchained} older entr${result.unchained === 1 ? 'y' : 'ies'} from before the chain not covered)` : '';
+    if (!result.ok) {
+      console.error(`audit log BROKEN at entry ${result.id}: ${result.reason}${legacy}`);
+      return 1;
+    }
+    console.log(`audit log intact: ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'}, head ${result.head}${legacy}`);
     return 0;
   } finally {
     log.close();

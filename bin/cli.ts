@@ -21,6 +21,7 @@ Commands:
                                (QIDO-RS back-fill, with a progress bar; run with the trust stopped)
   audit --config FILE [--user SUB] [--patient NHSNUMBER] [--since TIME]
                                print the audit log of patient-data access, one entry a line
+  audit verify --config FILE   check the audit log's hash chain; exit 1 naming the first broken entry
   help                         this text
 
 Config files are JSON; a bad one stops the command with a message naming the key.`;

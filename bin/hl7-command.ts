@@ -4,6 +4,7 @@ import { readJsonConfig } from './config-file.ts';
 import { parseTrustConfig } from '../subgraphs/trust/config.ts';
 import { openTrustStore } from '../subgraphs/trust/store/trust-store.ts';
 import { createRisIngest } from '../subgraphs/trust/ris/ris-ingest.ts';
+import { escapeForTerminal } from './terminal-text.ts';
 
 const USAGE = `Usage:
   imaging-network hl7 failed --config FILE [--all]
@@ -37,14 +38,18 @@ export async function runHl7(args: string[]): Promise<number> {
       store,
       accessionNumber: config.hl7.accessionNumber,
       timezone: config.hl7.timezone,
+      // The same allow-lists as the running trust: replay must not apply what live ingest refuses.
+      allowedSenders: config.mllp.allowedSenders,
+      allowedAddresses: config.mllp.allowedAddresses,
       apply: { priorities: config.hl7.priorities, patientClasses: config.hl7.patientClasses, nationalNumber: config.hl7.nationalNumber },
       logger: pino({ level: 'warn' }),
     });
     if (sub === 'failed') {
       const rows = ingest.listFailed().filter((r) => values.all || !r.replayedAt);
       for (const r of rows) {
+        // Sender, control id and reason come from the message: never raw to the terminal (finding 13).
         console.log(
-          [r.id, r.receivedAt, r.sender ?? '', r.controlId ?? '', r.ackCode ?? '', r.reason].join('\t'),
+          [r.id, r.receivedAt, r.sender ?? '', r.controlId ?? '', r.ackCode ?? '', r.reason].map((v) => escapeForTerminal(String(v))).join('\t'),
         );
       }
       console.error(`${rows.length} failed message(s)`);

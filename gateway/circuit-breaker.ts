@@ -47,6 +47,14 @@ export class CircuitBreaker {
     this.trialInFlight = false;
   }
 
+  /**
+   * A call that says nothing about the trust's health (the request itself was refused as bad):
+   * counts neither way, and gives back a half-open trial it held.
+   */
+  release(): void {
+    this.trialInFlight = false;
+  }
+
   failure(): void {
     this.failures += 1;
     if (this.trialInFlight || this.failures >= this.options.failureThreshold) this.openedAt = this.now();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertJwksUrlSafe } from './security/jwt-verifier.ts';
 import { TRUST_CODE_PATTERN } from '../schema/index.ts';
 import { parseConfig } from '../schema/config-error.ts';
 
@@ -65,8 +66,17 @@ export const gatewayConfigSchema = z
       .describe('pino log level. @default info'),
     ide: z
       .boolean()
-      .default(true)
-      .describe('Serve the GraphiQL IDE (assets bundled, no CDN) to browsers on `GET /graphql`. @default true'),
+      .default(false)
+      .describe('Serve the GraphiQL IDE (assets bundled, no CDN) to browsers on `GET /graphql`; `imaging-network demo` turns it on. @default false'),
+    cors: z
+      .strictObject({
+        origins: z
+          .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin: scheme://host[:port], no path'))
+          .default([])
+          .describe('Browser origins allowed to call the gateway (CORS); others get no CORS headers. Never reflected, never with credentials (tokens travel in `Authorization`). @default none'),
+      })
+      .prefault({})
+      .describe('Cross-origin requests from browsers.'),
     auth: z
       .strictObject({
         jwt: z
@@ -76,8 +86,10 @@ export const gatewayConfigSchema = z
             issuer: z.string().min(1).describe('Required `iss` of tokens.'),
             audience: z.string().min(1).describe('Required `aud` of tokens.'),
             clockToleranceSec: int('a non-negative integer').min(0).default(30).describe('Clock skew allowed on exp/nbf, seconds. @default 30'),
+            maxTokenAgeSeconds: int('a positive integer').positive().default(43_200).describe('Longest token lifetime accepted (`exp` − `iat`), seconds. @default 43200 (12 h)'),
           }, required('an object'))
           .refine((j) => (j.jwksUrl === undefined) !== (j.secret === undefined), { message: 'set exactly one of jwksUrl or secret' })
+          .refine((j) => j.jwksUrl === undefined || jwksUrlAllowed(j.jwksUrl), { message: 'jwksUrl must be https (http only for a loopback host)', path: ['jwksUrl'] })
           .describe('Bearer JWT verification (jose). Roles from the `roles` claim; the caller\'s trust from `trust`.'),
       })
       .optional()
@@ -89,10 +101,11 @@ export const gatewayConfigSchema = z
         maxCost: int('a positive integer').positive().default(20_000).describe('Largest estimated rows (fan-out width × page sizes). @default 20000'),
         maxBatch: int('a positive integer').positive().default(5).describe('Most operations in one batched request. @default 5'),
         maxBodyBytes: int('a positive integer').positive().default(1_048_576).describe('Largest request body, bytes. @default 1048576'),
+        maxResponseBytes: int('a positive integer').positive().default(8_388_608).describe('Largest response body, bytes; a larger result is replaced by a QUERY_TOO_COMPLEX error. @default 8388608'),
       })
       .prefault({})
       .describe('Query limits, refused with QUERY_TOO_COMPLEX (HTTP 413 for the body size).'),
-    introspection: z.boolean().default(true).describe('Allow schema introspection (the IDE needs it). @default true'),
+    introspection: z.boolean().default(false).describe('Allow schema introspection (the IDE needs it); `imaging-network demo` turns it on. @default false'),
     audit: z
       .strictObject({
         sqlite: z.string().min(1).default('./data/gateway-audit.db').describe('Audit log database. @default ./data/gateway-audit.db'),
@@ -125,4 +138,14 @@ export type TrustConfig = GatewayConfig['trusts'][number];
 /** Validates a parsed JSON config and fills defaults; throws ConfigError naming every bad key. */
 export function parseGatewayConfig(json: unknown): GatewayConfig {
   return parseConfig(gatewayConfigSchema, json, 'gateway');
+}
+
+/** `auth.jwt.jwksUrl`: https, or http to this machine only (tests, a local identity provider). */
+function jwksUrlAllowed(url: string): boolean {
+  try {
+    assertJwksUrlSafe(url);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -74,6 +74,10 @@ export function inlineSelections(scope: SelectionScope, set: SelectionSetNode, t
           extensions: { code: ErrorCode.BAD_USER_INPUT },
         });
       }
+      // A response key the gateway writes objects under; `__proto__` would set a prototype.
+      if (sel.alias?.value === '__proto__') {
+        throw new GraphQLError('The response key __proto__ is not allowed', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+      }
       if (GATEWAY_ONLY_FIELDS.has(`${type.name}.${name}`)) {
         for (const need of GATEWAY_FIELD_NEEDS.get(`${type.name}.${name}`) ?? []) needs.set(need.alias, need.field);
         continue;

@@ -101,7 +101,7 @@ export function mergeConnections<K extends object>(
 ): Record<string | symbol, unknown> {
   const merged = mergePages(answers.map((a) => a.page), first, start, compare);
   const byTrust = new Map(answers.map((a) => [a.trust, a.connection]));
-  const out: Record<string | symbol, unknown> = {};
+  const out: Record<string | symbol, unknown> = Object.create(null); // keys are client aliases (finding 12)
   for (const key of edgesKeys) {
     out[key] = merged.rows.map((row) => {
       const list = byTrust.get(row.trust)?.[key] as Array<Record<string | symbol, unknown>> | undefined;

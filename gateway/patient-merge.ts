@@ -133,7 +133,7 @@ function mergePatients(
   plans: ReadonlyMap<string, StudiesPlan>,
   unavailable: readonly TrustEntry[],
 ): Record<string | symbol, unknown> {
-  const merged: Record<string | symbol, unknown> = {};
+  const merged: Record<string | symbol, unknown> = Object.create(null); // keys are client aliases (finding 12)
   for (const [key, fieldName] of keys) {
     if (key.startsWith(HIDDEN_PREFIX)) continue;
     const plan = plans.get(key);

@@ -12,6 +12,14 @@ import { createJwtVerifier } from './security/jwt-verifier.ts';
 import { useDisableIntrospection } from './security/use-disable-introspection.ts';
 import { useAudit } from '../audit/use-audit.ts';
 import { sendJson, type RequestHandler } from '../schema/server-lifecycle.ts';
+import { corsOptions, fromOtherOrigin } from './security/cors-options.ts';
+import { readRolePolicy } from '../schema/role-policy.ts';
+import { networkSdl } from '../schema/index.ts';
+
+/** Every role the SDL's `@requiresScopes` names: a token with none of them can read nothing. */
+function knownRoles(): Set<string> {
+  return new Set([...readRolePolicy(networkSdl).values()].flat(2));
+}
 import { createDicomwebServer, dicomwebCrash } from './dicomweb/dicomweb-server.ts';
 import { GATEWAY_DICOMWEB_PREFIX } from './dicomweb/dicomweb-route.ts';
 import { serveViewer } from './dicomweb/viewer-assets.ts';
@@ -29,13 +37,16 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
     schema: services.schema,
     graphqlEndpoint: '/graphql',
     // GraphiQL with its assets inlined from npm (works offline; no CDN).
+    // Off unless configured (the demo turns it on). A page holding the demo's token is never
+    // served to a request from another origin (issue 15, finding 5).
     graphiql: services.config.ide
-      ? {
+      ? (request: Request) => ({
           title: 'Imaging network',
           defaultQuery: DEFAULT_QUERY,
-          ...(services.ideHeaders ? { headers: JSON.stringify(services.ideHeaders, null, 2) } : {}),
-        }
+          ...(services.ideHeaders && !fromOtherOrigin(request) ? { headers: JSON.stringify(services.ideHeaders, null, 2) } : {}),
+        })
       : false,
+    cors: corsOptions(services.config.cors.origins),
     renderGraphiQL,
     landingPage: false,
     // yoga's masking (single, streamed and subscription results) with the network's rule.
@@ -49,7 +60,7 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
       // Refuse what is too big before anything is parsed or fanned out.
       useLimits({ ...services.config.limits, trusts: () => services.registry.all().length }),
       ...(services.config.auth
-        ? [useJwtAuth({ verify: verify!, onRefused: (reason) => services.log.info({ reason }, 'request refused: authentication') })]
+        ? [useJwtAuth({ verify: verify!, knownRoles: knownRoles(), onRefused: (reason) => services.log.info({ reason }, 'request refused: authentication') })]
         : []),
       ...(services.config.introspection ? [] : [useDisableIntrospection()]),
       ...(services.audit ? [useAudit({ log: services.audit, where: 'gateway', logger: services.log })] : []),

@@ -10,6 +10,12 @@ export type StudyFilterInput = Record<string, unknown> & { nhsNumber?: string | 
  */
 export function checkStudyFilter(filter: StudyFilterInput | null | undefined): StudyFilterInput | null {
   if (!filter) return null;
+  const accession = filter['accessionNumber'];
+  // Matched exactly at every trust and PACS; DICOM wildcards (PS3.4 C.2.2.2.4) would make it a
+  // PACS scan (issue 15, finding 10), so they are refused here, before any trust is asked.
+  if (typeof accession === 'string' && /[*?]/.test(accession)) {
+    throw badUserInput('filter.accessionNumber', 'wildcard characters (* ?) are not allowed: it is matched exactly');
+  }
   if (filter.nhsNumber == null) return filter;
   const result = checkNhsNumber(filter.nhsNumber);
   if (!result.value) throw badUserInput('filter.nhsNumber', describeNhsNumberProblem(result.problem!));

@@ -10,6 +10,8 @@ import { FIELD_ERRORS } from './symbols.ts';
  * merge dropped vanish with their rows.
  */
 
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 type Carrier = Record<string | symbol, unknown> & { [FIELD_ERRORS]?: Record<string, GraphQLError> };
 
 /**
@@ -24,8 +26,14 @@ export function attachTrustErrors(trust: string, data: unknown, errors: readonly
       unplaced.push(error);
       continue;
     }
+    // Own properties only, and never a prototype key: a trust's error path must not reach
+    // Object.prototype and annotate every object of every user (issue 15, finding 12).
+    if (path.some((key) => UNSAFE_KEYS.has(String(key)))) {
+      unplaced.push({ ...error, path: [] });
+      continue;
+    }
     let parent: unknown = data;
-    for (const key of path.slice(0, -1)) parent = parent == null ? undefined : (parent as Record<string | number, unknown>)[key];
+    for (const key of path.slice(0, -1)) parent = parent != null && typeof parent === 'object' && Object.hasOwn(parent, key) ? (parent as Record<string | number, unknown>)[key] : undefined;
     const last = path[path.length - 1]!;
     if (typeof parent !== 'object' || parent === null || Array.isArray(parent) || typeof last !== 'string') {
       unplaced.push(error);

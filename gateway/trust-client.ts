@@ -30,14 +30,19 @@ export interface TrustRequestOptions {
   bypassBreaker?: boolean;
   /** The caller the gateway vouches for, signed into the request for the trust's role checks and audit. */
   identity?: CallerIdentity;
+  /**
+   * The operation may be sent twice (queries, claims). A report submission is not: a retry after a
+   * reset could store a second version, so it is sent once. @default true
+   */
+  idempotent?: boolean;
 }
 
 /**
  * GraphQL over HTTP to one trust. Node 20's global fetch (undici) pools keep-alive connections per
  * origin, so calls reuse sockets. Every call runs under the trust's deadline; failures are
- * classified into a TrustFailure. Only queries are sent, which are idempotent, so a call that hit
+ * classified into a TrustFailure. Queries (and claims) are idempotent, so a call that hit
  * a connection reset (a pooled keep-alive socket the trust had closed) is retried once within the
- * same deadline.
+ * same deadline; a report submission (`idempotent: false`) is not.
  */
 export class TrustClient {
   constructor(private readonly options: TrustClientOptions) {}
@@ -63,7 +68,7 @@ export class TrustClient {
       try {
         response = await this.post(query, variables, signal, opts.identity);
       } catch (err) {
-        if (!(err instanceof TrustFailure) || err.kind !== 'reset') throw err;
+        if (!(err instanceof TrustFailure) || err.kind !== 'reset' || opts.idempotent === false) throw err;
         response = await this.post(query, variables, signal, opts.identity);
       }
       if (!opts.bypassBreaker) breaker.success();
@@ -71,9 +76,35 @@ export class TrustClient {
       return response;
     } catch (err) {
       const failure = err instanceof TrustFailure ? err : new TrustFailure(code, 'network', undefined, { cause: err });
-      if (!opts.bypassBreaker) breaker.failure();
+      // Only the trust's faults open its circuit: a request the trust refused as malformed or too
+      // large was the client's doing, and must not take the trust offline for everyone (finding 6).
+      if (!opts.bypassBreaker) {
+        if (isRequestFault(failure)) breaker.release();
+        else breaker.failure();
+      }
       observe?.(code, failure.kind, (performance.now() - started) / 1000);
       throw failure;
+    }
+  }
+
+  /**
+   * Opens a GraphQL over SSE stream (graphql-sse "distinct connections" mode: a POST with
+   * `Accept: text/event-stream`) to the trust, signed like every call; the caller reads the body.
+   * No deadline but `signal`: a subscription lives as long as its client.
+   */
+  async openEventStream(query: string, variables: Record<string, unknown>, opts: { identity?: CallerIdentity; signal: AbortSignal }): Promise<Response> {
+    const { code, url, secret } = this.options;
+    const payload = JSON.stringify({ query, variables });
+    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: new URL(url).pathname }, ...(opts.identity ? { identity: opts.identity } : {}) }) : {};
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...signature },
+        body: payload,
+        signal: opts.signal,
+      });
+    } catch (err) {
+      throw classifyFetchError(code, err);
     }
   }
 
@@ -81,7 +112,7 @@ export class TrustClient {
     const { code, url, secret } = this.options;
     const payload = JSON.stringify({ query, variables });
     // Signed at send time (a retry re-signs: the trust refuses an exact replay).
-    const signature = secret ? signRequest({ body: payload, secret, ...(identity ? { identity } : {}) }) : {};
+    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: new URL(url).pathname }, ...(identity ? { identity } : {}) }) : {};
     let res: Response;
     let text: string;
     try {
@@ -97,7 +128,7 @@ export class TrustClient {
     }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text, prototypeFree);
     } catch (err) {
       throw new TrustFailure(code, res.ok ? 'invalid-json' : 'http-status', res.ok ? undefined : String(res.status), { cause: err });
     }
@@ -114,6 +145,27 @@ export class TrustClient {
     if (!res.ok && response.data === null) throw new TrustFailure(code, 'http-status', String(res.status));
     return response;
   }
+}
+
+/**
+ * JSON.parse reviver: every object of a trust's answer has no prototype, so no key the trust
+ * (or a client's alias) chooses, `__proto__` included, can reach Object.prototype when the
+ * gateway walks, merges or annotates the answer (issue 15, finding 12).
+ */
+function prototypeFree(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.setPrototypeOf(value, null);
+  return value;
+}
+
+/**
+ * HTTP statuses that blame the request, not the server (RFC 9110 §15.5.1 400, §15.5.14 413,
+ * §15.5.15 414; RFC 6585 §5 431). 401 is not among them: a trust refusing the gateway's
+ * signature is a configuration fault that the breaker must report.
+ */
+const REQUEST_FAULT_STATUSES = new Set(['400', '413', '414', '431']);
+
+export function isRequestFault(failure: TrustFailure): boolean {
+  return failure.kind === 'http-status' && failure.detail !== undefined && REQUEST_FAULT_STATUSES.has(failure.detail);
 }
 
 /** Maps undici's fetch errors (the cause carries the socket error code) to failure kinds. */

@@ -5,7 +5,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * who is asking (for the trust's own role checks and audit) in a header the trust can trust
  * because it is covered by an HMAC-SHA256 (RFC 2104) under a secret only the two share:
  *
- *   signature = base64url(HMAC-SHA256(secret, timestamp + "\n" + nonce + "\n" + identity + "\n" + body))
+ *   signature = base64url(HMAC-SHA256(secret, "v2" \n trust \n path \n timestamp \n nonce \n identity \n body))
+ *
+ * `trust` and `path` are the audience (the trust code the gateway meant and the URL path it
+ * posted to), never sent: the trust puts in its own code and the path it received, so a request
+ * signed for one trust is refused by every other, even when all share one `gatewaySecret`
+ * (issue 15, finding 7; the same reason JWTs carry `aud`, RFC 7519 §4.1.3).
  *
  * `timestamp` is milliseconds since the epoch; a request outside `windowMs` of the trust's clock
  * (either way: clocks drift) is refused, and a replay cache refuses the same signature twice
@@ -35,11 +40,31 @@ export interface CallerIdentity {
   trust?: string;
   /** The client's operation name, for the audit. */
   operationName?: string;
+  /** OIDC `given_name` (the reporter's name on reports written in the network). */
+  givenName?: string;
+  /** OIDC `family_name`. */
+  familyName?: string;
+  /** The `gmc` claim: the radiologist's 7-digit GMC number. */
+  gmc?: string;
 }
+
+/** Whom a signed request is for: the trust code and the URL path (e.g. `RXA`, `/graphql`). */
+export interface SignatureAudience {
+  trust: string;
+  path: string;
+}
+
+/**
+ * Bounds on what travels in the identity header. The operation name is the client's own text (a
+ * GraphQL Name has no length limit): an unbounded one made the header exceed the trust's HTTP
+ * header limit, every call failed, and the failures opened the circuit for everyone (finding 6).
+ */
+export const MAX_OPERATION_NAME = 128;
 
 export interface SignRequestInput {
   body: string;
   secret: string;
+  audience: SignatureAudience;
   /** @default Date.now() */
   now?: number;
   /** Absent: no caller (the gateway runs without authentication). */
@@ -52,6 +77,8 @@ export interface VerifyRequestInput {
   headers: HeaderSource;
   body: string;
   secret: string;
+  /** This trust's code and the path the request arrived on. */
+  audience: SignatureAudience;
   /** @default Date.now() */
   now?: number;
   /** @default 60000 */
@@ -62,21 +89,33 @@ export interface VerifyRequestInput {
 
 export type VerifyResult = { ok: true; identity: CallerIdentity | undefined } | { ok: false; reason: string };
 
-function mac(secret: string, timestamp: string, nonce: string, identity: string, body: string): Buffer {
-  return createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${identity}\n${body}`, 'utf8').digest();
+function mac(secret: string, audience: SignatureAudience, timestamp: string, nonce: string, identity: string, body: string): Buffer {
+  // Trust codes and paths hold no newline (codes are ODS codes; a URL path is percent-encoded).
+  return createHmac('sha256', secret).update(`v2\n${audience.trust}\n${audience.path}\n${timestamp}\n${nonce}\n${identity}\n${body}`, 'utf8').digest();
 }
 
-/** The three headers for a request with `body`. */
-export function signRequest({ body, secret, now = Date.now(), identity }: SignRequestInput): Record<string, string> {
+/**
+ * The client-controlled part of an identity, bounded: the operation name keeps only GraphQL Name
+ * characters (spec §2.1.9) and at most MAX_OPERATION_NAME of them.
+ */
+export function boundedIdentity(identity: CallerIdentity): CallerIdentity {
+  if (identity.operationName === undefined) return identity;
+  const name = identity.operationName.replace(/[^_0-9A-Za-z]/g, '').slice(0, MAX_OPERATION_NAME);
+  const { operationName: _dropped, ...rest } = identity;
+  return name === '' ? rest : { ...rest, operationName: name };
+}
+
+/** The headers for a request with `body`, for `audience`. */
+export function signRequest({ body, secret, audience, now = Date.now(), identity }: SignRequestInput): Record<string, string> {
   if (secret === '') throw new Error('signRequest: the secret is empty');
   const timestamp = String(Math.trunc(now));
-  const encoded = identity ? Buffer.from(JSON.stringify(identity), 'utf8').toString('base64url') : '';
+  const encoded = identity ? Buffer.from(JSON.stringify(boundedIdentity(identity)), 'utf8').toString('base64url') : '';
   const nonce = randomBytes(12).toString('base64url');
   return {
     [TIMESTAMP_HEADER]: timestamp,
     [NONCE_HEADER]: nonce,
     [IDENTITY_HEADER]: encoded,
-    [SIGNATURE_HEADER]: mac(secret, timestamp, nonce, encoded, body).toString('base64url'),
+    [SIGNATURE_HEADER]: mac(secret, audience, timestamp, nonce, encoded, body).toString('base64url'),
   };
 }
 
@@ -103,14 +142,14 @@ export function precheckRequest(headers: HeaderSource, now = Date.now(), windowM
 }
 
 /** Verifies a signed request in constant time; the identity is trusted only when `ok`. */
-export function verifyRequest({ headers, body, secret, now = Date.now(), windowMs = DEFAULT_SIGNATURE_WINDOW_MS, seen }: VerifyRequestInput): VerifyResult {
+export function verifyRequest({ headers, body, secret, audience, now = Date.now(), windowMs = DEFAULT_SIGNATURE_WINDOW_MS, seen }: VerifyRequestInput): VerifyResult {
   if (secret === '') return { ok: false, reason: 'no secret configured' };
   const problem = precheckRequest(headers, now, windowMs);
   if (problem) return { ok: false, reason: problem };
   const timestamp = header(headers, TIMESTAMP_HEADER)!;
   const encoded = header(headers, IDENTITY_HEADER)!;
   const given = Buffer.from(header(headers, SIGNATURE_HEADER)!, 'base64url');
-  const expected = mac(secret, timestamp, header(headers, NONCE_HEADER)!, encoded, body);
+  const expected = mac(secret, audience, timestamp, header(headers, NONCE_HEADER)!, encoded, body);
   // timingSafeEqual needs equal lengths; the length of a valid MAC is public (32 bytes).
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
   if (seen && !seen.remember(expected.toString('base64url'), Number(timestamp), now)) {
@@ -133,11 +172,15 @@ function decodeIdentity(encoded: string): CallerIdentity | undefined {
   if (typeof sub !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) return undefined;
   if (trust !== undefined && typeof trust !== 'string') return undefined;
   if (operationName !== undefined && typeof operationName !== 'string') return undefined;
+  const { givenName, familyName, gmc } = value as Record<string, unknown>;
   return {
     sub,
     roles: roles as string[],
     ...(trust !== undefined ? { trust } : {}),
     ...(operationName !== undefined ? { operationName } : {}),
+    ...(typeof givenName === 'string' ? { givenName } : {}),
+    ...(typeof familyName === 'string' ? { familyName } : {}),
+    ...(typeof gmc === 'string' ? { gmc } : {}),
   };
 }
 

@@ -131,7 +131,9 @@ export function createDicomwebRoute(options: DicomwebRouteOptions): (req: Incomi
       if (typeof value === 'string') headers[name] = value;
     }
     if (entry.secret) {
-      Object.assign(headers, signRequest({ body: dicomwebSigningText(req.method!, pathAndQuery, publicRoot), secret: entry.secret, identity: { ...caller, operationName: what } }));
+      // Bound to this trust and path (issue 15, finding 7): not replayable to another trust.
+      const audience = { trust, path: pathAndQuery.slice(0, pathAndQuery.length - target.query.length) };
+      Object.assign(headers, signRequest({ body: dicomwebSigningText(req.method!, pathAndQuery, publicRoot), secret: entry.secret, audience, identity: { ...caller, operationName: what } }));
     }
     const transport = base.protocol === 'https:' ? https : http;
     const upstream = transport.request(

@@ -15,7 +15,12 @@ import {
 
 /** How big an operation is, measured on its fragments expanded. */
 export interface OperationMeasure {
-  /** Deepest field nesting (a root field is depth 1); introspection fields (`__…`) not counted. */
+  /**
+   * Deepest field nesting (a root field is depth 1). Inside `__schema` / `__type` depth is not
+   * counted: the standard introspection query (graphql-js getIntrospectionQuery, which GraphiQL
+   * sends) nests `ofType` deeper than any data query; its size is still counted in `fields` and
+   * `aliases`, so an alias bomb of introspection trees is refused like any other.
+   */
   depth: number;
   /** Aliased fields, each fragment counted as often as it is spread. */
   aliases: number;
@@ -92,15 +97,21 @@ class Walk {
     return this.m;
   }
 
-  private selections(set: SelectionSetNode, parent: GraphQLNamedType | undefined, depth: number, rows: number, spreading: Set<string>): void {
+  private selections(set: SelectionSetNode, parent: GraphQLNamedType | undefined, depth: number, rows: number, spreading: Set<string>, introspecting = false): void {
     for (const selection of set.selections) {
       if (this.m.fields > this.budget) return;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
-        if (name.startsWith('__')) continue;
+        if (name === '__typename') continue;
+        // Issue 15, finding 3: introspection is measured like any selection (fields, aliases).
+        const inIntrospection = introspecting || name === '__schema' || name === '__type';
         this.m.fields++;
         if (selection.alias) this.m.aliases++;
-        this.m.depth = Math.max(this.m.depth, depth);
+        if (!inIntrospection) this.m.depth = Math.max(this.m.depth, depth);
+        if (inIntrospection) {
+          if (selection.selectionSet) this.selections(selection.selectionSet, undefined, depth + 1, rows, spreading, true);
+          continue;
+        }
         const field = fieldOf(parent, name);
         let below = rows;
         const first = this.m.cost === null ? undefined : this.firstOf(selection.arguments ?? [], field);
@@ -111,14 +122,14 @@ class Walk {
         if (selection.selectionSet) this.selections(selection.selectionSet, field ? getNamedType(field.type) : undefined, depth + 1, below, spreading);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? this.options.schema.getType(selection.typeCondition.name.value) : parent;
-        this.selections(selection.selectionSet, type ?? undefined, depth, rows, spreading);
+        this.selections(selection.selectionSet, type ?? undefined, depth, rows, spreading, introspecting);
       } else {
         const name = selection.name.value;
         const fragment = this.fragments.get(name);
         // A cycle is a validation error (NoFragmentCycles); here it only must not loop.
         if (!fragment || spreading.has(name)) continue;
         spreading.add(name);
-        this.selections(fragment.selectionSet, this.options.schema.getType(fragment.typeCondition.name.value), depth, rows, spreading);
+        this.selections(fragment.selectionSet, this.options.schema.getType(fragment.typeCondition.name.value), depth, rows, spreading, introspecting);
         spreading.delete(name);
       }
     }

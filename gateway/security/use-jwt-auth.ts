@@ -12,6 +12,11 @@ export interface CallerContext {
 
 export interface JwtAuthOptions {
   verify: JwtVerifier;
+  /**
+   * Roles the network knows (the SDL's `@requiresScopes`). A token with none of them is refused
+   * with 403 before anything is parsed or executed. @default every token passes
+   */
+  knownRoles?: ReadonlySet<string>;
   /** Told why a token was refused (no token content, no patient data). */
   onRefused?: (reason: string, status: number) => void;
 }
@@ -40,7 +45,13 @@ export function useJwtAuth(options: JwtAuthOptions): Plugin<CallerContext> {
       const match = BEARER.exec(header.trim());
       if (!match) return endResponse(refuse(401, 'authorization header is not a bearer token', 'invalid_request'));
       try {
-        callers.set(request, await options.verify(match[1]!));
+        const caller = await options.verify(match[1]!);
+        // Issue 15, finding 3: a token that can read nothing gets nothing executed for it.
+        if (options.knownRoles && !caller.roles.some((r) => options.knownRoles!.has(r))) {
+          options.onRefused?.('token has no known role', 403);
+          return endResponse(jsonErrorResponse(403, 'Forbidden: the token holds no role of this network', ErrorCode.FORBIDDEN));
+        }
+        callers.set(request, caller);
       } catch (err) {
         if (!(err instanceof AuthenticationError)) throw err;
         endResponse(refuse(err.status, err.message, err.status === 401 ? 'invalid_token' : undefined));

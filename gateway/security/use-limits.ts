@@ -4,6 +4,7 @@ import { readBoundedBody } from '../../schema/bounded-body.ts';
 import { ErrorCode } from '../../schema/error-codes.ts';
 import { jsonErrorResponse } from './json-error-response.ts';
 import { measureOperation } from './query-measure.ts';
+import { isAsyncIterable } from '../../schema/use-partial-errors.ts';
 
 export interface QueryLimits {
   /** Deepest field nesting. @default 12 */
@@ -16,6 +17,11 @@ export interface QueryLimits {
   maxBatch?: number;
   /** Request body, bytes; larger → HTTP 413. @default 1048576 (1 MiB) */
   maxBodyBytes?: number;
+  /**
+   * Serialised response, bytes; a larger result is replaced by a QUERY_TOO_COMPLEX error (no
+   * data), a backstop for whatever the measures above let through. @default 8388608 (8 MiB)
+   */
+  maxResponseBytes?: number;
   /** Fan-out width used by the cost: how many trusts a root list asks. @default 1 */
   trusts?: number | (() => number);
 }
@@ -27,7 +33,7 @@ export interface QueryLimits {
  */
 const FIELD_BUDGET = 5000;
 
-export const DEFAULT_LIMITS = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxBatch: 5, maxBodyBytes: 1024 * 1024 } as const;
+export const DEFAULT_LIMITS = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxBatch: 5, maxBodyBytes: 1024 * 1024, maxResponseBytes: 8 * 1024 * 1024 } as const;
 
 /** QUERY_TOO_COMPLEX with the HTTP status yoga answers it with. */
 function tooComplex(message: string, status = 400) {
@@ -83,7 +89,17 @@ export function useLimits(options: QueryLimits = {}): Plugin {
       });
       if (m.cost !== null && m.cost > limits.maxCost) {
         setResultAndStopExecution({ errors: [tooComplex(`Query cost ${m.cost} (pages × page size × trusts) exceeds the limit of ${limits.maxCost}`)] });
+        return undefined;
       }
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (isAsyncIterable(result)) return;
+          const size = Buffer.byteLength(JSON.stringify(result));
+          if (size > limits.maxResponseBytes) {
+            setResult({ data: null, errors: [tooComplex(`Response of ${size} bytes exceeds the limit of ${limits.maxResponseBytes}`)] });
+          }
+        },
+      };
     },
   };
 }

@@ -55,6 +55,8 @@ export function toStudyQuery(filter: StudyFilterInput | null | undefined): Study
   if (filter.nhsNumber != null) q.nhsNumber = requireNhsNumber(filter.nhsNumber, 'filter.nhsNumber');
   if (filter.accessionNumber != null) {
     if (filter.accessionNumber.trim() === '') throw badUserInput('filter.accessionNumber', 'must not be empty');
+    // An accession number is matched exactly; DICOM wildcards (PS3.4 C.2.2.2.4) would turn it into a PACS scan.
+    if (/[*?]/.test(filter.accessionNumber)) throw badUserInput('filter.accessionNumber', 'wildcard characters (* ?) are not allowed: it is matched exactly');
     q.accessionNumber = filter.accessionNumber;
   }
   if (filter.modalities != null) {

@@ -18,10 +18,13 @@ import { useGatewaySignature } from './security/use-gateway-signature.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { useAudit } from '../../audit/use-audit.ts';
 import { assertLoopbackWhenUnauthenticated } from '../../schema/loopback-guard.ts';
+import { assertMllpBindAllowed } from './security/mllp-bind-guard.ts';
 import { createDicomwebPassThrough, DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
 import { PacsSync } from './pacs/pacs-sync.ts';
 import { PacsIndexMetrics, usePacsIndexMetrics } from './pacs/pacs-index-metrics.ts';
 import { watchOrthancChanges } from './pacs/orthanc-changes.ts';
+import { TrustReporting } from './reporting/trust-reporting.ts';
+import { watchWorklist } from './reporting/worklist-watch.ts';
 
 /** Reads the PEM files of `mllp.tls`; with a CA, senders must present a certificate (mutual TLS). */
 function mllpTlsOptions(t: NonNullable<TrustConfig['mllp']['tls']>) {
@@ -55,6 +58,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
   const log = opts.log ?? pino({ level: config.logLevel, base: { trust: config.code } });
   const signed = config.gatewaySecret !== undefined;
   assertLoopbackWhenUnauthenticated(config.http.host, signed, log);
+  assertMllpBindAllowed(config.mllp);
   mkdirSync(dirname(config.store.sqlite), { recursive: true });
   const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber });
   const audit = AuditLog.open(config.audit.sqlite ?? `${config.store.sqlite}.audit.db`);
@@ -83,8 +87,10 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     ? watchOrthancChanges({ url: config.pacs.sync.orthancRest, intervalMs: Math.min(1000, config.pacs.sync.intervalMs), onChange: (c) => sync.trigger(c), log })
     : undefined;
 
+  const reporting = new TrustReporting({ config, store, audit, log });
   const ingest = createRisIngest({
-    store,
+    // The ingest's writes announce studies entering and leaving the worklist (live updates).
+    store: watchWorklist(store, (change) => reporting.events.publish(change)),
     accessionNumber: config.hl7.accessionNumber,
     timezone: config.hl7.timezone,
     apply: { priorities: config.hl7.priorities, patientClasses: config.hl7.patientClasses, nationalNumber: config.hl7.nationalNumber },
@@ -97,6 +103,9 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     port: config.mllp.port,
     maxFrameBytes: config.mllp.maxFrameBytes,
     idleTimeoutMs: config.mllp.idleTimeoutMs,
+    maxConnections: config.mllp.maxConnections,
+    maxConnectionBytes: config.mllp.maxConnectionBytes,
+    acceptConnection: (remoteAddress) => ingest.acceptsAddress(remoteAddress),
     ...(config.mllp.tls ? { tls: mllpTlsOptions(config.mllp.tls) } : {}),
     handler: (frame) => ingest.handle(frame),
     logger: log,
@@ -112,7 +121,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     landingPage: false,
     graphiql: false,
     logging: false,
-    context: () => createTrustContext({ config, store, pacs, searchPacs, log, pacsIndex }),
+    context: () => ({ ...createTrustContext({ config, store, pacs, searchPacs, log, pacsIndex }), reporting }),
     plugins: [
       // First, so `/healthz` stays open before the signature check. Readiness says nothing about
       // patients: just that the store and listeners are up.
@@ -127,7 +136,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
           }),
       }),
       ...(config.gatewaySecret
-        ? [useGatewaySignature({ secret: config.gatewaySecret, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
+        ? [useGatewaySignature({ secret: config.gatewaySecret, trust: config.code, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]
         : []),
       useAudit({ log: audit, where: config.code, logger: log }),
       usePartialErrors(),
@@ -152,6 +161,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     { host: config.http.host, port: config.http.port, keepAliveTimeoutMs: 65_000, drainMs: config.pacs.timeoutMs + 1_000 },
   );
   const port = http.port;
+  reporting.start();
   ready = true;
   const url = `http://${config.http.host}:${port}/graphql`;
   log.info({ url, mllpPort: mllp.port }, 'trust subgraph ready');
@@ -165,6 +175,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
       changes?.stop();
       await sync.stop();
       await mllp.close();
+      await reporting.close();
       await http.close();
       store.close();
       audit.close();

@@ -38,8 +38,16 @@ describe('patientDataAccesses', () => {
     ]);
   });
 
-  it('records nothing for a patient that was not found, and nothing for trusts or capacity', () => {
-    expect(accesses(`{ patient(nhsNumber: "${NHS2}") { sex } }`, { patient: null })).toEqual([]);
+  it('records studies a mutation answer or a subscription event discloses', () => {
+    expect(accesses('mutation { claimStudy(id: "x") { study { id patient { nhsNumber } } } }', { claimStudy: { study: { id: A, patient: { nhsNumber: NHS1 } } } })).toEqual([
+      { studyId: A, nhsNumber: NHS1, trust: 'RXA' },
+    ]);
+    expect(accesses('subscription { w: worklistChanged { type study { id } } }', { w: { type: 'CLAIMED', study: { id: B } } })).toEqual([{ studyId: B, nhsNumber: null, trust: 'RXB' }]);
+  });
+
+  it('records the NHS number asked for when no patient was found (issue 15, finding 2), and nothing for trusts or capacity', () => {
+    expect(accesses(`{ patient(nhsNumber: "${NHS2}") { sex } }`, { patient: null })).toEqual([{ studyId: null, nhsNumber: NHS2, trust: null }]);
+    expect(accesses(`{ studies(filter: { nhsNumber: "${NHS2}" }) { edges { node { id } } } }`, { studies: { edges: [] } })).toEqual([{ studyId: null, nhsNumber: NHS2, trust: null }]);
     expect(accesses('{ trusts { code } capacity { total { requested } } }', { trusts: [{ code: 'RXA' }], capacity: { total: { requested: 3 } } })).toEqual([]);
   });
 

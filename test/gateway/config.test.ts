@@ -33,9 +33,12 @@ describe('parseGatewayConfig', () => {
       logLevel: 'warn',
       introspection: false,
     });
-    expect(c.limits).toEqual({ maxDepth: 8, maxAliases: 30, maxCost: 20000, maxBatch: 5, maxBodyBytes: 1048576 });
+    expect(c.limits).toEqual({ maxDepth: 8, maxAliases: 30, maxCost: 20000, maxBatch: 5, maxBodyBytes: 1048576, maxResponseBytes: 8388608 });
     expect(c.audit.sqlite).toBe('./data/gateway-audit.db');
     expect(c.auth?.jwt.clockToleranceSec).toBe(30);
+    expect(c.auth?.jwt.maxTokenAgeSeconds).toBe(43200);
+    // Issue 15, findings 4 and 5: IDE and introspection off, no CORS origins, unless configured.
+    expect([parseGatewayConfig(minimal).ide, parseGatewayConfig(minimal).introspection, parseGatewayConfig(minimal).cors.origins]).toEqual([false, false, []]);
   });
 
   it.each([
@@ -43,6 +46,8 @@ describe('parseGatewayConfig', () => {
     [{ auth: { jwt: { issuer: 'i', audience: 'a' } } }, 'auth.jwt: set exactly one of jwksUrl or secret'],
     [{ auth: { jwt: { secret: 'short', issuer: 'i', audience: 'a' } } }, 'auth.jwt.secret: must be at least 32 characters'],
     [{ gatewaySecret: 'x' }, 'gatewaySecret: must be at least 16 characters'],
+    [{ auth: { jwt: { jwksUrl: 'http://idp.example.invalid/jwks', issuer: 'i', audience: 'a' } } }, 'auth.jwt.jwksUrl: jwksUrl must be https (http only for a loopback host)'],
+    [{ cors: { origins: ['https://app.example.invalid/path'] } }, 'cors.origins[0]: must be an origin'],
   ])('names the wrong security key', (extra, message) => {
     expect(() => parseGatewayConfig({ ...minimal, ...extra })).toThrow(message);
   });

@@ -90,8 +90,32 @@ describe('TrustClient', () => {
     const body = JSON.stringify({ query: '{ trusts { code } }', variables: {} });
     expect(first!['x-imaging-network-signature']).not.toBe(second!['x-imaging-network-signature']);
     const seen = new ReplayCache();
-    expect(verifyRequest({ headers: first!, body, secret, seen }).ok).toBe(true);
-    expect(verifyRequest({ headers: second!, body, secret, seen }).ok).toBe(true);
-    expect(verifyRequest({ headers: second!, body, secret, seen })).toEqual({ ok: false, reason: 'request was replayed' });
+    const AUD = { trust: 'RXA', path: new URL(srv.url).pathname };
+    expect(verifyRequest({ audience: AUD, headers: first!, body, secret, seen }).ok).toBe(true);
+    expect(verifyRequest({ audience: AUD, headers: second!, body, secret, seen }).ok).toBe(true);
+    expect(verifyRequest({ audience: AUD, headers: second!, body, secret, seen })).toEqual({ ok: false, reason: 'request was replayed' });
+  });
+
+  it('does not count a request the trust refused as the client\'s (431, 400) against its circuit; 503 does count (issue 15, finding 6)', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    let status = 431;
+    const http = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end('refused');
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    close = () => new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections(); });
+    const c = client(`http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`);
+    for (const s of [431, 400, 431, 400, 431, 400]) {
+      status = s;
+      await expect(c.request('{ trusts { code } }', {})).rejects.toMatchObject({ kind: 'http-status' });
+    }
+    expect(c.breaker.state).toBe('closed');
+    status = 503;
+    for (let i = 0; i < 5; i++) await expect(c.request('{ trusts { code } }', {})).rejects.toMatchObject({ kind: 'http-status' });
+    expect(c.breaker.state).toBe('open');
   });
 });

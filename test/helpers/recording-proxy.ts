@@ -2,22 +2,34 @@ import { Agent, createServer, request, type IncomingHttpHeaders, type Server } f
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
- * A transparent HTTP proxy in front of a real peer (a PACS) that records each request's method,
- * path and headers, so a test can see what reached the peer. Answers pass through untouched.
+ * A transparent HTTP proxy in front of a real peer (a PACS, a trust) that records each request's
+ * method, path, headers and body (as text, once it has passed), so a test can see what reached
+ * the peer, as an attacker on the path would. Answers pass through untouched.
  */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
 export interface RecordingProxy {
   url: string;
-  requests(): Array<{ method: string; url: string; headers: IncomingHttpHeaders }>;
+  requests(): RecordedRequest[];
   close(): Promise<void>;
 }
 
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const t = new URL(target);
   const agent = new Agent({ keepAlive: true });
-  const seen: Array<{ method: string; url: string; headers: IncomingHttpHeaders }> = [];
+  const seen: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
-    seen.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers } });
+    const record: RecordedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: '' };
+    seen.push(record);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => (record.body = Buffer.concat(chunks).toString('utf8')));
     const upstream = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host }, agent }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);

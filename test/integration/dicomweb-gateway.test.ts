@@ -301,7 +301,7 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
     // The trust's pass-through answers only the gateway: unsigned, or signed with another secret, is 401.
     const direct = `${new URL('dicom-web', trustUrlA).href}/studies`;
     expect((await fetch(direct)).status).toBe(401);
-    const forged = signRequest({ body: dicomwebSigningText('GET', '/dicom-web/studies', 'http://x/dicom-web/RXA'), secret: 'not-the-gateway-secret-0123456789', identity: { sub: 'x', roles: ['clinician'] } });
+    const forged = signRequest({ body: dicomwebSigningText('GET', '/dicom-web/studies', 'http://x/dicom-web/RXA'), secret: 'not-the-gateway-secret-0123456789', audience: { trust: 'RXA', path: '/dicom-web/studies' }, identity: { sub: 'x', roles: ['clinician'] } });
     expect((await fetch(direct, { headers: { ...forged, 'x-imaging-network-dicomweb-root': 'http://x/dicom-web/RXA' } })).status).toBe(401);
     expect((await fetch(direct, withBearer(clinician))).status).toBe(401);
 

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { Hl7Message as MedplumMessage } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildAck, buildAckForUnparseable, decodeHl7Bytes, Hl7Message } from '../../subgraphs/trust/ris/hl7/index.ts';
+import { buildAck, buildAckForUnparseable, decodeHl7Bytes, encodeHl7Text, Hl7Message } from '../../subgraphs/trust/ris/hl7/index.ts';
 import { frameMllp } from '../../subgraphs/trust/ris/mllp/mllp-bytes.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { MllpFramer } from '../../subgraphs/trust/ris/mllp/mllp-framer.ts';
@@ -22,8 +22,8 @@ function ackingHandler(seen: MllpInboundFrame[] = []): MllpHandler {
   return async (frame) => {
     seen.push(frame);
     const text = decodeHl7Bytes(frame.payload);
-    if (frame.oversized) return buildAckForUnparseable(text, { code: 'AR', controlId: `ACK-${seen.length}`, errors: [{ code: 207, severity: 'E', text: 'message too large' }] });
-    return buildAck(Hl7Message.parse(text), { code: 'AA', controlId: `ACK-${seen.length}` });
+    if (frame.oversized) return encodeHl7Text(buildAckForUnparseable(text, { code: 'AR', controlId: `ACK-${seen.length}`, errors: [{ code: 207, severity: 'E', text: 'message too large' }] }));
+    return encodeHl7Text(buildAck(Hl7Message.parse(text), { code: 'AA', controlId: `ACK-${seen.length}` }));
   };
 }
 

@@ -129,11 +129,12 @@ describe('security: authentication, roles, signed gateway calls, audit, limits',
     }
   });
 
-  it('gives a caller without a role only trusts', async () => {
-    const ok = await post({ query: '{ trusts { code status } }' }, noRole);
-    expect(ok.json.data?.['trusts']).toEqual([{ code: 'RXA', status: 'UP' }]);
-    const refused = await post({ query: '{ studies(first: 1) { edges { cursor } } }' }, noRole);
-    expect(refused.json.errors?.map((e) => e.extensions?.['code'])).toContain('FORBIDDEN');
+  it('refuses a caller without a known role before anything runs (issue 15, finding 3)', async () => {
+    for (const query of ['{ trusts { code status } }', '{ studies(first: 1) { edges { cursor } } }']) {
+      const refused = await post({ query }, noRole);
+      expect(refused.status).toBe(403);
+      expect(refused.json.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    }
   });
 
   it('gives a clinician everything', async () => {
@@ -172,15 +173,15 @@ describe('security: authentication, roles, signed gateway calls, audit, limits',
     const unsigned = await post(body, undefined, trustUrl);
     expect(unsigned.status).toBe(401);
     expect(unsigned.text).not.toMatch(/999\d{7}/);
-    const headers = signRequest({ body, secret: GATEWAY_SECRET, identity: { sub: 'test', roles: ['clinician'] } });
+    const headers = signRequest({ audience: { trust: 'RXA', path: '/graphql' }, body, secret: GATEWAY_SECRET, identity: { sub: 'test', roles: ['clinician'] } });
     const first = await post(body, undefined, trustUrl, headers);
     expect(first.status).toBe(200);
     expect(first.json.data).toBeDefined();
     const replay = await post(body, undefined, trustUrl, headers);
     expect(replay.status).toBe(401);
-    const stale = signRequest({ body, secret: GATEWAY_SECRET, now: Date.now() - 10 * 60_000 });
+    const stale = signRequest({ audience: { trust: 'RXA', path: '/graphql' }, body, secret: GATEWAY_SECRET, now: Date.now() - 10 * 60_000 });
     expect((await post(body, undefined, trustUrl, stale)).status).toBe(401);
-    const wrong = signRequest({ body, secret: 'a-different-secret-of-enough-length' });
+    const wrong = signRequest({ audience: { trust: 'RXA', path: '/graphql' }, body, secret: 'a-different-secret-of-enough-length' });
     expect((await post(body, undefined, trustUrl, wrong)).status).toBe(401);
     const health = await fetch(trustUrl.replace('/graphql', '/healthz'));
     expect(health.status).toBe(200);

@@ -48,7 +48,7 @@ describe('runSimulate against a real MLLP listener (the trust layer) and its own
         const msg = Hl7Message.parse(frame.payload.toString('utf8'));
         received.push(msg.get('MSH-10'));
         const code = msg.get('MSH-9.2') === 'A08' ? 'AE' : 'AA';
-        return buildAck(msg, { code, controlId: `ACK${received.length}` });
+        return Buffer.from(buildAck(msg, { code, controlId: `ACK${received.length}` }), 'utf8');
       },
     });
     const err = capture();

@@ -87,7 +87,8 @@ export function createDicomwebPassThrough(options: DicomwebPassThroughOptions): 
     const publicRoot = String(req.headers[DICOMWEB_ROOT_HEADER] ?? '') || `http://${req.headers.host ?? 'localhost'}${DICOMWEB_PREFIX}`;
     let caller: CallerIdentity | undefined;
     if (options.secret) {
-      const verified = verifyRequest({ headers: req.headers, body: dicomwebSigningText(req.method, url, publicRoot), secret: options.secret, seen });
+      const audience = { trust, path: url.slice(0, url.length - query.length) };
+      const verified = verifyRequest({ headers: req.headers, body: dicomwebSigningText(req.method, url, publicRoot), secret: options.secret, audience, seen });
       if (!verified.ok) {
         log.info({ reason: verified.reason }, 'DICOMweb request refused: not signed by the gateway');
         return sendError(res, 401, `Unauthenticated: ${verified.reason}`);

@@ -99,6 +99,18 @@ export function encodeMatchValue(value: string, keepWildcards = true): EncodedMa
   return { text, exact };
 }
 
+/**
+ * An exact-match value (AccessionNumber, PatientID). DICOM has no escape for `*` and `?` (PS3.4
+ * C.2.2.2.4), so a value holding one would be a wildcard match (an accession `*` was a full PACS
+ * scan per alias: issue 15, finding 10); such a value is refused. Other characters the server
+ * cannot take literally still become `?` and the caller keeps exact matches only.
+ * @throws RangeError
+ */
+export function exactMatchValue(name: string, value: string): string {
+  if (/[*?]/.test(value)) throw new RangeError(`${name}: wildcard characters (* ?) are not allowed in an exact-match value`);
+  return encodeMatchValue(nonEmpty(name, value), false).text;
+}
+
 /** ISO `YYYY-MM-DD` → DA `YYYYMMDD` (PS3.5 6.2). @throws RangeError */
 export function toDicomDate(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
@@ -154,8 +166,8 @@ function paging(params: string[], limit?: number, offset?: number): void {
 export function buildStudyQuery(q: QidoStudyQuery): string {
   const params: string[] = [];
   if (q.studyInstanceUids !== undefined) params.push(`StudyInstanceUID=${uidList(q.studyInstanceUids)}`);
-  if (q.accessionNumber !== undefined) params.push(`AccessionNumber=${encodeMatchValue(nonEmpty('accessionNumber', q.accessionNumber)).text}`);
-  if (q.patientId !== undefined) params.push(`PatientID=${encodeMatchValue(nonEmpty('patientId', q.patientId)).text}`);
+  if (q.accessionNumber !== undefined) params.push(`AccessionNumber=${exactMatchValue('accessionNumber', q.accessionNumber)}`);
+  if (q.patientId !== undefined) params.push(`PatientID=${exactMatchValue('patientId', q.patientId)}`);
   if (q.patientName !== undefined) params.push(`PatientName=${encodeMatchValue(nonEmpty('patientName', q.patientName)).text}`);
   if (q.modalities !== undefined && q.modalities.length > 0) {
     params.push(`ModalitiesInStudy=${[...new Set(q.modalities.map(modality))].join(',')}`);

@@ -12,6 +12,8 @@ import {
 export interface GatewaySignatureOptions {
   /** The trust config's `gatewaySecret`. */
   secret: string;
+  /** This trust's code: a request signed for another trust is refused (the signature's audience). */
+  trust: string;
   /** Accepted clock difference, ms. @default 60000 */
   windowMs?: number;
   /** Largest body read to verify; a signed body is never larger than the gateway's limit. @default 1048576 */
@@ -63,7 +65,8 @@ export function useGatewaySignature(options: GatewaySignatureOptions): Plugin<Si
         const bytes = await readBoundedBody(req, maxBodyBytes);
         if (bytes === undefined) return refuse('body too large to verify');
         const body = bytes.toString('utf8');
-        const result = verifyRequest({ headers: req.headers, body, secret: options.secret, windowMs, seen });
+        const audience = { trust: options.trust, path: new URL(req.url).pathname };
+        const result = verifyRequest({ headers: req.headers, body, secret: options.secret, audience, windowMs, seen });
         if (!result.ok) return refuse(result.reason);
         if (result.identity) callers.set(request, result.identity);
         return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }));

@@ -65,6 +65,19 @@ describe('createJwtVerifier with a secret (HS256)', () => {
     expect((await refusal(verify, noExp)).status).toBe(401);
   });
 
+  it('refuses claims too large to travel to the trusts (issue 15, finding 6)', async () => {
+    const longSub = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x'.repeat(300)).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    expect((await refusal(verify, longSub)).message).toMatch(/subject/);
+    expect((await refusal(verify, await hs256({ roles: Array.from({ length: 40 }, (_, i) => `r${i}`) }))).message).toMatch(/roles/);
+    expect((await refusal(verify, await hs256({ trust: 'T'.repeat(20) }))).message).toMatch(/trust/);
+  });
+
+  it('refuses an http jwksUrl unless it is loopback (issue 15, finding 14)', () => {
+    expect(() => createJwtVerifier({ jwksUrl: 'http://idp.example.test/jwks', issuer: ISSUER, audience: AUDIENCE })).toThrow(/https/);
+    expect(() => createJwtVerifier({ jwksUrl: 'https://idp.example.test/jwks', issuer: ISSUER, audience: AUDIENCE })).not.toThrow();
+    expect(() => createJwtVerifier({ jwksUrl: 'http://127.0.0.1:9/jwks', issuer: ISSUER, audience: AUDIENCE })).not.toThrow();
+  });
+
   it('refuses unsafe configs', () => {
     expect(() => createJwtVerifier({ secret: 'short', issuer: ISSUER, audience: AUDIENCE })).toThrow(/32 bytes/);
     expect(() => createJwtVerifier({ issuer: ISSUER, audience: AUDIENCE })).toThrow(/exactly one/);

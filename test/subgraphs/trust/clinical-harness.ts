@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import DataLoader from 'dataloader';
-import { Hl7Message } from '../../../subgraphs/trust/ris/hl7/index.ts';
+import { decodeHl7Bytes, Hl7Message } from '../../../subgraphs/trust/ris/hl7/index.ts';
 import { createRisIngest, type IngestLogger, type RisIngestOptions } from '../../../subgraphs/trust/ris/ris-ingest.ts';
 import type { RisReportRow } from '../../../subgraphs/trust/store/read-model.ts';
 import { openTrustStore, type TrustStore } from '../../../subgraphs/trust/store/trust-store.ts';
@@ -32,7 +32,7 @@ export function openClinicalHarness(opts: Partial<RisIngestOptions> = {}): Clini
     async send(text) {
       const ack = await ingest.handle(frame(text));
       if (ack === null) throw new Error('no ACK');
-      const parsed = Hl7Message.parse(ack);
+      const parsed = Hl7Message.parse(decodeHl7Bytes(ack));
       return {
         code: parsed.get('MSA-1'),
         errors: parsed.segmentsNamed('ERR').map((e) => ({ code: e.get('3.1'), severity: e.get('4'), location: e.get('2'), text: e.get('8') })),

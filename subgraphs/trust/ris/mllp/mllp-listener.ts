@@ -1,6 +1,5 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { encodeHl7Text } from '../hl7/charset.ts';
 import { frameMllp } from './mllp-bytes.ts';
 import { MllpFramer } from './mllp-framer.ts';
 import { silentLogger, type MllpLogger } from './mllp-logger.ts';
@@ -19,12 +18,12 @@ export interface MllpInboundFrame {
 }
 
 /**
- * Handles one message and returns its ACK (text is encoded in the charset its MSH-18 names),
- * or null for "could not store it": the connection is then closed without an ACK, so the sender
+ * Handles one message and returns its ACK bytes (the handler encodes them in the charset the
+ * ACK's MSH-18 names), or null for "could not store it": the connection is then closed without an ACK, so the sender
  * resends (DOMAIN.md, MLLP: a reliable receiver never acknowledges what it has not stored).
  * Throwing is treated the same way.
  */
-export type MllpHandler = (frame: MllpInboundFrame) => Promise<Buffer | string | null>;
+export type MllpHandler = (frame: MllpInboundFrame) => Promise<Buffer | null>;
 
 export interface MllpListenerOptions {
   /** @default '127.0.0.1' */
@@ -53,6 +52,20 @@ export interface MllpListenerOptions {
    * certificate signed by it (mutual TLS). @default plain TCP
    */
   tls?: tls.TlsOptions | undefined;
+  /**
+   * Whether a connection from this source address may deliver at all. A refused connection is
+   * closed before a byte of it is read, so an address off the allow-list can neither fill the
+   * journal nor make us buffer its frames. @default every address
+   */
+  acceptConnection?: ((remoteAddress: string) => boolean) | undefined;
+  /** Connections open at once; more are closed on arrival (and logged). @default 64 */
+  maxConnections?: number | undefined;
+  /**
+   * Bytes one connection may hold in memory in frames waiting for their turn; above it the
+   * socket is paused (TCP backpressure) until the handler catches up. With `maxFrameBytes`
+   * (the frame being read) it bounds a connection's memory. @default 32 MiB
+   */
+  maxConnectionBytes?: number | undefined;
 }
 
 export interface MllpListener {
@@ -65,11 +78,18 @@ export interface MllpListener {
   close(): Promise<void>;
   /** Open connections. */
   connections(): number;
+  /**
+   * Bytes held in memory for all connections (frames waiting for their turn plus the frames being
+   * read), and how many connections are paused for backpressure: for health pages and tests.
+   */
+  buffered(): { bytes: number; pausedConnections: number };
 }
 
 interface Connection {
   socket: net.Socket;
   chain: Promise<void>;
+  /** Bytes this connection holds: queued frames and the frame being read. */
+  bytes(): number;
 }
 
 /**
@@ -82,16 +102,42 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
   const log = opts.logger ?? silentLogger;
   const idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
   const maxQueued = opts.maxQueuedFrames ?? 32;
+  const maxConnections = opts.maxConnections ?? 64;
+  const maxConnectionBytes = opts.maxConnectionBytes ?? 32 * 1024 * 1024;
   const open = new Set<Connection>();
+  /** TCP connections admitted (before any TLS handshake), for `maxConnections`. */
+  let admitted = 0;
   let nextId = 0;
   let closing = false;
 
+  /**
+   * Runs on the raw TCP connection, before TLS and before any byte is read: refuses addresses
+   * off the allow-list and connections over the limit by closing them at once.
+   */
+  const admit = (socket: net.Socket): void => {
+    const remoteAddress = socket.remoteAddress ?? '';
+    const refusal = opts.acceptConnection && !opts.acceptConnection(remoteAddress)
+      ? 'source address not allowed'
+      : admitted >= maxConnections
+        ? `more than ${maxConnections} connections`
+        : undefined;
+    if (refusal) {
+      log.warn({ remoteAddress, reason: refusal }, 'mllp connection refused before reading');
+      socket.destroy();
+      return;
+    }
+    admitted++;
+    socket.once('close', () => admitted--);
+  };
+
   const onConnection = (socket: net.Socket): void => {
+    if (socket.destroyed) return; // refused by admit()
     const connectionId = ++nextId;
     const remoteAddress = socket.remoteAddress ?? '';
     const framer = new MllpFramer(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {});
-    const conn: Connection = { socket, chain: Promise.resolve() };
     let queued = 0;
+    let queuedBytes = 0;
+    const conn: Connection = { socket, chain: Promise.resolve(), bytes: () => queuedBytes + Math.min(framer.pendingBytes, framer.maxFrameBytes) };
     let dropped = false;
     open.add(conn);
     log.debug({ connectionId, remoteAddress }, 'mllp connection opened');
@@ -125,20 +171,21 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
         log.warn({ connectionId }, 'connection closed before its ACK could be sent');
         return;
       }
-      const bytes = typeof reply === 'string' ? encodeHl7Text(reply) : reply;
-      socket.write(frameMllp(bytes));
+      socket.write(frameMllp(reply));
     };
 
     socket.on('data', (chunk: Buffer) => {
       if (dropped) return;
       for (const frame of framer.push(chunk)) {
         queued++;
-        if (queued >= maxQueued) socket.pause();
+        queuedBytes += frame.payload.length;
+        if (queued >= maxQueued || queuedBytes > maxConnectionBytes) socket.pause();
         conn.chain = conn.chain
           .then(() => handle(frame))
           .finally(() => {
             queued--;
-            if (queued < maxQueued && !dropped && !socket.destroyed) socket.resume();
+            queuedBytes -= frame.payload.length;
+            if (queued < maxQueued && queuedBytes <= maxConnectionBytes && !dropped && !socket.destroyed) socket.resume();
           });
       }
     });
@@ -156,6 +203,8 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
     });
   };
   const server: net.Server = opts.tls ? tls.createServer(opts.tls, onConnection) : net.createServer(onConnection);
+  // 'connection' is the raw TCP socket for both servers; prepended so it runs before onConnection.
+  server.prependListener('connection', admit);
   // A failed handshake (wrong CA, no client certificate, plain TCP to a TLS port) ends that socket only.
   server.on('tlsClientError', (err: Error) => log.warn({ err: errorSummary(err) }, 'mllp TLS handshake refused'));
   server.on('error', (err) => log.error({ err: errorSummary(err) }, 'mllp server error'));
@@ -169,6 +218,15 @@ export function startMllpListener(opts: MllpListenerOptions): Promise<MllpListen
       resolve({
         port: address.port,
         connections: () => open.size,
+        buffered: () => {
+          let bytes = 0;
+          let pausedConnections = 0;
+          for (const c of open) {
+            bytes += c.bytes();
+            if (c.socket.isPaused()) pausedConnections++;
+          }
+          return { bytes, pausedConnections };
+        },
         close: async () => {
           closing = true;
           const stopped = new Promise<void>((done) => server.close(() => done()));

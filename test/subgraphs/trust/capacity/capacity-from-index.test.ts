@@ -157,14 +157,14 @@ describe('capacity from the study index', () => {
     expect(then).not.toEqual(current);
   });
 
-  it('a store written before migration 5 gets the capacity columns filled on its first open', () => {
+  it('a store written before migration 7 gets the capacity columns filled on its first open', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'capacity-index-')), 'RXA.db');
     const now = new Date();
     store = openTrustStore(path);
     seed(store, 400, random(3), now.getTime(), 'D');
     const expected = capacityResolver(null, { groupBy: ['MODALITY', 'WEEK'] }, contexts(store, now).whole);
     store.close();
-    // As a version-4 store left them: no capacity columns filled, and the refill flag migration 5 sets.
+    // As a version-6 store left them: no capacity columns filled, and the refill flag migration 7 sets.
     const db = new Database(path);
     db.exec(`UPDATE study_index SET requested_ms = NULL, scheduled_ms = NULL, ris_performed_ms = NULL, first_final_ms = NULL;
              INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('index_needs_fill', 'true');`);

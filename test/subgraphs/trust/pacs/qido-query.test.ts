@@ -109,3 +109,11 @@ describe('splitUidList', () => {
     expect(chunks.length).toBe(4);
   });
 });
+
+describe('exact-match values (issue 15, finding 10)', () => {
+  it('refuses * and ? in AccessionNumber and PatientID: DICOM has no escape for them', () => {
+    expect(() => buildStudyQuery({ accessionNumber: '*' })).toThrow(RangeError);
+    expect(() => buildStudyQuery({ patientId: 'M?1' })).toThrow(/wildcard/);
+    expect(buildStudyQuery({ accessionNumber: 'ACC 1' })).toContain('AccessionNumber=ACC?1');
+  });
+});

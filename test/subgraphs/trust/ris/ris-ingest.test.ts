@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Hl7Message } from '../../../../subgraphs/trust/ris/hl7/index.ts';
+import { decodeHl7Bytes, Hl7Message } from '../../../../subgraphs/trust/ris/hl7/index.ts';
 import { createRisIngest, type IngestLogger, type RisIngestOptions } from '../../../../subgraphs/trust/ris/ris-ingest.ts';
 import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
 import { BAD_NHS, NHS, a40, adt, frame, message, msh, omi, orm, oru, pid, seg, siu } from '../../../fixtures/ris/hl7-fixtures.ts';
@@ -22,10 +22,11 @@ const ingestWith = (opts: Partial<RisIngestOptions> = {}) => createRisIngest({ s
 
 /** Sends one message; returns the parsed ACK. */
 async function send(text: string, ingest = ingestWith()) {
-  const ack = await ingest.handle(frame(text));
-  expect(ack).not.toBeNull();
-  const parsed = Hl7Message.parse(ack!);
-  return { text: ack!, code: parsed.get('MSA-1'), msa2: parsed.get('MSA-2'), errors: parsed.segmentsNamed('ERR').map((e) => ({ code: e.get('3.1'), severity: e.get('4'), location: e.get('2'), text: e.get('8') })) };
+  const bytes = await ingest.handle(frame(text));
+  expect(bytes).not.toBeNull();
+  const ack = decodeHl7Bytes(bytes!);
+  const parsed = Hl7Message.parse(ack);
+  return { text: ack, code: parsed.get('MSA-1'), msa2: parsed.get('MSA-2'), errors: parsed.segmentsNamed('ERR').map((e) => ({ code: e.get('3.1'), severity: e.get('4'), location: e.get('2'), text: e.get('8') })) };
 }
 const orderOf = (acc: string) => store.ordersByAccession([acc]).get(acc);
 
@@ -69,7 +70,7 @@ describe('journal, ACK and dedupe', () => {
   it('reads the message in the charset MSH-18 names', async () => {
     const text = adt('A04', 'L1', { mrn: 'M1', name: 'MÜLLER^ZOË' }, { charset: '8859/1' });
     const ack = await ingestWith().handle({ ...frame(''), payload: Buffer.from(text, 'latin1') });
-    expect(Hl7Message.parse(ack!).get('MSA-1')).toBe('AA');
+    expect(Hl7Message.parse(decodeHl7Bytes(ack!)).get('MSA-1')).toBe('AA');
     expect(store.patientByMrn('M1')).toMatchObject({ family: 'MÜLLER', given: ['ZOË'] });
   });
 });
@@ -85,8 +86,8 @@ describe('messages that cannot be applied are answered and kept', () => {
   it('oversized frame → AR 207, kept (not replayable: only its head was kept)', async () => {
     const ingest = ingestWith();
     const ack = await ingest.handle(frame(adt('A04', 'BIG', { mrn: 'M1' }), { oversized: true, size: 20_000_000 }));
-    expect(Hl7Message.parse(ack!).get('MSA-1')).toBe('AR');
-    expect(Hl7Message.parse(ack!).get('ERR-3.1')).toBe('207');
+    expect(Hl7Message.parse(decodeHl7Bytes(ack!)).get('MSA-1')).toBe('AR');
+    expect(Hl7Message.parse(decodeHl7Bytes(ack!)).get('ERR-3.1')).toBe('207');
     expect(store.counts().patients).toBe(0);
     expect(await ingest.replayFailed()).toEqual({ replayed: 0, stillFailing: 1 });
   });
@@ -111,9 +112,11 @@ describe('messages that cannot be applied are answered and kept', () => {
     expect(await fixed.replayFailed()).toEqual({ replayed: 1, stillFailing: 0 });
     expect(orderOf('FILL1')?.status).toBe('REQUESTED');
     expect(fixed.listFailed()[0]).toMatchObject({ status: 'REPLAYED' });
-    // Replaying again does nothing; the resent original still gets its original AE.
+    // Replaying again does nothing; a resend of the original is now a duplicate of the replayed
+    // (accepted) message: it gets the replay's AA and is not applied twice. The AE was never
+    // recorded under the key (issue 15, finding 1).
     expect(await fixed.replayFailed()).toEqual({ replayed: 0, stillFailing: 0 });
-    expect((await send(text, fixed)).code).toBe('AE');
+    expect((await send(text, fixed)).code).toBe('AA');
     expect(store.counts().orders).toBe(1);
   });
 

@@ -7,18 +7,19 @@ const SECRET = 'shared-gateway-secret-0123456789abcdef';
 const WHO: CallerIdentity = { sub: 'dr-synthetic', roles: ['clinician', 'analyst'], trust: 'RXA' };
 
 describe('useGatewaySignature over HTTP', () => {
+  const AUD = { trust: 'RXA', path: '/graphql' };
   let server: Awaited<ReturnType<typeof listenLoopback>>;
   let url: string;
   const refused: string[] = [];
 
   beforeAll(async () => {
-    server = await listenLoopback(tinyYoga([useGatewaySignature({ secret: SECRET, maxBodyBytes: 4096, onRefused: (r) => refused.push(r) })]));
+    server = await listenLoopback(tinyYoga([useGatewaySignature({ secret: SECRET, trust: 'RXA', maxBodyBytes: 4096, onRefused: (r) => refused.push(r) })]));
     url = `${server.url}/graphql`;
   });
   afterAll(() => server.close());
 
   const send = (body: string, headers: Record<string, string>) => postJson(url, body, headers);
-  const signed = (body: string, over: Partial<Parameters<typeof signRequest>[0]> = {}) => signRequest({ body, secret: SECRET, identity: WHO, ...over });
+  const signed = (body: string, over: Partial<Parameters<typeof signRequest>[0]> = {}) => signRequest({ audience: AUD, body, secret: SECRET, identity: WHO, ...over });
 
   it('a signed request runs with the caller the gateway vouches for', async () => {
     const body = JSON.stringify({ query: '{ whoami }' });
@@ -49,7 +50,7 @@ describe('useGatewaySignature over HTTP', () => {
 
   it('refuses a wrong secret', async () => {
     const body = JSON.stringify({ query: '{ hello }' });
-    await expect401(await send(body, signRequest({ body, secret: 'another-secret-of-enough-length!!', identity: WHO })), 'signature does not match');
+    await expect401(await send(body, signRequest({ audience: AUD, body, secret: 'another-secret-of-enough-length!!', identity: WHO })), 'signature does not match');
   });
 
   it('refuses a stale request', async () => {
@@ -75,6 +76,6 @@ describe('useGatewaySignature over HTTP', () => {
   });
 
   it('refuses an empty secret at start', () => {
-    expect(() => useGatewaySignature({ secret: '' })).toThrow(/gatewaySecret/);
+    expect(() => useGatewaySignature({ secret: '', trust: 'RXA' })).toThrow(/gatewaySecret/);
   });
 });

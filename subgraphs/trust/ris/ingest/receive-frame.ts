@@ -1,0 +1,27 @@
+import type { TrustStore } from '../../store/trust-store.ts';
+
+/** A frame as the MLLP listener hands it over (mllp/mllp-listener.ts). */
+export interface InboundFrame {
+  payload: Buffer;
+  /** Longer than the listener's maxFrameBytes: `payload` is only its head. */
+  oversized: boolean;
+  /** The frame's full length. @default payload.length */
+  size?: number;
+  remoteAddress: string;
+  connectionId: number;
+}
+
+/**
+ * The receive step: the raw bytes are journalled and committed before anything is parsed, so a
+ * message that crashes the parser or the process is still on disk (ARCHITECTURE.md "data
+ * rules"). Throws when the store cannot write: the caller then sends no ACK.
+ */
+export function receiveFrame(store: TrustStore, frame: InboundFrame, now: Date = new Date()): number {
+  return store.journalReceived({
+    receivedAt: now.toISOString(),
+    remoteAddress: frame.remoteAddress,
+    connectionId: frame.connectionId,
+    raw: frame.payload,
+    frameSize: frame.size ?? frame.payload.length,
+  });
+}
