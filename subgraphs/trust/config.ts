@@ -145,6 +145,11 @@ export const trustConfigSchema = z
               .positive()
               .default(60_000)
               .describe('How often the re-check runs. @default 60000'),
+            fullRecheckHours: z
+              .number()
+              .nonnegative()
+              .default(24)
+              .describe('Hours between passes of a slow, resumable full re-walk of the archive (the back-fill\'s windows, a slice per tick): finds studies stored late with a StudyDate older than `recheckDays` and drops studies deleted from old days, on any DICOMweb PACS. 0 disables. @default 24'),
             pageSize: z
               .number()
               .int()

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StatementCache } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
+import type { CapacityScope, RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
 import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import type { PacsSyncState, SyncedStudy } from '../pacs/pacs-index-port.ts';
@@ -74,6 +74,9 @@ class SqliteTrustStore implements TrustStore {
   studyIndexPage(query: StudyIndexQuery): StudyIndexHit[] {
     return guarded(() => this.#index.studyIndexPage(query));
   }
+  capacityAccessions(scope: CapacityScope): string[] {
+    return guarded(() => this.#index.capacityAccessions(scope));
+  }
   pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
     return guarded(() => this.#index.pacsStudiesByAccession(accessionNumbers));
   }
@@ -123,8 +126,8 @@ class SqliteTrustStore implements TrustStore {
     return this.#read.patientsByNhsNumber(nhsNumber);
   }
 
-  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
-    return this.#read.statusHistoryAsOf(at);
+  statusHistoryAsOf(at: string, statuses?: readonly string[]): Map<string, StatusHistoryRow> {
+    return this.#read.statusHistoryAsOf(at, statuses);
   }
   patientByMrn(mrn: string): RisPatientRow | undefined {
     return this.#read.patientByMrn(mrn);

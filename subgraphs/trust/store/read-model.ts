@@ -85,7 +85,21 @@ export interface TrustReadModel extends StudyIndexReader {
    * Each order's backlog state as the store knew it at `at` (ISO 8601): the last status-history
    * row recorded at or before it. Orders the store had not seen by then are absent.
    */
-  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow>;
+  statusHistoryAsOf(at: string, statuses?: readonly string[]): Map<string, StatusHistoryRow>;
+}
+
+/**
+ * Which orders a capacity report must read (Query.capacity): those with a request, schedule, RIS
+ * examination or first final report inside [fromMillis, toMillis], and, when `backlogStatuses`
+ * is given, those whose status now is one of them (the backlog snapshot). A superset of the
+ * orders that count; the capacity rules themselves run on the orders read.
+ */
+export interface CapacityScope {
+  fromMillis: number;
+  toMillis: number;
+  backlogStatuses?: readonly string[];
+  /** Only orders of these priorities (CapacityFilter.priorities). */
+  priorities?: readonly string[];
 }
 
 /** Which rows belong to one patient: the RIS patient's orders, and PACS-only studies by PatientID. */
@@ -136,4 +150,6 @@ export interface StudyIndexReader {
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy>;
   /** Synced PACS studies by accession number (several per accession: a re-scan), no PACS call. */
   pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]>;
+  /** Accession numbers of the orders in a capacity scope, from the index's SQL indexes. */
+  capacityAccessions(scope: CapacityScope): string[];
 }

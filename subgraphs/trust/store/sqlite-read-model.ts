@@ -113,14 +113,17 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
     return hit ? this.#patientRow(this.survivorOf(hit.patient_id)) : undefined;
   }
 
-  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
+  statusHistoryAsOf(at: string, statuses?: readonly string[]): Map<string, StatusHistoryRow> {
     // recorded_at is ISO 8601 UTC (toISOString), so it compares as text once `at` is UTC too.
     const utc = new Date(at).toISOString();
+    // `statuses`: only the orders whose state then was one of these (capacity's backlog).
+    const only = statuses ? ` WHERE h.status IN (${statuses.map(() => '?').join(',')})` : '';
+    if (statuses && statuses.length === 0) return new Map();
     const rows = this.#statement(
       `SELECT h.accession_number, h.status, h.performed, h.wait_started_at FROM study_status_history h
          JOIN (SELECT accession_number, MAX(id) AS id FROM study_status_history WHERE recorded_at <= ?
-                GROUP BY accession_number) last ON last.id = h.id`,
-    ).all(utc) as { accession_number: string; status: string; performed: number; wait_started_at: string | null }[];
+                GROUP BY accession_number) last ON last.id = h.id${only}`,
+    ).all(utc, ...(statuses ?? [])) as { accession_number: string; status: string; performed: number; wait_started_at: string | null }[];
     return new Map(rows.map((r) => [r.accession_number, { status: r.status as StudyStatusValue, performed: r.performed !== 0, waitStartedAt: r.wait_started_at }]));
   }
 

@@ -7,7 +7,7 @@ import {
   type PacsSyncState,
   type SyncedStudy,
 } from '../pacs/pacs-index-port.ts';
-import type { RisOrderRow, StudyIndexHit, StudyIndexQuery, StudyIndexReader } from './read-model.ts';
+import type { CapacityScope, RisOrderRow, StudyIndexHit, StudyIndexQuery, StudyIndexReader } from './read-model.ts';
 import { chunks, toOrderRow, toReportRow, type OrderColumns, type ReportColumns } from './sqlite-rows.ts';
 import { sortKeyOf, studyIndexRow, type StudyIndexRow } from './study-index-row.ts';
 import { primaryPacsStudy } from './primary-pacs-study.ts';
@@ -114,10 +114,12 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
       insertRow: db.prepare(
         `INSERT OR REPLACE INTO study_index (id_key, accession_number, study_instance_uid, pacs_uid, has_order,
            ris_patient_id, pacs_patient_id, nhs_number, modalities, status, priority, sort_key, sort_at, performed_at,
-           scheduled_at, requested_at, reported_at, series_count, image_count, description, body_part)
+           scheduled_at, requested_at, reported_at, series_count, image_count, description, body_part,
+           requested_ms, scheduled_ms, ris_performed_ms, first_final_ms)
          VALUES (@idKey, @accessionNumber, @studyInstanceUid, @pacsUid, @hasOrder, @risPatientId, @pacsPatientId,
            @nhsNumber, @modalities, @status, @priority, @sortKey, @sortAt, @performedAt, @scheduledAt, @requestedAt,
-           @reportedAt, @seriesCount, @imageCount, @description, @bodyPart)`,
+           @reportedAt, @seriesCount, @imageCount, @description, @bodyPart,
+           @requestedMs, @scheduledMs, @risPerformedMs, @firstFinalMs)`,
       ),
       insertModality: db.prepare('INSERT OR IGNORE INTO study_index_modalities (modality, sort_key, id_key) VALUES (?, ?, ?)'),
       upsertPacs: db.prepare(
@@ -358,6 +360,30 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   }
 
   // ---- reading ----
+
+  /**
+   * One range scan per event column (partial indexes on the *_ms columns) and one walk of the
+   * status index for the backlog, merged by UNION: the rows read are the window's activity and
+   * the backlog, never the whole trust.
+   */
+  capacityAccessions(scope: CapacityScope): string[] {
+    const priorities = scope.priorities?.length ? scope.priorities : undefined;
+    if (scope.priorities && !priorities) return [];
+    const byPriority = priorities ? ` AND priority IN (${priorities.map(() => '?').join(',')})` : '';
+    const branches: string[] = [];
+    const params: unknown[] = [];
+    for (const column of ['requested_ms', 'scheduled_ms', 'ris_performed_ms', 'first_final_ms']) {
+      branches.push(`SELECT accession_number FROM study_index WHERE ${column} BETWEEN ? AND ?${byPriority}`);
+      params.push(scope.fromMillis, scope.toMillis, ...(priorities ?? []));
+    }
+    if (scope.backlogStatuses?.length) {
+      branches.push(
+        `SELECT accession_number FROM study_index WHERE status IN (${scope.backlogStatuses.map(() => '?').join(',')}) AND has_order = 1${byPriority}`,
+      );
+      params.push(...scope.backlogStatuses, ...(priorities ?? []));
+    }
+    return this.#statements.prepare(branches.join(' UNION ')).pluck().all(...params) as string[];
+  }
 
   pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
     const out = new Map<string, PacsStudy[]>();
