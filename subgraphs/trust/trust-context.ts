@@ -10,8 +10,8 @@ import type { PartialErrorSink } from './partial-errors.ts';
 import type { PacsIndexStatus } from './pacs/pacs-index-status.ts';
 import type { TrustReporting } from './reporting/trust-reporting.ts';
 
-/** Per-request context of the trust subgraph: its sources, and loaders that batch per request. */
-export interface TrustContext extends PartialErrorSink {
+/** The sources a trust context is built from (createTrustContext adds the per-request loaders). */
+export interface TrustContextSources {
   config: TrustConfig;
   store: TrustReadModel;
   pacs: DicomWebClient;
@@ -23,6 +23,10 @@ export interface TrustContext extends PartialErrorSink {
    * `fresh` re-counts the index rows (one COUNT) instead of the count of the last sync step.
    */
   pacsIndex: (opts?: { fresh?: boolean }) => PacsIndexStatus;
+}
+
+/** Per-request context of the trust subgraph: its sources, and loaders that batch per request. */
+export interface TrustContext extends PartialErrorSink, TrustContextSources {
   pacsLoaders: ReturnType<typeof createPacsLoaders>;
   /** RIS patients by internal id: one store call per request, however many studies. */
   patients: DataLoader<number, RisPatientRow | undefined>;
@@ -32,14 +36,7 @@ export interface TrustContext extends PartialErrorSink {
   reporting?: TrustReporting;
 }
 
-export function createTrustContext(base: {
-  config: TrustConfig;
-  store: TrustReadModel;
-  pacs: DicomWebClient;
-  searchPacs: (search: StudySearch) => Promise<PacsStudy[]>;
-  log: Logger;
-  pacsIndex: (opts?: { fresh?: boolean }) => PacsIndexStatus;
-}): TrustContext {
+export function createTrustContext(base: TrustContextSources): TrustContext {
   const { store } = base;
   return {
     ...base,

@@ -1,30 +1,11 @@
-import type { TurnaroundData } from './turnaround-sketch.ts';
+import type { CapacityRowJsonOf } from '../../../schema/capacity-row.ts';
 import { turnaroundOf } from './turnaround-sketch.ts';
 
 /** The group keys of a row; a key is null when the report is not grouped by it (or has no value). */
-export interface CapacityKeys {
-  trust: string | null;
-  modality: string | null;
-  priority: string | null;
-  /** Monday `YYYY-MM-DD`. */
-  week: string | null;
-}
+export type CapacityKeys = Pick<CapacityRowData, 'trust' | 'modality' | 'priority' | 'week'>;
 
 /** One `CapacityRow` (network.graphql) as the trust computes it; `trust` is the ODS code. */
-export interface CapacityRowData extends CapacityKeys {
-  requested: number;
-  scheduled: number;
-  performed: number;
-  reported: number;
-  unreported: number;
-  oldestUnreportedAt: string | null;
-  waitingOver6Weeks: number;
-  requestToPerformed: TurnaroundData;
-  performedToReported: TurnaroundData;
-  reportedWithin4WeeksPercent: number | null;
-  scannerCapacity: number | null;
-  utilisation: number | null;
-}
+export type CapacityRowData = CapacityRowJsonOf<string>;
 
 /** Running totals of one group while the orders are read. */
 export class CapacityAccumulator {

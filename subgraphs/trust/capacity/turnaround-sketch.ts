@@ -1,3 +1,4 @@
+import type { TurnaroundJson } from '../../../schema/capacity-row.ts';
 import { encodeSketch, sketchOf } from '../../../schema/turnaround-sketch.ts';
 
 /**
@@ -7,14 +8,7 @@ import { encodeSketch, sketchOf } from '../../../schema/turnaround-sketch.ts';
  */
 
 /** The measures of one turnaround (`Turnaround` in network.graphql), hours. */
-export interface TurnaroundData {
-  count: number;
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-  /** base64 DDSketch protobuf; null when nothing was measured. */
-  sketch: string | null;
-}
+export type TurnaroundData = TurnaroundJson;
 
 /** Count, percentiles and serialised sketch of the values (hours). */
 export function turnaroundOf(values: readonly number[]): TurnaroundData {
