@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { AuditLog, type AuditEntry } from '../audit/audit-log.ts';
 import { auditPathOf } from '../audit/audit-path.ts';
 import { checkNhsNumber, describeNhsNumberProblem } from '../schema/nhs-number.ts';
 import { readJsonConfig } from './config-file.ts';
+import { parseCommandArgs } from './command-args.ts';
 
 const USAGE = `Usage: imaging-network audit --config FILE [--user SUB] [--patient NHSNUMBER] [--since TIME]
        imaging-network audit verify --config FILE
@@ -16,16 +16,7 @@ const USAGE = `Usage: imaging-network audit --config FILE [--user SUB] [--patien
 /** Runs `imaging-network audit`; returns the exit code (0 listed, 2 bad usage). */
 export async function runAudit(args: string[]): Promise<number> {
   if (args[0] === 'verify') return runAuditVerify(args.slice(1));
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      user: { type: 'string' },
-      patient: { type: 'string' },
-      since: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const { values } = parseCommandArgs(args, { strings: ['config', 'user', 'patient', 'since'] });
   const early = helpOrMissingConfig(values);
   if (early !== undefined) return early;
   let nhsNumber: string | undefined;
@@ -77,7 +68,7 @@ function helpOrMissingConfig(values: { help?: boolean | undefined; config?: stri
  * 1 broken (the first broken entry is named), 2 bad usage.
  */
 async function runAuditVerify(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseCommandArgs(args, { strings: ['config'] });
   const early = helpOrMissingConfig(values);
   if (early !== undefined) return early;
   const { path } = auditPathOf(readJsonConfig(values.config!));

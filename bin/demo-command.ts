@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './command-args.ts';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { SignJWT } from 'jose';
@@ -115,20 +115,7 @@ async function startDemoOrthancs(dataDir: string, worlds: readonly (readonly Sim
 }
 
 export async function runDemo(args: string[]): Promise<number | undefined> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      data: { type: 'string' },
-      fresh: { type: 'boolean' },
-      seed: { type: 'string' },
-      days: { type: 'string' },
-      'per-day': { type: 'string' },
-      rate: { type: 'string' },
-      port: { type: 'string' },
-      pacs: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const { values } = parseCommandArgs(args, { strings: ['data', 'seed', 'days', 'per-day', 'rate', 'port', 'pacs'], booleans: ['fresh'] });
   if (values.help) {
     console.log(USAGE);
     return 0;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './command-args.ts';
 import { MllpClient } from '../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { splitHl7Messages, summariseAck } from './hl7-file.ts';
 import { createProgressBar } from './progress-bar.ts';
@@ -19,19 +19,7 @@ export function parseHostPort(value: string): { host: string; port: number } {
 }
 
 export async function runSend(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      quiet: { type: 'boolean' },
-      timeout: { type: 'string' },
-      tls: { type: 'boolean' },
-      ca: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseCommandArgs(args, { strings: ['timeout', 'ca', 'cert', 'key'], booleans: ['quiet', 'tls'], positionals: true });
   if (values.help) {
     console.log(USAGE);
     return 0;
