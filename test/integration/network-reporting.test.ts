@@ -21,6 +21,7 @@ import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { planStatus } from '../helpers/plan-status.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 
 const JWT_SECRET = 'test-only-hs256-secret-0123456789abcdef';
 const GATEWAY_SECRET = 'test-only-gateway-secret-0123456789';
@@ -42,15 +43,6 @@ function radiologist(n: number, trust = 'RH8'): Promise<string> {
   return token({ sub: `rad-${n}`, roles: ['radiologist'], given_name: `Given${n}`, family_name: `Family${n}`, gmc: String(7_000_000 + n), trust });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * RH8's RIS endpoint as the trust sees it: a TCP front that, while "down", drops every connection
@@ -274,7 +266,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     expect(claim.errors).toBeUndefined();
     const unclaimedNow = await worklistIds(analyst, { trusts: ['RH8'], claimed: false }, 50);
     expect(unclaimedNow.map((r) => r.id)).not.toContain(id);
-    await waitFor('the lease to expire', async () => {
+    await waitUntil('the lease to expire', async () => {
       const rows = await worklistIds(analyst, { trusts: ['RH8'], claimed: false }, 50);
       return rows.some((r) => r.id === id) ? true : undefined;
     });
@@ -329,7 +321,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
       });
     });
     // Warm-up (untimed): claims and releases until the gateway's streams from the trusts are up.
-    await waitFor('the subscription to be live', async () => {
+    await waitUntil('the subscription to be live', async () => {
       await post('mutation($id: ID!) { claimStudy(id: $id) { expiresAt } }', { id: ids[0] }, claimer);
       await post('mutation($id: ID!) { releaseStudy(id: $id) }', { id: ids[0] }, claimer);
       await next(500);
@@ -368,7 +360,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
       }
       return undefined;
     })();
-    const payload = await waitFor('an analyst event', async () => {
+    const payload = await waitUntil('an analyst event', async () => {
       await post('mutation($id: ID!) { claimStudy(id: $id) { expiresAt } }', { id }, claimer);
       await post('mutation($id: ID!) { releaseStudy(id: $id) }', { id }, claimer);
       return Promise.race([reader, new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]);
@@ -394,7 +386,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     const controlId = report.delivery.messageControlId as string;
     const deliveryOf = async () =>
       (await post('query($id: ID!) { study(id: $id) { status claim { expiresAt } reports { version delivery { state attempts lastError ackedAt messageControlId } } } }', { id }, rad)).data!['study'];
-    const pending = await waitFor('a failed attempt', async () => {
+    const pending = await waitUntil('a failed attempt', async () => {
       const s = await deliveryOf();
       return s.reports.at(-1).delivery.attempts >= 1 && s.reports.at(-1).delivery.lastError ? s : undefined;
     });
@@ -405,7 +397,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     expect(worklist.map((r) => r.id)).not.toContain(id);
 
     const ris = await startRh8Ris();
-    const delivered = await waitFor('delivery', async () => {
+    const delivered = await waitUntil('delivery', async () => {
       const s = await deliveryOf();
       return s.reports.at(-1).delivery.state === 'DELIVERED' ? s : undefined;
     });
@@ -434,7 +426,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     );
     expect(submitted.errors).toBeUndefined();
     const controlId = submitted.data!['submitReport'].delivery.messageControlId as string;
-    await waitFor('the ORU to reach the RIS', async () => (ris.controlIds().length > before ? true : undefined));
+    await waitUntil('the ORU to reach the RIS', async () => (ris.controlIds().length > before ? true : undefined));
     const rh8 = trusts.get('RH8')!;
     await rh8.process.stop('SIGKILL');
     // Partial results while RH8 is down: RXA's rows stand, RH8 is named (as for `studies`).
@@ -446,7 +438,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     expect(rows.every((r: string) => r.startsWith('S1.RXA.'))).toBe(true);
     rh8Hold = false;
     await startTrustProcess(rh8);
-    const delivered = await waitFor('delivery after restart', async () => {
+    const delivered = await waitUntil('delivery after restart', async () => {
       const res = await post('query($id: ID!) { study(id: $id) { reports { delivery { state messageControlId } } } }', { id }, rad);
       const d = res.data?.['study']?.reports.at(-1)?.delivery;
       return d?.state === 'DELIVERED' ? d : undefined;
@@ -465,7 +457,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     rh8Answer = 'AR';
     const submitted = await post('mutation($id: ID!, $r: ReportInput!) { submitReport(studyId: $id, report: $r) { version } }', { id, r: { text: 'Normal study.', status: 'FINAL' } }, rad);
     expect(submitted.errors).toBeUndefined();
-    const rejected = await waitFor('rejection', async () => {
+    const rejected = await waitUntil('rejection', async () => {
       const res = await post('query($id: ID!) { study(id: $id) { reports { delivery { state lastError attempts } } } }', { id }, rad);
       const d = res.data?.['study']?.reports.at(-1)?.delivery;
       return d?.state === 'REJECTED' ? d : undefined;
@@ -515,7 +507,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     expect(c.data!['submitReport']).toMatchObject({ version: 3, status: 'CORRECTED' });
     expect(await study()).toEqual({ status: 'AMENDED', claim: null });
     const sent = [p, f, c].map((r) => r.data!['submitReport'].delivery.messageControlId as string);
-    await waitFor('the three versions at the RXA RIS', async () => (sent.every((cid) => risRxa.received().some((o) => o.controlId === cid)) ? true : undefined));
+    await waitUntil('the three versions at the RXA RIS', async () => (sent.every((cid) => risRxa.received().some((o) => o.controlId === cid)) ? true : undefined));
     expect(sent.map((cid) => risRxa.received().find((o) => o.controlId === cid)!.resultStatus)).toEqual(['P', 'F', 'C']);
     expect(sent.map((cid) => risRxa.received().find((o) => o.controlId === cid)!.version)).toEqual(['2.3', '2.3', '2.3']);
   });
@@ -577,7 +569,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     // Warm-up (untimed): claims and releases until the gateway's stream from RXA is up.
     const warm = expectedWorklist([RXA_PROFILE])[0]!.id;
     const claimer = await radiologist(81, 'RXA');
-    await waitFor('the subscription to be live', async () => {
+    await waitUntil('the subscription to be live', async () => {
       await post('mutation($id: ID!) { claimStudy(id: $id) { expiresAt } }', { id: warm }, claimer);
       await post('mutation($id: ID!) { releaseStudy(id: $id) }', { id: warm }, claimer);
       await new Promise((r) => setTimeout(r, 300));
@@ -591,7 +583,7 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
     } finally {
       await client.close();
     }
-    await waitFor('the ADDED event', async () => (text.includes(id) ? true : undefined));
+    await waitUntil('the ADDED event', async () => (text.includes(id) ? true : undefined));
     abort.abort();
     await reading;
     const event = text

@@ -15,6 +15,7 @@ import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { signRequest } from '../../platform/request-signature.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 const JWT_SECRET = 'test-only-hs256-secret-0123456789abcdef';
 const GATEWAY_SECRET = 'test-only-gateway-secret-0123456789';
@@ -104,11 +105,7 @@ describe('security: authentication, roles, signed gateway calls, audit, limits',
     noRole = await token({ sub: 'no-role' });
   }, 120_000);
 
-  afterAll(async () => {
-    await gateway?.stop();
-    await trust?.stop();
-    await pacs?.close();
-  });
+  afterAll(() => stopPeers(gateway, trust, pacs));
 
   it('refuses requests without a valid token with 401 and a JSON error', async () => {
     const query = { query: '{ trusts { code } }' };

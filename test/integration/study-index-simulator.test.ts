@@ -19,6 +19,7 @@ import { startTrust, type RunningTrust } from '../../subgraphs/trust/trust-serve
 import { openTrustStore } from '../../subgraphs/trust/store/open-trust-store.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { gql } from '../helpers/child-process.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 
 const TRUST = 'RXA';
 const COUNT = 100_000;
@@ -114,15 +115,7 @@ describe('study index over a capped DICOMweb PACS (simulator, 100,000 studies)',
     return res.data!.trusts[0]!.pacsIndex;
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000) => waitUntil(what, probe, timeoutMs);
 
   beforeAll(async () => {
     archive = syntheticArchive({ trust: TRUST, count: COUNT, days: 3 * 365, now: NOW, seed: 11, undated: UNDATED });

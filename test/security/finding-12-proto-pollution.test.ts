@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureTrust, type FixtureTrust } from '../helpers/fixture-trust.ts';
 import { postGraphql, startGatewayProcess, tempDir, type GatewayPeer } from './security-peers.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 const FORGED = 'FORGED-BY-A-COMPROMISED-TRUST';
 
@@ -51,11 +52,7 @@ describe('finding 12: a trust error path cannot reach Object.prototype in the ga
     proxy = await forgingProxy(trust.url.replace('/graphql', ''), ['__proto__', 'description']);
     gateway = await startGatewayProcess(tempDir('f12'), [{ code: 'RXA', url: `${proxy.url}/graphql` }]);
   }, 120_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await proxy?.close();
-    await trust?.close();
-  });
+  afterAll(() => stopPeers(gateway, proxy, trust));
 
   it('keeps another user\'s answer clean after the forged error', async () => {
     const attack = await postGraphql(gateway.url, { query: '{ studies(first: 1) { edges { node { evil: id } } } }' });

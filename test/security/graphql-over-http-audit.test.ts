@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverAudits } from 'graphql-http';
 import { startFixtureTrust, type FixtureTrust } from '../helpers/fixture-trust.ts';
 import { startGatewayProcess, tempDir, type GatewayPeer } from './security-peers.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 /**
  * Documented exceptions, by audit id: why the default gateway differs. Each holds only while
@@ -39,11 +40,7 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits) against the 
     gateway = await startGatewayProcess(tempDir('gqlhttp'), [{ code: 'RXA', url: trust.url }]);
     introspecting = await startGatewayProcess(tempDir('gqlhttp-introspection'), [{ code: 'RXA', url: trust.url }], { introspection: true });
   }, 60_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await introspecting?.stop();
-    await trust?.close();
-  });
+  afterAll(() => stopPeers(gateway, introspecting, trust));
 
   it('passes every MUST and SHOULD audit with the production defaults, except the documented introspection ones', async () => {
     expect(await failedAudits(gateway.url, INTROSPECTION_OFF_EXCEPTIONS)).toEqual([]);
