@@ -1,5 +1,5 @@
-/** A test peer (process, server, proxy) that ends with `stop()` or `close()`. */
-export type StoppablePeer = { stop(): Promise<unknown> } | { close(): Promise<unknown> } | undefined;
+/** A test peer (process, server, proxy) that ends with `stop()` or with `close()`, never both (so which one runs is not a guess). */
+export type StoppablePeer = { stop(): Promise<unknown>; close?: never } | { close(): Promise<unknown>; stop?: never } | undefined;
 
 /**
  * Ends the peers one after another, in the order given (callers first, then what they call), and

@@ -15,6 +15,7 @@ import { resolveHistory } from '../../simulator/generate-history.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 const OPTS = { seed: 5, days: 10, studiesPerDay: 6, now: '2026-04-10T12:00:00Z' };
 
@@ -45,10 +46,7 @@ describe('a trust whose PID carries CHI numbers (hl7.nationalNumber CHI), fed ov
     await client.close();
   });
 
-  afterAll(async () => {
-    await trust?.stop();
-    await pacs?.close();
-  });
+  afterAll(() => stopPeers(trust, pacs));
 
   it('CHI numbers are kept as CHI identifiers and never matched as NHS numbers', async () => {
     expect(plans.length).toBeGreaterThan(5);

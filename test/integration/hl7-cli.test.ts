@@ -13,6 +13,7 @@ import { adt, NHS, orm } from '../fixtures/ris/hl7-fixtures.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { startDicomwebSimulator } from '../../simulator/index.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/imaging-network.js', import.meta.url));
 
@@ -51,10 +52,7 @@ describe('integrator tools: send, hl7 failed, hl7 replay', () => {
     url = `http://127.0.0.1:${httpPort}/graphql`;
   });
 
-  afterAll(async () => {
-    await trust?.stop();
-    await pacs?.close();
-  });
+  afterAll(() => stopPeers(trust, pacs));
 
   it('sends files, prints each ACK, and keeps what could not be applied', () => {
     const patient = { mrn: 'CLI-1', nhs: NHS.b, name: 'CLITEST^ALEX' };

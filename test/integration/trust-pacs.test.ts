@@ -13,6 +13,7 @@ import { syntheticStudy } from '../helpers/dicom-fixtures.ts';
 import { startCountingProxy, type CountingProxy } from '../../bench/counting-proxy.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { decodeStudyId } from '../../schema/study-id.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 const skip = skipWithoutOrthanc();
 const MODALITIES = ['CT', 'MR', 'CR', 'US'];
@@ -90,11 +91,7 @@ describe.skipIf(skip)('trust subgraph over a real PACS (Orthanc)', () => {
     url = `http://127.0.0.1:${httpPort}/graphql`;
   });
 
-  afterAll(async () => {
-    await trust?.stop();
-    await proxy?.close();
-    await orthanc?.stop();
-  });
+  afterAll(() => stopPeers(trust, proxy, orthanc));
 
   /** Ground truth order: StudyDate+StudyTime newest first (all in one zone), ties by id. */
   function expectedOrder(rows: Truth[]): string[] {

@@ -14,6 +14,7 @@ import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { planStatus, plannedReportsInSendOrder } from '../helpers/plan-status.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 const NOW = '2026-04-10T12:00:00Z';
 const SEED = 7;
@@ -78,10 +79,7 @@ for (const profile of BUILT_IN_PROFILES as readonly SimTrustProfile[]) {
       await client.close();
     });
 
-    afterAll(async () => {
-      await trust?.stop();
-      await pacs?.close();
-    });
+    afterAll(() => stopPeers(trust, pacs));
 
     it('acknowledges every message AA', () => {
       const codes = acks.map((a) => /\rMSA\|([A-Z]{2})/.exec(a)?.[1]);

@@ -12,6 +12,7 @@ import { connectMllp, type RawMllp } from './mllp-raw.ts';
 import { startMllpListener } from '../../subgraphs/trust/ris/mllp/mllp-listener.ts';
 import { frameMllp } from '../../subgraphs/trust/ris/mllp/mllp-bytes.ts';
 import { emptyPacs, runToEnd, startTrustProcess, tempDir, type TrustPeer } from './security-peers.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 const msa1 = (ack: string | null): string | undefined => ack?.split('\r').find((s) => s.startsWith('MSA'))?.split('|')[1];
 
@@ -21,10 +22,7 @@ describe('finding 8: MLLP connection limit and refuse-to-bind-openly', () => {
   beforeAll(async () => {
     pacs = await emptyPacs();
   });
-  afterAll(async () => {
-    await trust?.stop();
-    await pacs?.close();
-  });
+  afterAll(() => stopPeers(trust, pacs));
 
   it('closes connections beyond mllp.maxConnections and serves again once one closes', async () => {
     trust = await startTrustProcess(tempDir('f8'), 'RXA', pacs.url, {}, { maxConnections: 2 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDicomwebSimulator } from '../../simulator/index.ts';
 import { startRecordingProxy } from '../helpers/recording-proxy.ts';
 import { bearer, GATEWAY_SECRET, JWT_AUTH, postGraphql, startGatewayProcess, startTrustProcess, tempDir, token, type GatewayPeer, type TrustPeer } from './security-peers.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 describe('finding 10: no DICOM wildcards in exact-match values', () => {
   let pacs: { url: string; close(): Promise<void> };
@@ -21,12 +22,7 @@ describe('finding 10: no DICOM wildcards in exact-match values', () => {
     trust = await startTrustProcess(dir, 'RXA', `${proxy.url}${root.pathname}`, { gatewaySecret: GATEWAY_SECRET });
     gateway = await startGatewayProcess(dir, [{ code: 'RXA', url: trust.url }], { gatewaySecret: GATEWAY_SECRET, auth: JWT_AUTH });
   }, 120_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await trust?.stop();
-    await proxy?.close();
-    await pacs?.close();
-  });
+  afterAll(() => stopPeers(gateway, trust, proxy, pacs));
 
   it('refuses * and ? in filter.accessionNumber with BAD_USER_INPUT, and the PACS never sees a wildcard', async () => {
     const clinician = bearer(await token({ sub: 'dr', roles: ['clinician'] }));

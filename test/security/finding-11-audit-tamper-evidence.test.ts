@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyId } from '../../schema/study-id.ts';
 import { startFixtureTrust, type FixtureTrust } from '../helpers/fixture-trust.ts';
 import { postGraphql, runToEnd, startGatewayProcess, tempDir, type GatewayPeer } from './security-peers.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 describe('finding 11: the audit log is hash-chained and `audit verify` names the first broken entry', () => {
   let trust: FixtureTrust;
@@ -27,10 +28,7 @@ describe('finding 11: the audit log is hash-chained and `audit verify` names the
       expect(res.json.data?.['study']).toEqual({ status: 'COMPLETED' });
     }
   }, 120_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await trust?.close();
-  });
+  afterAll(() => stopPeers(gateway, trust));
 
   const verify = () => runToEnd(['audit', 'verify', '--config', gateway.configFile]);
   /** What an attacker with the file does: drop the trigger, change history, recreate it. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adt } from '../fixtures/ris/hl7-fixtures.ts';
 import { connectMllp } from './mllp-raw.ts';
 import { emptyPacs, runToEnd, startTrustProcess, tempDir, type TrustPeer } from './security-peers.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 describe('finding 13: hl7 failed escapes what the sender controls', () => {
   let pacs: { url: string; close(): Promise<void> };
@@ -15,10 +16,7 @@ describe('finding 13: hl7 failed escapes what the sender controls', () => {
     pacs = await emptyPacs();
     trust = await startTrustProcess(tempDir('f13'), 'RXA', pacs.url, {}, { allowedSenders: [{ application: 'RIS' }] });
   });
-  afterAll(async () => {
-    await trust?.stop();
-    await pacs?.close();
-  });
+  afterAll(() => stopPeers(trust, pacs));
 
   it('prints one line per kept message, with no control characters', async () => {
     const mllp = await connectMllp(trust.mllpPort);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureTrust, type FixtureTrust } from '../helpers/fixture-trust.ts';
 import { bearer, JWT_AUTH, postGraphql, runToEnd, startGatewayProcess, tempDir, token, type GatewayPeer } from './security-peers.ts';
+import { stopPeers } from '../helpers/stop-peers.ts';
 
 describe('finding 14: token lifetime, typ and JWKS transport', () => {
   let trust: FixtureTrust;
@@ -15,10 +16,7 @@ describe('finding 14: token lifetime, typ and JWKS transport', () => {
     trust = await startFixtureTrust({ code: 'RXA' });
     gateway = await startGatewayProcess(tempDir('f14'), [{ code: 'RXA', url: trust.url }], { auth: JWT_AUTH });
   });
-  afterAll(async () => {
-    await gateway?.stop();
-    await trust?.close();
-  });
+  afterAll(() => stopPeers(gateway, trust));
 
   const ask = async (t: string) => postGraphql(gateway.url, { query: '{ trusts { code } }' }, bearer(t));
   const claims = { sub: 'dr', roles: ['clinician'] };
