@@ -28,6 +28,7 @@ import {
   mayRetrieveImages,
 } from '../../platform/dicomweb-path.ts';
 import { signRequest, type CallerIdentity } from '../../platform/request-signature.ts';
+import { pickHeaders, upstreamAnswer } from '../../platform/upstream-answer.ts';
 import { AuthenticationError, type JwtVerifier } from '../security/jwt-verifier.ts';
 import type { ViewerTokens } from './viewer-token.ts';
 import { GATEWAY_DICOMWEB_PREFIX, Refusal, parseGatewayDicomwebUrl, type Target } from './dicomweb-url.ts';
@@ -125,11 +126,7 @@ export function createDicomwebRoute(options: DicomwebRouteOptions): (req: Incomi
     const base = new URL('dicom-web', entry.url);
     const pathAndQuery = `${base.pathname}/${resource.path}${target.query}`;
     const publicRoot = `http://${req.headers.host ?? 'localhost'}${GATEWAY_DICOMWEB_PREFIX}/${trust}${target.tokenInPath ? `/token/${target.token}` : ''}`;
-    const headers: Record<string, string> = { [DICOMWEB_ROOT_HEADER]: publicRoot };
-    for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = req.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
+    const headers = pickHeaders(req.headers, FORWARDED_REQUEST_HEADERS, { [DICOMWEB_ROOT_HEADER]: publicRoot });
     if (entry.secret) {
       // Bound to this trust and path (issue 15, finding 7): not replayable to another trust.
       const audience = { trust, path: pathAndQuery.slice(0, pathAndQuery.length - target.query.length) };
@@ -139,28 +136,16 @@ export function createDicomwebRoute(options: DicomwebRouteOptions): (req: Incomi
     const upstream = transport.request(
       { protocol: base.protocol, hostname: base.hostname, port: base.port, path: pathAndQuery, method: req.method, headers, agent: base.protocol === 'https:' ? agents.https : agents.http },
     );
-    upstream.setTimeout(options.timeoutMs, () => upstream.destroy(Object.assign(new Error('trust timeout'), { code: 'TRUST_TIMEOUT' })));
-    res.once('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
     let answer: IncomingMessage;
     try {
-      answer = await new Promise<IncomingMessage>((resolve, reject) => {
-        upstream.once('response', resolve);
-        upstream.once('error', reject);
-        upstream.end();
-      });
+      answer = await upstreamAnswer(upstream, res, options.timeoutMs, () => Object.assign(new Error('trust timeout'), { code: 'TRUST_TIMEOUT' }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       log.warn({ trust, code }, 'trust failed a DICOMweb request');
       if (code === 'TRUST_TIMEOUT') return sendError(res, 504, `trust ${trust} did not answer within ${options.timeoutMs} ms`, ErrorCode.TRUST_UNAVAILABLE);
       return sendError(res, 502, `trust ${trust} failed (${code})`, ErrorCode.TRUST_UNAVAILABLE);
     }
-    const out: Record<string, string> = { 'cache-control': 'no-store' };
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = answer.headers[name];
-      if (typeof value === 'string') out[name] = value;
-    }
+    const out = pickHeaders(answer.headers, FORWARDED_RESPONSE_HEADERS, { 'cache-control': 'no-store' });
     // A trust that refused the gateway's signature is a gateway↔trust problem, not the caller's.
     const status = answer.statusCode === 401 ? 502 : answer.statusCode ?? 502;
     if (status !== answer.statusCode) {

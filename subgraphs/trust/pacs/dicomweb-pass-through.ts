@@ -28,6 +28,7 @@ import { ReplayCache, verifyRequest, type CallerIdentity } from '../../../platfo
 import type { PacsAuth } from './dicomweb-client.ts';
 import { parseServiceRoot } from './service-root.ts';
 import { bodyIdleDeadline } from '../../../platform/body-idle-deadline.ts';
+import { pickHeaders, upstreamAnswer } from '../../../platform/upstream-answer.ts';
 import { carriesUrls, createRootRewriteStream } from './root-rewrite-stream.ts';
 
 /** The path prefix the pass-through answers on. */
@@ -116,26 +117,13 @@ export function createDicomwebPassThrough(options: DicomwebPassThroughOptions): 
       }
     }
 
-    const headers: Record<string, string> = { host: pacsUrl.host };
-    for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = req.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
+    const headers = pickHeaders(req.headers, FORWARDED_REQUEST_HEADERS, { host: pacsUrl.host });
     if (authorization) headers['authorization'] = authorization;
     const upstream = transport.request(`${root}/${resource.path}${query}`, { method: req.method, headers, agent });
-    // Idle deadline on the PACS socket: before the answer → 504; mid-body → the answer is cut.
-    upstream.setTimeout(options.timeoutMs, () => upstream.destroy(Object.assign(new Error('PACS timeout'), { code: 'PACS_TIMEOUT' })));
-    // A caller that goes away stops the PACS transfer.
-    res.once('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
     let answer: IncomingMessage;
     try {
-      answer = await new Promise<IncomingMessage>((resolve, reject) => {
-        upstream.once('response', resolve);
-        upstream.once('error', reject);
-        upstream.end();
-      });
+      // Idle deadline on the PACS socket before the answer (→ 504); a caller that goes away stops the PACS transfer.
+      answer = await upstreamAnswer(upstream, res, options.timeoutMs, () => Object.assign(new Error('PACS timeout'), { code: 'PACS_TIMEOUT' }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       log.warn({ code, what: resource.what }, 'PACS failed a DICOMweb request');
@@ -148,11 +136,7 @@ export function createDicomwebPassThrough(options: DicomwebPassThroughOptions): 
       log.warn({ status }, 'PACS refused the trust\'s credentials');
       return sendError(res, 502, `trust ${trust}: the PACS refused the trust's credentials (HTTP ${status})`);
     }
-    const out: Record<string, string> = { 'cache-control': 'no-store' };
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = answer.headers[name];
-      if (typeof value === 'string') out[name] = value;
-    }
+    const out = pickHeaders(answer.headers, FORWARDED_RESPONSE_HEADERS, { 'cache-control': 'no-store' });
     const rewrite = carriesUrls(out['content-type']);
     if (rewrite) delete out['content-length'];
     if (out['content-location']) out['content-location'] = rewriteText(out['content-location'], pacsRoots, publicRoot);
