@@ -22,6 +22,7 @@ import { freePort } from '../helpers/orthanc.ts';
 import { runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { planStatus } from '../helpers/plan-status.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
+import { writeSimTrustConfig } from '../helpers/sim-trust-config.ts';
 
 const JWT_SECRET = 'test-only-hs256-secret-0123456789abcdef';
 const GATEWAY_SECRET = 'test-only-gateway-secret-0123456789';
@@ -136,24 +137,13 @@ describe('network reporting: worklist, claims, write-back, live updates (trust a
       const history = generateHistory(profile, HISTORY);
       const sim = await startDicomwebSimulator({ port: 0, studies: () => history.studies });
       closers.push(() => sim.close());
-      const httpPort = await freePort();
-      const mllpPort = await freePort();
-      const configPath = join(dir, `${profile.code}.json`);
-      writeFileSync(
-        configPath,
-        JSON.stringify({
-          code: profile.code,
-          name: profile.name,
-          http: { port: httpPort },
-          mllp: { port: mllpPort, ...extra.mllp },
-          pacs: { dicomweb: sim.url },
-          store: { sqlite: join(dir, `${profile.code}.db`) },
-          hl7: extra.hl7,
-          reporting: { targets: TARGETS, ...('reporting' in extra ? extra.reporting : {}) },
-          gatewaySecret: GATEWAY_SECRET,
-          logLevel: 'warn',
-        }),
-      );
+      const { configPath, httpPort, mllpPort } = await writeSimTrustConfig(dir, profile, sim.url, (ports) => ({
+        mllp: { port: ports.mllpPort, ...extra.mllp },
+        hl7: extra.hl7,
+        reporting: { targets: TARGETS, ...('reporting' in extra ? extra.reporting : {}) },
+        gatewaySecret: GATEWAY_SECRET,
+        logLevel: 'warn',
+      }));
       const t: TrustUnderTest = { profile, configPath, httpPort, mllpPort, process: undefined as unknown as RunningChild };
       await startTrustProcess(t);
       trusts.set(profile.code, t);

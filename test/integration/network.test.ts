@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator, trustHl7Config } from '../../simulator/index.ts';
+import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator } from '../../simulator/index.ts';
 import { resolveHistory } from '../../simulator/generate-history.ts';
 import type { StudyPlan } from '../../simulator/study-plan.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
@@ -16,6 +16,7 @@ import { freePort } from '../helpers/orthanc.ts';
 import { planIsDm01, planStatus } from '../helpers/plan-status.ts';
 import { NHS, orm } from '../fixtures/ris/hl7-fixtures.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
+import { writeSimTrustConfig } from '../helpers/sim-trust-config.ts';
 
 const NOW = '2026-04-10T12:00:00Z';
 const HISTORY = { seed: 11, days: 10, studiesPerDay: 8, now: NOW };
@@ -71,22 +72,8 @@ describe('the network: three trust processes and the gateway over real HTTP', ()
       BUILT_IN_PROFILES.map(async (profile) => {
         const history = generateHistory(profile, HISTORY);
         const pacs = await startDicomwebSimulator({ port: 0, studies: () => history.studies });
-        const httpPort = await freePort();
-        const mllpPort = await freePort();
-        const file = join(dir, `${profile.code}.json`);
-        writeFileSync(
-          file,
-          JSON.stringify({
-            code: profile.code,
-            name: profile.name,
-            http: { port: httpPort },
-            mllp: { port: mllpPort },
-            pacs: { dicomweb: pacs.url },
-            store: { sqlite: join(dir, `${profile.code}.db`) },
-            hl7: trustHl7Config(profile),
-          }),
-        );
-        const proc = runCli(['trust', '--config', file]);
+        const { configPath, httpPort, mllpPort } = await writeSimTrustConfig(dir, profile, pacs.url);
+        const proc = runCli(['trust', '--config', configPath]);
         await waitForHttp(`http://127.0.0.1:${httpPort}/healthz`, proc);
         const client = new MllpClient('127.0.0.1', mllpPort, { timeoutMs: 10_000 });
         for (const m of history.messages) await client.send(m.hl7);

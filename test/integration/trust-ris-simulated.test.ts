@@ -5,16 +5,16 @@
  * HTTP. The GraphQL answers are compared with the simulator's own plan of what happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator, trustHl7Config, type SimTrustProfile } from '../../simulator/index.ts';
+import { BUILT_IN_PROFILES, generateHistory, startDicomwebSimulator, type SimTrustProfile } from '../../simulator/index.ts';
 import { resolveHistory } from '../../simulator/generate-history.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
-import { freePort } from '../helpers/orthanc.ts';
 import { planStatus, plannedReportsInSendOrder } from '../helpers/plan-status.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { stopPeers } from '../helpers/stop-peers.ts';
+import { writeSimTrustConfig } from '../helpers/sim-trust-config.ts';
 
 const NOW = '2026-04-10T12:00:00Z';
 const SEED = 7;
@@ -53,21 +53,8 @@ for (const profile of BUILT_IN_PROFILES as readonly SimTrustProfile[]) {
     beforeAll(async () => {
       pacs = await startDicomwebSimulator({ port: 0, studies: () => history.studies });
       const dir = mkdtempSync(join(tmpdir(), `trust-${profile.code}-`));
-      const httpPort = await freePort();
-      const mllpPort = await freePort();
-      writeFileSync(
-        join(dir, 'trust.json'),
-        JSON.stringify({
-          code: profile.code,
-          name: profile.name,
-          http: { port: httpPort },
-          mllp: { port: mllpPort },
-          pacs: { dicomweb: pacs.url },
-          store: { sqlite: join(dir, 'store.db') },
-          hl7: trustHl7Config(profile),
-        }),
-      );
-      trust = runCli(['trust', '--config', join(dir, 'trust.json')]);
+      const { configPath, httpPort, mllpPort } = await writeSimTrustConfig(dir, profile, pacs.url);
+      trust = runCli(['trust', '--config', configPath]);
       await waitForHttp(`http://127.0.0.1:${httpPort}/healthz`, trust);
       url = `http://127.0.0.1:${httpPort}/graphql`;
       const client = new MllpClient('127.0.0.1', mllpPort, { timeoutMs: 10_000 });
