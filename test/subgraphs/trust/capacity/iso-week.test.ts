@@ -6,24 +6,26 @@ import { order } from './capacity-fixture.ts';
 const LONDON = 'Europe/London';
 const week = (iso: string) => isoWeekMonday(Date.parse(iso), LONDON);
 
-describe('ISO weeks in Europe/London across the clock changes', () => {
-  it('spring 2026 (Sunday 29 March, 01:00 GMT → 02:00 BST): the week of 23 March has 167 hours', () => {
-    expect(isoWeekHours('2026-03-23', LONDON)).toBe(167);
-    expect(isoWeekHours('2026-03-30', LONDON)).toBe(168);
-    expect(week('2026-03-23T00:00:00Z')).toBe('2026-03-23');
-    expect(week('2026-03-22T23:59:59Z')).toBe('2026-03-16');
+/** Week hours and instant → Monday, per clock change (independent source: the UK clock-change dates). */
+const CLOCK_CHANGES = [
+  {
+    name: 'spring 2026 (Sunday 29 March, 01:00 GMT → 02:00 BST): the week of 23 March has 167 hours',
+    hours: [['2026-03-23', 167], ['2026-03-30', 168]],
     // Sunday 23:30 BST is still the week of the 23rd; 23:30 UTC that night is Monday 00:30 BST.
-    expect(week('2026-03-29T23:30:00+01:00')).toBe('2026-03-23');
-    expect(week('2026-03-29T23:30:00Z')).toBe('2026-03-30');
-  });
-
-  it('autumn 2026 (Sunday 25 October, 02:00 BST → 01:00 GMT): the week of 19 October has 169 hours', () => {
-    expect(isoWeekHours('2026-10-19', LONDON)).toBe(169);
-    expect(week('2026-10-25T23:30:00Z')).toBe('2026-10-19');
-    expect(week('2026-10-26T00:00:00Z')).toBe('2026-10-26');
+    weeks: [['2026-03-23T00:00:00Z', '2026-03-23'], ['2026-03-22T23:59:59Z', '2026-03-16'], ['2026-03-29T23:30:00+01:00', '2026-03-23'], ['2026-03-29T23:30:00Z', '2026-03-30']],
+  },
+  {
+    name: 'autumn 2026 (Sunday 25 October, 02:00 BST → 01:00 GMT): the week of 19 October has 169 hours',
+    hours: [['2026-10-19', 169]],
     // In summer a week starts at Sunday 23:00 UTC.
-    expect(week('2026-10-18T22:59:59Z')).toBe('2026-10-12');
-    expect(week('2026-10-18T23:00:00Z')).toBe('2026-10-19');
+    weeks: [['2026-10-25T23:30:00Z', '2026-10-19'], ['2026-10-26T00:00:00Z', '2026-10-26'], ['2026-10-18T22:59:59Z', '2026-10-12'], ['2026-10-18T23:00:00Z', '2026-10-19']],
+  },
+] as const;
+
+describe('ISO weeks in Europe/London across the clock changes', () => {
+  it.each(CLOCK_CHANGES)('$name', ({ hours, weeks }) => {
+    for (const [monday, expected] of hours) expect(isoWeekHours(monday, LONDON), monday).toBe(expected);
+    for (const [instant, monday] of weeks) expect(week(instant), instant).toBe(monday);
   });
 });
 
