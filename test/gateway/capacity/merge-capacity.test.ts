@@ -3,7 +3,7 @@ import { mergeCapacity, type TrustCapacityAnswer } from '../../../gateway/capaci
 import type { CapacityReportJson } from '../../../gateway/capacity/capacity-report.ts';
 import { capacityResolver } from '../../../subgraphs/trust/capacity/capacity-resolver.ts';
 import { computeCapacity } from '../../../subgraphs/trust/capacity/compute-capacity.ts';
-import { NOW, ORDERS, REPORTS, SCANNERS, order, report, within1Percent } from '../../subgraphs/trust/capacity/capacity-fixture.ts';
+import { NOW, ORDERS, REPORTS, SCANNERS, order, report, expectCapacity, expectTurnaround } from '../../subgraphs/trust/capacity/capacity-fixture.ts';
 
 const t = (s: string) => `2026-${s}+01:00`;
 
@@ -42,14 +42,11 @@ describe('mergeCapacity', () => {
     expect(total).toMatchObject({ trust: null, requested: 8, performed: 7, reported: 5, unreported: 4, waitingOver6Weeks: 2 });
     expect(total.oldestUnreportedAt).toBe('2026-05-20T09:00:00+01:00');
     // request→exam: RXA [0.5, 6, 24, 48, 72, 1800] ∪ RXB [12]: p50 = [⌊3⌋] = 24, p90 = [⌊5.4⌋] = 72.
-    expect(total.requestToPerformed.count).toBe(7);
-    expect(within1Percent(total.requestToPerformed.p50, 24)).toBe(true);
-    expect(within1Percent(total.requestToPerformed.p90, 72)).toBe(true);
+    expectTurnaround(total.requestToPerformed, { count: 7, p50: 24, p90: 72 });
     // 4 of RXA's 5 reports within 4 weeks; RXB reported nothing in the window.
     expect(total.reportedWithin4WeeksPercent).toBe(80);
     // capacity 504 + 20 × 28 = 1064; performed on declared: RXA 5 + RXB 1.
-    expect(total.scannerCapacity).toBe(1064);
-    expect(total.utilisation).toBeCloseTo(6 / 1064, 12);
+    expectCapacity(total, 1064, 6);
     expect(unavailableTrusts).toEqual([{ code: 'RXC', name: 'Late NHS Trust' }]);
   });
 
@@ -62,7 +59,7 @@ describe('mergeCapacity', () => {
     expect(ct).toMatchObject({ trust: null, requested: 4, performed: 5, unreported: 3, oldestUnreportedAt: '2026-05-20T09:00:00+01:00', scannerCapacity: 840 });
     expect(ct.utilisation).toBeCloseTo(5 / 840, 12);
     // [6, 24, 72, 1800] ∪ [12]: p50 = [2] = 24.
-    expect(within1Percent(ct.requestToPerformed.p50, 24)).toBe(true);
+    expectTurnaround(ct.requestToPerformed, { p50: 24 });
   });
 
   it('equals the trust computation over the union of the orders (counts and turnarounds)', () => {

@@ -1,5 +1,7 @@
 import type { RisOrderRow } from '../../../../subgraphs/trust/store/read-model.ts';
 import type { RisReportRow } from '../../../../subgraphs/trust/ris/ingest-port.ts';
+import { expect } from 'vitest';
+import type { TurnaroundJson } from '../../../../schema/capacity-row.ts';
 
 /**
  * A small synthetic RIS (no real patients). Times are local (BST, +01:00) in June 2026. With
@@ -83,4 +85,19 @@ export const SCANNERS = [
 /** `actual` is within the sketches' 1% relative bound of `exact`. */
 export function within1Percent(actual: number | null, exact: number): boolean {
   return actual !== null && Math.abs(actual - exact) <= 0.01 * Math.abs(exact) + 1e-9;
+}
+
+/** Asserts a turnaround's count exactly and each percentile given within the sketches' 1% bound. */
+export function expectTurnaround(measured: TurnaroundJson, expected: { count?: number; p50?: number; p90?: number; p95?: number }): void {
+  if (expected.count !== undefined) expect(measured.count).toBe(expected.count);
+  for (const q of ['p50', 'p90', 'p95'] as const) {
+    const exact = expected[q];
+    if (exact !== undefined) expect(within1Percent(measured[q], exact), `${q}: ${measured[q]} within 1% of ${exact}`).toBe(true);
+  }
+}
+
+/** Asserts a row's scanner capacity, and its utilisation as performed-on-declared-scanners / capacity. */
+export function expectCapacity(row: { scannerCapacity: number | null; utilisation: number | null }, capacity: number, performedOnDeclared: number): void {
+  expect(row.scannerCapacity).toBe(capacity);
+  expect(row.utilisation).toBeCloseTo(performedOnDeclared / capacity, 12);
 }

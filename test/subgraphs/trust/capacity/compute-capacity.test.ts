@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeCapacity, type CapacityOptions } from '../../../../subgraphs/trust/capacity/compute-capacity.ts';
 import type { CapacityRowData } from '../../../../subgraphs/trust/capacity/capacity-row.ts';
 import { isValidNhsNumber } from '../../../../schema/index.ts';
-import { NOW, ORDERS, REPORTS, SCANNERS, order, report, within1Percent } from './capacity-fixture.ts';
+import { NOW, ORDERS, REPORTS, SCANNERS, order, report, expectCapacity, expectTurnaround } from './capacity-fixture.ts';
 
 const base: CapacityOptions = { trust: 'RXA', now: NOW, timezone: 'Europe/London', filter: {}, groupBy: [], scanners: SCANNERS };
 
@@ -27,39 +27,31 @@ describe('computeCapacity: hand-computed fixture, default 28-day window, by MODA
     // A3 and A11 are COMPLETED; A11 (05-26) waited longest.
     expect(ct.oldestUnreportedAt).toBe('2026-05-26T09:00:00+01:00');
     // request→exam hours [6, 24, 72, 1800]: lower-rank p50 = [⌊1.5⌋] = 24, p90 = [⌊2.7⌋] = 72, p95 = 72.
-    expect(ct.requestToPerformed.count).toBe(4);
-    expect(within1Percent(ct.requestToPerformed.p50, 24)).toBe(true);
-    expect(within1Percent(ct.requestToPerformed.p90, 72)).toBe(true);
-    expect(within1Percent(ct.requestToPerformed.p95, 72)).toBe(true);
+    expectTurnaround(ct.requestToPerformed, { count: 4, p50: 24, p90: 72, p95: 72 });
     // exam→first final [24 (A1), 120 (A2's F, not its C), 24 (A4)]: all within 4 weeks.
-    expect(ct.performedToReported.count).toBe(3);
-    expect(within1Percent(ct.performedToReported.p50, 24)).toBe(true);
-    expect(within1Percent(ct.performedToReported.p95, 24)).toBe(true);
+    expectTurnaround(ct.performedToReported, { count: 3, p50: 24, p95: 24 });
     expect(ct.reportedWithin4WeeksPercent).toBe(100);
     // one scanner × 10/day × 28 days = 280; 4 performed.
-    expect(ct.scannerCapacity).toBe(280);
-    expect(ct.utilisation).toBeCloseTo(4 / 280, 12);
+    expectCapacity(ct, 280, 4);
   });
 
   it('MR', () => {
     const mr = byModality(rows, 'MR');
     // requested: A6, A12; performed: A12; reported: A7 (06-05) and A12 (C on 06-13); waiting: A5.
     expect(mr).toMatchObject({ requested: 2, scheduled: 0, performed: 1, reported: 2, unreported: 0, waitingOver6Weeks: 1, oldestUnreportedAt: null });
-    expect(mr.requestToPerformed.count).toBe(1);
-    expect(within1Percent(mr.requestToPerformed.p50, 48)).toBe(true);
+    expectTurnaround(mr.requestToPerformed, { count: 1, p50: 48 });
     // exam→report [24, 816]: p50 = [⌊0.5⌋] = 24; A7's 816 h is over 672 h: 1 of 2 within 4 weeks.
-    expect(within1Percent(mr.performedToReported.p50, 24)).toBe(true);
+    expectTurnaround(mr.performedToReported, { p50: 24 });
     expect(mr.reportedWithin4WeeksPercent).toBe(50);
     // (5 + 3)/day × 28 = 224 ('mr' is read as MR).
-    expect(mr.scannerCapacity).toBe(224);
-    expect(mr.utilisation).toBeCloseTo(1 / 224, 12);
+    expectCapacity(mr, 224, 1);
   });
 
   it('US (cancelled: requested and scheduled, no backlog) and OT (unknown modality, no scanners)', () => {
     expect(byModality(rows, 'US')).toMatchObject({ requested: 1, scheduled: 1, performed: 0, unreported: 0, waitingOver6Weeks: 0, scannerCapacity: null, utilisation: null });
     const ot = byModality(rows, 'OT');
     expect(ot).toMatchObject({ requested: 1, performed: 1, reported: 0, unreported: 1, oldestUnreportedAt: '2026-06-22T09:30:00+01:00', scannerCapacity: null, utilisation: null });
-    expect(within1Percent(ot.requestToPerformed.p50, 0.5)).toBe(true);
+    expectTurnaround(ot.requestToPerformed, { p50: 0.5 });
     expect(ot.performedToReported).toEqual({ count: 0, p50: null, p90: null, p95: null, sketch: null });
     expect(ot.reportedWithin4WeeksPercent).toBeNull();
   });
@@ -68,15 +60,12 @@ describe('computeCapacity: hand-computed fixture, default 28-day window, by MODA
     expect(total).toMatchObject({ trust: null, modality: null, requested: 7, scheduled: 2, performed: 6, reported: 5, unreported: 3, waitingOver6Weeks: 1 });
     expect(total.oldestUnreportedAt).toBe('2026-05-26T09:00:00+01:00');
     // [0.5, 6, 24, 48, 72, 1800]: p50 = [⌊2.5⌋] = 24, p90 = [⌊4.5⌋] = 72.
-    expect(total.requestToPerformed.count).toBe(6);
-    expect(within1Percent(total.requestToPerformed.p50, 24)).toBe(true);
-    expect(within1Percent(total.requestToPerformed.p90, 72)).toBe(true);
+    expectTurnaround(total.requestToPerformed, { count: 6, p50: 24, p90: 72 });
     // [24, 24, 24, 120, 816]: p90 = [⌊3.6⌋] = 120; 4 of 5 within 4 weeks.
-    expect(within1Percent(total.performedToReported.p90, 120)).toBe(true);
+    expectTurnaround(total.performedToReported, { p90: 120 });
     expect(total.reportedWithin4WeeksPercent).toBe(80);
     // (10 + 8) × 28 = 504; performed on declared scanners: CT 4 + MR 1.
-    expect(total.scannerCapacity).toBe(504);
-    expect(total.utilisation).toBeCloseTo(5 / 504, 12);
+    expectCapacity(total, 504, 5);
   });
 
   it('carries no patient data', () => {
@@ -135,7 +124,7 @@ describe('computeCapacity: filters and grouping', () => {
     const reports = new Map([['N1', [report('N1', 1, 'FINAL', '2026-06-10T08:00:00+01:00')]]]);
     const { total } = computeCapacity(odd, reports, base);
     expect(total).toMatchObject({ performed: 1, reported: 1 });
-    expect(total.requestToPerformed.count).toBe(0);
-    expect(total.performedToReported.count).toBe(0);
+    expectTurnaround(total.requestToPerformed, { count: 0 });
+    expectTurnaround(total.performedToReported, { count: 0 });
   });
 });
