@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -544,6 +545,69 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
       expect(frames.length).toBeGreaterThanOrEqual(2);
       expect(requested.some((u) => new URL(u).pathname.endsWith(`/series/${target.study.series[0]!.seriesInstanceUid}/metadata`))).toBe(true);
       expect(requested.some((u) => new URL(u).pathname === '/viewer/decodeImageFrameWorker.js')).toBe(true);
+      expect(requested.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser?.close();
+    }
+  }, 90_000);
+
+  it.skipIf(!CHROMIUM)('decodes a JPEG-LS compressed copy of a study in the browser (WASM codec from the origin) to the same picture as the uncompressed one', async () => {
+    // The copy: the first series of a trust-B study, new UIDs (dcmodify), JPEG-LS lossless
+    // (dcmcjpls, transfer syntax 1.2.840.10008.1.2.4.80): Orthanc keeps and sends it compressed
+    // for `transfer-syntax=*`, so the viewer's worker must decode it with the charls WASM codec.
+    const original = storedB.find((s) => [...s.files.values()][0]!.size > 1)!;
+    const seriesFiles = [...[...original.files.values()][0]!.values()];
+    const copyStudy = `${original.study.studyInstanceUid}.77`;
+    const copySeries = `${original.study.series[0]!.seriesInstanceUid}.77`;
+    const compressed = seriesFiles.map((file, i) => {
+      const raw = join(dir, `jls-${i}.dcm`);
+      const jls = join(dir, `jls-${i}-c.dcm`);
+      writeFileSync(raw, file);
+      execFileSync('dcmodify', ['-nb', '-m', `(0020,000d)=${copyStudy}`, '-m', `(0020,000e)=${copySeries}`, '-m', `(0008,0018)=${copySeries}.${i + 1}`, raw]);
+      execFileSync('dcmcjpls', [raw, jls]);
+      return readFileSync(jls);
+    });
+    await orthancB.upload(compressed);
+    // Orthanc sends the frame as stored: JPEG-LS lossless (the part's transfer-syntax parameter).
+    const frame = await fetch(`${orthancB.dicomweb}/studies/${copyStudy}/series/${copySeries}/instances/${copySeries}.1/frames/1`, {
+      headers: { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' },
+    });
+    expect(frame.status).toBe(200);
+    expect(Buffer.from(await frame.arrayBuffer()).toString('latin1')).toMatch(/transfer-syntax=\"?1\.2\.840\.10008\.1\.2\.4\.80/i);
+    const token = (study: string) =>
+      craftViewerToken({ sub: 'dr-radiologist-a', roles: ['radiologist'], callerTrust: 'RXA', trust: 'RH8', studyInstanceUid: study, exp: Math.floor(Date.now() / 1000) + 300 });
+    const url = (study: string) => `${origin}/viewer?trust=RH8&study=${encodeURIComponent(study)}&token=${encodeURIComponent(token(study))}`;
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM!,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      });
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const requested: string[] = [];
+      // The context sees the workers' requests too (the WASM codec is fetched by the decode worker).
+      context.on('request', (r) => requested.push(r.url()));
+      const problems: string[] = [];
+      const picture = async (study: string, firstUid: string) => {
+        const page = await context.newPage();
+        page.on('console', (m) => {
+          if (m.type() === 'error') problems.push(m.text());
+        });
+        page.on('pageerror', (e) => problems.push(String(e)));
+        await page.goto(url(study), { waitUntil: 'load' });
+        await page.waitForFunction((u) => document.getElementById('image')?.dataset['rendered'] === u, firstUid, { timeout: 30_000 }).catch(async (err: unknown) => {
+          throw new Error(`no image (status: ${await page.locator('#status').textContent()}); errors: ${problems.join(' | ')}`, { cause: err });
+        });
+        return page.evaluate(() => (document.querySelector('#image canvas') as HTMLCanvasElement).toDataURL());
+      };
+      const plain = await picture(original.study.studyInstanceUid, `${original.study.series[0]!.seriesInstanceUid}.1`);
+      const fromJpegLs = await picture(copyStudy, `${copySeries}.1`);
+      mkdirSync('test-artifacts', { recursive: true });
+      writeFileSync(join('test-artifacts', 'viewer-jpeg-ls.png'), Buffer.from(fromJpegLs.split(',')[1]!, 'base64'));
+      // Lossless: the same pixels, the same window (copied metadata), so the same picture.
+      expect(fromJpegLs).toBe(plain);
+      expect(requested.some((u) => new URL(u).pathname === '/viewer/@cornerstonejs/codec-charls/decodewasm')).toBe(true);
       expect(requested.filter((u) => new URL(u).origin !== origin)).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
