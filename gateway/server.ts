@@ -74,7 +74,7 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'up' }, NO_STORE);
     if (req.method === 'GET' && path === '/metrics') return metrics(services, res);
     if (path.startsWith(`${GATEWAY_DICOMWEB_PREFIX}/`)) return dicomweb(req, res).catch((err: unknown) => dicomwebCrash(services, res, err));
-    if (req.method === 'GET' && serveViewer(path, res)) return;
+    if (req.method === 'GET' && serveViewer(path, res, (err) => services.log.error({ err }, 'viewer bundle failed'))) return;
     return yoga(req, res);
   };
 }
