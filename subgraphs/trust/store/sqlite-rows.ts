@@ -87,31 +87,17 @@ export function toPatientRecord(c: PatientColumns): PatientRecord {
   };
 }
 
+/** The whole order as the ingest sees it: the read model's row plus the workflow columns. */
 export function toOrderRecord(c: OrderColumns): OrderRecord {
   return {
-    accessionNumber: c.accession_number,
-    patientId: c.patient_id,
+    ...toOrderRow(c),
     placerOrderNumber: c.placer_order_number,
     fillerOrderNumber: c.filler_order_number,
-    studyInstanceUid: c.study_instance_uid,
-    description: c.description,
-    bodyPart: c.body_part,
-    modality: c.modality,
-    priority: c.priority as PriorityValue | null,
     workflowStatus: c.workflow_status as WorkflowStatus,
     cancelled: c.cancelled !== 0,
-    status: c.status as StudyStatusValue,
-    requestedAt: c.requested_at,
-    scheduledAt: c.scheduled_at,
-    performedAt: c.performed_at,
     appointmentCancelledAt: c.appointment_cancelled_at,
-    orderMissing: c.order_missing !== 0,
-    procedureCode: c.procedure_code,
-    procedureCodingSystem: c.procedure_coding_system,
-    patientClass: c.patient_class as PatientClassValue | null,
     onHold: c.on_hold !== 0,
     didNotAttendAt: c.did_not_attend_at,
-    waitStartedAt: c.wait_started_at,
     cancelledAt: c.cancelled_at,
   };
 }
