@@ -17,6 +17,7 @@ import { generateHistory, RXA_PROFILE, type SimStudy } from '../../simulator/ind
 import { parseTrustConfig } from '../../subgraphs/trust/config.ts';
 import { startTrust, type RunningTrust } from '../../subgraphs/trust/trust-server.ts';
 import { gql } from '../helpers/child-process.ts';
+import type { PacsSeries } from '../../subgraphs/trust/pacs/study-mapping.ts';
 
 if (!orthancInstalled() && process.env['CI'] === 'true') {
   throw new Error('Orthanc or its DICOMweb plugin is not installed (apt-get install orthanc orthanc-dicomweb): the Orthanc PACS test cannot run under CI');
@@ -27,14 +28,8 @@ if (skip) console.warn('\n!!! SKIPPING the Orthanc demo PACS tests: Orthanc or i
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 const ORTHANC_PACS = fileURLToPath(new URL('../../simulator/orthanc-pacs.ts', import.meta.url));
 
-interface SeriesNode {
-  seriesInstanceUid: string;
-  modality: string;
-  number: number | null;
-  description: string | null;
-  bodyPart: string | null;
-  instanceCount: number | null;
-}
+/** `Series` as the trust answers it: the PACS series row without its study's UID. */
+type SeriesNode = Omit<PacsSeries, 'studyInstanceUid'>;
 interface StudyNode {
   accessionNumber: string | null;
   studyInstanceUid: string | null;
