@@ -76,38 +76,47 @@ export function useAudit(options: AuditOptions): Plugin {
       setResult({ data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
     }
   };
+  /**
+   * The operation with the hidden audit-id selections added, and the recorder of its results, for
+   * a query and a subscription alike; undefined (and `refuse`d) when the client's document uses
+   * the hidden key itself.
+   */
+  const audited = (args: Parameters<typeof record>[0], refuse: (result: ExecutionResult) => void) => {
+    const alias = auditAlias(options.where);
+    // A client's own field under the hidden key would be recorded as the study id and then
+    // removed: the key is reserved.
+    if (usesAlias(args.document, alias)) {
+      refuse({ errors: [new GraphQLError(`The response key ${alias} is reserved`, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] });
+      return undefined;
+    }
+    const document = withAuditIds(args.document, args.schema, alias);
+    return {
+      document,
+      record: (result: unknown, setResult: unknown) => record(args, document, alias, result as ExecutionResult, setResult as (r: ExecutionResult) => void),
+    };
+  };
   return {
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
-      const alias = auditAlias(options.where);
-      // A client's own field under the hidden key would be recorded as the study id and then
-      // removed: the key is reserved.
-      if (usesAlias(args.document, alias)) {
-        setResultAndStopExecution({ errors: [new GraphQLError(`The response key ${alias} is reserved`, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] });
-        return undefined;
-      }
-      const document = withAuditIds(args.document, args.schema, alias);
-      setExecuteFn((a) => executeFn({ ...a, document }));
+      const audit = audited(args, setResultAndStopExecution);
+      if (!audit) return undefined;
+      setExecuteFn((a) => executeFn({ ...a, document: audit.document }));
       return {
         async onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in Object(result)) return;
-          await record(args, document, alias, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+          await audit.record(result, setResult);
         },
       };
     },
     // Subscriptions (worklistChanged): every event is audited like a query's answer, before it is sent.
     onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
-      const alias = auditAlias(options.where);
-      if (usesAlias(args.document, alias)) {
-        setResultAndStopExecution({ errors: [new GraphQLError(`The response key ${alias} is reserved`, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] });
-        return undefined;
-      }
-      const document = withAuditIds(args.document, args.schema, alias);
-      setSubscribeFn((a) => subscribeFn({ ...a, document }));
+      const audit = audited(args, setResultAndStopExecution);
+      if (!audit) return undefined;
+      setSubscribeFn((a) => subscribeFn({ ...a, document: audit.document }));
       return {
         onSubscribeResult() {
           return {
             async onNext({ result, setResult }) {
-              await record(args, document, alias, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+              await audit.record(result, setResult);
             },
           };
         },
