@@ -40,7 +40,12 @@ export interface TrustRequestOptions {
  * same deadline.
  */
 export class TrustClient {
-  constructor(private readonly options: TrustClientOptions) {}
+  /** The URL's path, signed into every call (computed once, not per call). */
+  private readonly path: string;
+
+  constructor(private readonly options: TrustClientOptions) {
+    this.path = new URL(options.url).pathname;
+  }
 
   get code(): string {
     return this.options.code;
@@ -86,7 +91,7 @@ export class TrustClient {
     const { code, url, secret } = this.options;
     const payload = JSON.stringify({ query, variables });
     // Signed at send time (a retry re-signs: the trust refuses an exact replay).
-    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: new URL(url).pathname }, ...(identity ? { identity } : {}) }) : {};
+    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: this.path }, ...(identity ? { identity } : {}) }) : {};
     let res: Response;
     let text: string;
     try {
@@ -102,7 +107,7 @@ export class TrustClient {
     }
     let body: unknown;
     try {
-      body = JSON.parse(text, prototypeFree);
+      body = withoutPrototypes(JSON.parse(text));
     } catch (err) {
       throw new TrustFailure(code, res.ok ? 'invalid-json' : 'http-status', res.ok ? undefined : String(res.status), { cause: err });
     }
@@ -122,12 +127,21 @@ export class TrustClient {
 }
 
 /**
- * JSON.parse reviver: every object of a trust's answer has no prototype, so no key the trust
- * (or a client's alias) chooses, `__proto__` included, can reach Object.prototype when the
- * gateway walks, merges or annotates the answer (issue 15, finding 12).
+ * Every object of a trust's answer loses its prototype, so no key the trust (or a client's alias)
+ * chooses, `__proto__` included, can reach Object.prototype when the gateway walks, merges or
+ * annotates the answer (issue 15, finding 12). JSON.parse itself makes `"__proto__"` an own
+ * property (ECMA-262 JSON.parse uses CreateDataProperty), so walking after the parse is as safe
+ * as a reviver, and several times cheaper: a reviver runs a call per value (issue 16 profile).
  */
-function prototypeFree(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.setPrototypeOf(value, null);
+export function withoutPrototypes(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) withoutPrototypes(value[i]);
+    return value;
+  }
+  Object.setPrototypeOf(value, null);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) withoutPrototypes(record[key]);
   return value;
 }
 
