@@ -60,8 +60,10 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
   const records: PatientDataAccess[] = [];
   /** NHS numbers asked for; kept only when no disclosed row already names them. */
   const asked: PatientDataAccess[] = [];
-  const root = input.schema.getQueryType();
-  if (!operation || operation.operation !== 'query' || !root) return [];
+  // Mutation answers (a claim's study) and subscription events (worklistChanged) disclose data too.
+  const root =
+    operation?.operation === 'mutation' ? input.schema.getMutationType() : operation?.operation === 'subscription' ? input.schema.getSubscriptionType() : input.schema.getQueryType();
+  if (!operation || !root) return [];
 
   const fieldsOf = (set: SelectionSetNode, type: GraphQLObjectType, out: FieldNode[] = []): FieldNode[] => {
     for (const s of set.selections) {

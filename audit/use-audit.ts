@@ -32,6 +32,50 @@ export interface AuditOptions {
 export function useAudit(options: AuditOptions): Plugin {
   const callerOf = options.caller ?? ((context: unknown) => (context as { caller?: CallerIdentity }).caller);
   const now = options.now ?? (() => new Date());
+  /**
+   * Shows the result without the hidden ids, then records what it disclosed; when the entry cannot
+   * be written the result is replaced: no audit, no data.
+   */
+  const record = async (
+    args: { schema: Parameters<typeof patientDataAccesses>[0]['schema']; document: DocumentNode; operationName?: string | null | undefined; variableValues?: Record<string, unknown> | null | undefined; contextValue: unknown },
+    document: DocumentNode,
+    alias: string,
+    r: ExecutionResult,
+    setResult: (r: ExecutionResult) => void,
+  ): Promise<void> => {
+    if (!r.data) return;
+    const data = withoutHiddenKeys(r.data, alias) as ExecutionResult['data'];
+    setResult({ ...r, data });
+    const accesses = patientDataAccesses({
+      schema: args.schema,
+      document,
+      operationName: args.operationName ?? null,
+      variables: args.variableValues ?? {},
+      data: r.data,
+      ...(options.where === 'gateway' ? {} : { defaultTrust: options.where }),
+    });
+    if (accesses.length === 0) return;
+    const caller = callerOf(args.contextValue);
+    const at = now().toISOString();
+    const operationName = caller?.operationName ?? args.operationName ?? operationNameOf(args.document);
+    const entries: AuditEntry[] = accesses.map((a) => ({
+      at,
+      where: options.where,
+      sub: caller?.sub ?? null,
+      roles: caller?.roles ?? [],
+      callerTrust: caller?.trust ?? null,
+      operationName,
+      studyId: a.studyId,
+      nhsNumber: a.nhsNumber,
+      dataTrust: a.trust,
+    }));
+    try {
+      await options.log.append(entries);
+    } catch (err) {
+      options.logger?.error({ kind: (err as Error)?.name, entries: entries.length }, 'audit write failed: response withheld');
+      setResult({ data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
+    }
+  };
   return {
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const alias = auditAlias(options.where);
@@ -46,40 +90,26 @@ export function useAudit(options: AuditOptions): Plugin {
       return {
         async onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in Object(result)) return;
-          const r = result as ExecutionResult;
-          if (!r.data) return;
-          const data = withoutHiddenKeys(r.data, alias) as ExecutionResult['data'];
-          const shown = { ...r, data };
-          setResult(shown);
-          const accesses = patientDataAccesses({
-            schema: args.schema,
-            document,
-            operationName: args.operationName ?? null,
-            variables: args.variableValues ?? {},
-            data: r.data,
-            ...(options.where === 'gateway' ? {} : { defaultTrust: options.where }),
-          });
-          if (accesses.length === 0) return;
-          const caller = callerOf(args.contextValue);
-          const at = now().toISOString();
-          const operationName = caller?.operationName ?? args.operationName ?? operationNameOf(args.document);
-          const entries: AuditEntry[] = accesses.map((a) => ({
-            at,
-            where: options.where,
-            sub: caller?.sub ?? null,
-            roles: caller?.roles ?? [],
-            callerTrust: caller?.trust ?? null,
-            operationName,
-            studyId: a.studyId,
-            nhsNumber: a.nhsNumber,
-            dataTrust: a.trust,
-          }));
-          try {
-            await options.log.append(entries);
-          } catch (err) {
-            options.logger?.error({ kind: (err as Error)?.name, entries: entries.length }, 'audit write failed: response withheld');
-            setResult({ data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] });
-          }
+          await record(args, document, alias, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+        },
+      };
+    },
+    // Subscriptions (worklistChanged): every event is audited like a query's answer, before it is sent.
+    onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
+      const alias = auditAlias(options.where);
+      if (usesAlias(args.document, alias)) {
+        setResultAndStopExecution({ errors: [new GraphQLError(`The response key ${alias} is reserved`, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] });
+        return undefined;
+      }
+      const document = withAuditIds(args.document, args.schema, alias);
+      setSubscribeFn((a) => subscribeFn({ ...a, document }));
+      return {
+        onSubscribeResult() {
+          return {
+            async onNext({ result, setResult }) {
+              await record(args, document, alias, result as ExecutionResult, setResult as (r: ExecutionResult) => void);
+            },
+          };
         },
       };
     },

@@ -18,6 +18,7 @@ import {
 } from '../simulator/index.ts';
 import { orthancInstalled, startOrthancPacs, type OrthancPacs } from '../simulator/orthanc-pacs.ts';
 import { createGateway, parseGatewayConfig } from '../gateway/index.ts';
+import { startRisReceiver } from '../simulator/ris-receiver.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { demoBanner } from './demo-banner.ts';
 
@@ -61,8 +62,8 @@ const DEMO_IMAGES_PER_SERIES = 3;
 const DEMO_AUDIENCE = 'imaging-network';
 
 /** A development token for one role, valid for 30 days. */
-async function devToken(secret: string, role: string): Promise<string> {
-  return new SignJWT({ roles: [role], trust: 'RXA' })
+async function devToken(secret: string, role: string, claims: Record<string, unknown> = {}): Promise<string> {
+  return new SignJWT({ roles: [role], trust: 'RXA', ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(`demo-${role}`)
     .setIssuer(DEMO_ISSUER)
@@ -175,14 +176,25 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
         closers.push(() => simulator.close());
         pacsUrl = simulator.url;
       }
+      // The trust's RIS also takes results (ORU^R01) from the network: a simulated receiver that
+      // deduplicates by MSH-10 and logs each report it accepts (no patient data).
+      const ris = await startRisReceiver({
+        port: 0,
+        onReport: (oru, duplicate) =>
+          console.log(
+            `RIS ${profile.code} received a report from the network: ORU^R01 MSH-10 ${oru.controlId}, HL7 ${oru.version}, OBR-25 ${oru.resultStatus}, reporter GMC ${oru.reporter[0]}${duplicate ? ' (a resend: same ACK, not applied twice)' : ''}`,
+          ),
+      });
+      closers.push(() => ris.close());
       const config = parseTrustConfig({
         code: profile.code,
         name: profile.name,
         http: { port: gatewayPort === 0 ? 0 : 4101 + i },
-        mllp: { port: gatewayPort === 0 ? 0 : 2575 + i },
+        mllp: { port: gatewayPort === 0 ? 0 : 2575 + i, outbound: { port: ris.port } },
         pacs: { dicomweb: pacsUrl },
         store: { sqlite: join(dataDir, `${profile.code}.db`) },
-        hl7: trustHl7Config(profile),
+        // The trust's dialect, also for what it writes back to its RIS (ORU^R01).
+        hl7: { ...trustHl7Config(profile), version: profile.dialect.version, reportText: profile.dialect.reportValueType, nhsNumberIn: profile.dialect.nhsNumberIn },
         gatewaySecret: state.gatewaySecret,
         audit: { sqlite: join(dataDir, `${profile.code}-audit.db`) },
         logLevel: 'warn',
@@ -229,8 +241,9 @@ export async function runDemo(args: string[]): Promise<number | undefined> {
     });
     const tokens = {
       clinician: await devToken(state.jwtSecret, 'clinician'),
-      radiologist: await devToken(state.jwtSecret, 'radiologist'),
       analyst: await devToken(state.jwtSecret, 'analyst'),
+      // A consultant employed by RXA who reports for the whole network (synthetic GMC number).
+      radiologist: await devToken(state.jwtSecret, 'radiologist', { given_name: 'Alex', family_name: 'Demo', gmc: '7000001' }),
     };
     const gateway = await createGateway(gatewayConfig, { ideHeaders: { Authorization: `Bearer ${tokens.clinician}` } });
     closers.push(() => gateway.close());

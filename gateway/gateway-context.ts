@@ -38,7 +38,7 @@ export interface GatewayContext extends GatewayServices {
  * (development, loopback only): a local caller with every role, as the gateway itself allows.
  */
 export function forwardedIdentity(ctx: GatewayContext, operationName: string | undefined): CallerIdentity {
-  const base: CallerIdentity = ctx.caller ?? { sub: 'local-unauthenticated', roles: ['clinician', 'analyst'] };
+  const base: CallerIdentity = ctx.caller ?? { sub: 'local-unauthenticated', roles: ['clinician', 'analyst', 'radiologist'] };
   return operationName ? { ...base, operationName } : base;
 }
 

@@ -11,6 +11,9 @@ import { resolveCapacity } from './capacity/capacity-query.ts';
 import { resolveDicomweb, resolveViewerUrl } from './dicomweb/study-image-links.ts';
 import { pacsIndexOf } from './trust-pacs-index.ts';
 
+import { resolveWorklist } from './worklist-query.ts';
+import { STUDY_MUTATIONS, studyMutationResolver } from './study-mutations.ts';
+import { subscribeWorklist } from './worklist-subscription.ts';
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
 type Source = Record<string | symbol, unknown>;
@@ -23,7 +26,10 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
     patient: resolvePatient as Resolver,
     capacity: resolveCapacity as Resolver,
     trusts: (_s, _a, ctx) => ctx.registry.all().map((t) => gatewayObject({ code: t.code })),
+    worklist: resolveWorklist as Resolver,
   },
+  // Study mutations go to the trust that owns the study (gateway/study-mutations.ts).
+  Mutation: Object.fromEntries(Object.keys(STUDY_MUTATIONS).map((name) => [name, studyMutationResolver(name) as Resolver])),
   StudyConnection: {
     pageInfo: (source, args, ctx, info) => {
       const merged = (source as Source)[MERGED] as MergedConnectionState | undefined;
@@ -71,5 +77,9 @@ export function attachResolvers(schema: GraphQLSchema): GraphQLSchema {
       f.resolve = RESOLVERS[type.name]?.[f.name] ?? aliasFieldResolver;
     }
   }
+  // Subscriptions stream from every trust (gateway/worklist-subscription.ts); each event is then
+  // resolved like trust JSON.
+  const worklistChanged = schema.getSubscriptionType()?.getFields()['worklistChanged'];
+  if (worklistChanged) worklistChanged.subscribe = subscribeWorklist as GraphQLFieldResolver<unknown, GatewayContext>;
   return schema;
 }

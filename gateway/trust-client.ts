@@ -32,6 +32,11 @@ export interface TrustRequestOptions {
   bypassBreaker?: boolean;
   /** The caller the gateway vouches for, signed into the request for the trust's role checks and audit. */
   identity?: CallerIdentity;
+  /**
+   * The operation may be sent twice (queries, claims). A report submission is not: a retry after a
+   * reset could store a second version, so it is sent once. @default true
+   */
+  idempotent?: boolean;
 }
 
 /**
@@ -50,9 +55,10 @@ const AGENTS = {
  * GraphQL over HTTP to one trust, on node:http with a keep-alive pool (`AGENTS`). Issue 16: the
  * global fetch (undici plus WHATWG streams, an AbortSignal whose timer fires even after the answer)
  * was about 15 % of the gateway's busy time under load; a plain request is a fraction of that.
- * Every call runs under the trust's deadline; failures are classified into a TrustFailure. Only
- * queries are sent, which are idempotent, so a call that hit a connection reset (a pooled
- * keep-alive socket the trust had closed) is retried once within the same deadline.
+ * Every call runs under the trust's deadline; failures are classified into a TrustFailure. Queries
+ * (and claims) are idempotent, so a call that hit a connection reset (a pooled keep-alive socket
+ * the trust had closed) is retried once within the same deadline; a report
+ * submission (`idempotent: false`) is not.
  */
 export class TrustClient {
   /** The URL's path, signed into every call (computed once, not per call). */
@@ -89,7 +95,7 @@ export class TrustClient {
       try {
         response = await this.post(query, variables, deadline, opts.identity);
       } catch (err) {
-        if (!(err instanceof TrustFailure) || err.kind !== 'reset') throw err;
+        if (!(err instanceof TrustFailure) || err.kind !== 'reset' || opts.idempotent === false) throw err;
         response = await this.post(query, variables, deadline, opts.identity);
       }
       if (!opts.bypassBreaker) breaker.success();
@@ -105,6 +111,27 @@ export class TrustClient {
       }
       observe?.(code, failure.kind, (performance.now() - started) / 1000);
       throw failure;
+    }
+  }
+
+  /**
+   * Opens a GraphQL over SSE stream (graphql-sse "distinct connections" mode: a POST with
+   * `Accept: text/event-stream`) to the trust, signed like every call; the caller reads the body.
+   * No deadline but `signal`: a subscription lives as long as its client.
+   */
+  async openEventStream(query: string, variables: Record<string, unknown>, opts: { identity?: CallerIdentity; signal: AbortSignal }): Promise<Response> {
+    const { code, url, secret } = this.options;
+    const payload = JSON.stringify({ query, variables });
+    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: this.path }, ...(opts.identity ? { identity: opts.identity } : {}) }) : {};
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...signature },
+        body: payload,
+        signal: opts.signal,
+      });
+    } catch (err) {
+      throw classifyFetchError(code, err);
     }
   }
 

@@ -22,6 +22,12 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** A query is refused by a limit (depth, aliases, cost, batch size, body size). */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** Another radiologist holds a live claim on the study; `extensions.claimedBy` names them. */
+  ALREADY_CLAIMED: 'ALREADY_CLAIMED',
+  /** The caller holds no live claim on the study (never claimed, released, or expired). */
+  NOT_CLAIMED: 'NOT_CLAIMED',
+  /** The owning trust cannot write reports back to its RIS (no `mllp.outbound` configured). */
+  WRITE_BACK_NOT_CONFIGURED: 'WRITE_BACK_NOT_CONFIGURED',
   /** Anything else; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -40,6 +40,12 @@ export interface CallerIdentity {
   trust?: string;
   /** The client's operation name, for the audit. */
   operationName?: string;
+  /** OIDC `given_name` (the reporter's name on reports written in the network). */
+  givenName?: string;
+  /** OIDC `family_name`. */
+  familyName?: string;
+  /** The `gmc` claim: the radiologist's 7-digit GMC number. */
+  gmc?: string;
 }
 
 /** Whom a signed request is for: the trust code and the URL path (e.g. `RXA`, `/graphql`). */
@@ -166,11 +172,15 @@ function decodeIdentity(encoded: string): CallerIdentity | undefined {
   if (typeof sub !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) return undefined;
   if (trust !== undefined && typeof trust !== 'string') return undefined;
   if (operationName !== undefined && typeof operationName !== 'string') return undefined;
+  const { givenName, familyName, gmc } = value as Record<string, unknown>;
   return {
     sub,
     roles: roles as string[],
     ...(trust !== undefined ? { trust } : {}),
     ...(operationName !== undefined ? { operationName } : {}),
+    ...(typeof givenName === 'string' ? { givenName } : {}),
+    ...(typeof familyName === 'string' ? { familyName } : {}),
+    ...(typeof gmc === 'string' ? { gmc } : {}),
   };
 }
 

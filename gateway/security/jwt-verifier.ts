@@ -141,7 +141,21 @@ function identityOf(payload: JWTPayload): CallerIdentity {
     throw new AuthenticationError('token roles claim must be an array of strings');
   }
   if (trust !== undefined && typeof trust !== 'string') throw new AuthenticationError('token trust claim must be a string');
-  return { sub, roles: (roles as string[] | undefined) ?? [], ...(trust !== undefined ? { trust } : {}) };
+  return { sub, roles: (roles as string[] | undefined) ?? [], ...(trust !== undefined ? { trust } : {}), ...reporterClaims(payload) };
+}
+
+/**
+ * The reporter's name and registration (network reporting): OIDC standard claims `given_name` and
+ * `family_name` (OpenID Connect Core §5.1) and the `gmc` claim (7-digit GMC number). Strings only;
+ * whether they are good enough to sign a report is decided where a report is written.
+ */
+function reporterClaims(payload: JWTPayload): Pick<CallerIdentity, 'givenName' | 'familyName' | 'gmc'> {
+  const { given_name: givenName, family_name: familyName, gmc } = payload as Record<string, unknown>;
+  return {
+    ...(typeof givenName === 'string' ? { givenName } : {}),
+    ...(typeof familyName === 'string' ? { familyName } : {}),
+    ...(typeof gmc === 'string' ? { gmc } : typeof gmc === 'number' ? { gmc: String(gmc).padStart(7, '0') } : {}),
+  };
 }
 
 /**

@@ -73,6 +73,23 @@ export const trustConfigSchema = z
           .array(z.string().min(1))
           .optional()
           .describe('When set, connections from other source addresses are closed before anything is read (and logged). Required, or `tls`, when `host` is not loopback.'),
+        outbound: z
+          .strictObject({
+            host: host.describe('The RIS\'s inbound MLLP host. @default 127.0.0.1'),
+            port: port.min(1).describe('The RIS\'s inbound MLLP port.'),
+            tls: z
+              .strictObject({
+                ca: z.string().min(1).optional().describe('PEM CA file to trust for the RIS\'s certificate.'),
+                cert: z.string().min(1).optional().describe('PEM client certificate (mutual TLS).'),
+                key: z.string().min(1).optional().describe('PEM client private key (mutual TLS).'),
+              })
+              .optional()
+              .describe('Connect over TLS. @default plain TCP'),
+            ackTimeoutMs: z.number().int().positive().default(30_000).describe('Longest wait for the connection or one ACK. @default 30000'),
+            maxBackoffMs: z.number().int().positive().default(60_000).describe('Longest wait between retries (doubling from 1 s). @default 60000'),
+          })
+          .optional()
+          .describe('Where reports written in the network go: the RIS\'s inbound MLLP port (ORU^R01 via the outbox). Without it `submitReport` is refused.'),
       })
       .describe('The RIS interface (HL7 v2 over MLLP).'),
     pacs: z
@@ -185,6 +202,22 @@ export const trustConfigSchema = z
           .enum(['NHS', 'CHI', 'HC'])
           .default('NHS')
           .describe('The national number the trust\'s PID carries: `NHS` (England, Wales), `CHI` (Scotland) or `HC` (Northern Ireland H&C); CHI and H&C numbers are never matched as NHS numbers. @default NHS'),
+        version: z
+          .enum(['2.3', '2.3.1', '2.4', '2.5', '2.5.1'])
+          .default('2.5.1')
+          .describe('MSH-12 of messages this trust sends to its RIS (ORU^R01 write-back). @default 2.5.1'),
+        charset: z
+          .enum(['UNICODE UTF-8', '8859/1'])
+          .default('UNICODE UTF-8')
+          .describe('MSH-18 (and the encoding) of messages sent to the RIS. @default UNICODE UTF-8'),
+        reportText: z
+          .enum(['TX', 'FT'])
+          .default('TX')
+          .describe('OBX-2 of report text sent to the RIS: `TX` one OBX per line, or `FT` one OBX with `\\.br\\` line breaks. @default TX'),
+        nhsNumberIn: z
+          .enum(['PID-3', 'PID-2', 'none'])
+          .default('PID-3')
+          .describe('Where messages sent to the RIS carry the NHS number: a PID-3 repetition (type NH), PID-2, or not at all. @default PID-3'),
       })
       .prefault({})
       .describe('HL7 v2 dialect options.'),
@@ -221,6 +254,20 @@ export const trustConfigSchema = z
       })
       .prefault({})
       .describe('Scanner capacity of the trust.'),
+    reporting: z
+      .strictObject({
+        claimTtlMs: z.number().int().positive().default(1_800_000).describe('How long a claim lasts unless renewed. @default 1800000 (30 minutes)'),
+        targets: z
+          .partialRecord(
+            z.enum(['STAT', 'URGENT', 'SUSPECTED_CANCER', 'ROUTINE', 'PLANNED']),
+            z.partialRecord(z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN', 'default']), z.number().positive()),
+          )
+          .default({})
+          .describe('Reporting targets in hours by priority and patient class, e.g. `{"ROUTINE":{"INPATIENT":24,"default":672}}`; merged over the defaults (see Network reporting).'),
+        maxReportBytes: z.number().int().positive().default(65_536).describe('Largest report text accepted (UTF-8 bytes). @default 65536'),
+      })
+      .prefault({})
+      .describe('Network reporting: claims and reporting targets.'),
     gatewaySecret: z
       .string()
       .min(16, 'must be at least 16 characters')

@@ -22,6 +22,7 @@ import type { RisReportRow } from './store/read-model.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
 import { pageMayBeIncomplete } from './pacs/pacs-index-status.ts';
 import { payloadOfStudyId, ErrorCode } from '../../schema/index.ts';
+import { reportingResolvers } from './reporting/reporting-resolvers.ts';
 
 type Connection = StudyPage & { unavailableTrusts: never[] };
 
@@ -110,7 +111,11 @@ export const resolvers = {
     },
     trusts: (_: unknown, __: unknown, ctx: TrustContext) => [trustRef(ctx)],
     capacity: capacityResolver,
+    ...reportingResolvers.Query,
   },
+  Mutation: reportingResolvers.Mutation,
+  Subscription: reportingResolvers.Subscription,
+  Reporter: reportingResolvers.Reporter,
   Trust: {
     __resolveReference: (ref: { code: string }, ctx: TrustContext) => (ref.code === ctx.config.code ? trustRef(ctx) : null),
     name: (t: { code: string; name?: string }, _: unknown, ctx: TrustContext) => t.name ?? ctx.config.name,
@@ -174,9 +179,17 @@ export const resolvers = {
     // the gateway answers this field with its own URLs and a viewer token (issue 13).
     dicomweb: (s: StudyView, _: unknown, ctx: TrustContext & { request?: Request }) =>
       s.pacs ? studyLinks(`${new URL(ctx.request?.url ?? 'http://localhost/').origin}${DICOMWEB_PREFIX}`, s.pacs.studyInstanceUid) : null,
+    ...reportingResolvers.Study,
   },
   Report: {
-    reporter: (r: RisReportRow, _: unknown, ctx: TrustContext) => (r.reporter ? { ...r.reporter, trust: trustRef(ctx) } : null),
+    // A version written in the network names its reporter as the token did (employing trust
+    // included); one the RIS sent names OBR-32 at this trust.
+    reporter: (r: RisReportRow, args: unknown, ctx: TrustContext) => {
+      const fromRis = r.reporter ? { ...r.reporter, trust: trustRef(ctx) } : null;
+      if (!ctx.reporting) return fromRis;
+      return reportingResolvers.Report.reporter(r, args, ctx).then((network) => network ?? fromRis);
+    },
+    delivery: reportingResolvers.Report.delivery,
     assistant: (r: RisReportRow, _: unknown, ctx: TrustContext) => (r.assistant ? { ...r.assistant, trust: trustRef(ctx) } : null),
   },
   Series: {

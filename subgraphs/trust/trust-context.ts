@@ -7,6 +7,7 @@ import type { PacsStudy } from './pacs/study-mapping.ts';
 import { createPacsLoaders } from './pacs/pacs-loaders.ts';
 import type { PartialErrorSink } from './partial-errors.ts';
 import type { PacsIndexStatus } from './pacs/pacs-index-status.ts';
+import type { TrustReporting } from './reporting/trust-reporting.ts';
 
 /** Per-request context of the trust subgraph: its sources, and loaders that batch per request. */
 export interface TrustContext extends PartialErrorSink {
@@ -26,6 +27,8 @@ export interface TrustContext extends PartialErrorSink {
   patients: DataLoader<number, RisPatientRow | undefined>;
   /** Report versions by accession number: one store call per request. */
   reports: DataLoader<string, RisReportRow[]>;
+  /** Network reporting (worklist, claims, write-back); absent only in tests that build a bare context. */
+  reporting?: TrustReporting;
 }
 
 export function createTrustContext(base: {

@@ -23,6 +23,8 @@ import { createDicomwebPassThrough, DICOMWEB_PREFIX } from './pacs/dicomweb-pass
 import { PacsSync } from './pacs/pacs-sync.ts';
 import { PacsIndexMetrics, usePacsIndexMetrics } from './pacs/pacs-index-metrics.ts';
 import { watchOrthancChanges } from './pacs/orthanc-changes.ts';
+import { TrustReporting } from './reporting/trust-reporting.ts';
+import { watchWorklist } from './reporting/worklist-watch.ts';
 
 /** Reads the PEM files of `mllp.tls`; with a CA, senders must present a certificate (mutual TLS). */
 function mllpTlsOptions(t: NonNullable<TrustConfig['mllp']['tls']>) {
@@ -85,8 +87,10 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     ? watchOrthancChanges({ url: config.pacs.sync.orthancRest, intervalMs: Math.min(1000, config.pacs.sync.intervalMs), onChange: (c) => sync.trigger(c), log })
     : undefined;
 
+  const reporting = new TrustReporting({ config, store, audit, log });
   const ingest = createRisIngest({
-    store,
+    // The ingest's writes announce studies entering and leaving the worklist (live updates).
+    store: watchWorklist(store, (change) => reporting.events.publish(change)),
     accessionNumber: config.hl7.accessionNumber,
     timezone: config.hl7.timezone,
     apply: { priorities: config.hl7.priorities, patientClasses: config.hl7.patientClasses, nationalNumber: config.hl7.nationalNumber },
@@ -117,7 +121,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     landingPage: false,
     graphiql: false,
     logging: false,
-    context: () => createTrustContext({ config, store, pacs, searchPacs, log, pacsIndex }),
+    context: () => ({ ...createTrustContext({ config, store, pacs, searchPacs, log, pacsIndex }), reporting }),
     plugins: [
       // First, so `/healthz` stays open before the signature check. Readiness says nothing about
       // patients: just that the store and listeners are up.
@@ -157,6 +161,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
     { host: config.http.host, port: config.http.port, keepAliveTimeoutMs: 65_000, drainMs: config.pacs.timeoutMs + 1_000 },
   );
   const port = http.port;
+  reporting.start();
   ready = true;
   const url = `http://${config.http.host}:${port}/graphql`;
   log.info({ url, mllpPort: mllp.port }, 'trust subgraph ready');
@@ -170,6 +175,7 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
       changes?.stop();
       await sync.stop();
       await mllp.close();
+      await reporting.close();
       await http.close();
       store.close();
       audit.close();

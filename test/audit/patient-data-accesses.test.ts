@@ -38,6 +38,13 @@ describe('patientDataAccesses', () => {
     ]);
   });
 
+  it('records studies a mutation answer or a subscription event discloses', () => {
+    expect(accesses('mutation { claimStudy(id: "x") { study { id patient { nhsNumber } } } }', { claimStudy: { study: { id: A, patient: { nhsNumber: NHS1 } } } })).toEqual([
+      { studyId: A, nhsNumber: NHS1, trust: 'RXA' },
+    ]);
+    expect(accesses('subscription { w: worklistChanged { type study { id } } }', { w: { type: 'CLAIMED', study: { id: B } } })).toEqual([{ studyId: B, nhsNumber: null, trust: 'RXB' }]);
+  });
+
   it('records the NHS number asked for when no patient was found (issue 15, finding 2), and nothing for trusts or capacity', () => {
     expect(accesses(`{ patient(nhsNumber: "${NHS2}") { sex } }`, { patient: null })).toEqual([{ studyId: null, nhsNumber: NHS2, trust: null }]);
     expect(accesses(`{ studies(filter: { nhsNumber: "${NHS2}" }) { edges { node { id } } } }`, { studies: { edges: [] } })).toEqual([{ studyId: null, nhsNumber: NHS2, trust: null }]);

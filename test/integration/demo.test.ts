@@ -72,6 +72,32 @@ describe('imaging-network demo', () => {
     expect(res.errors?.every((e) => e.extensions?.['code'] === 'FORBIDDEN')).toBe(true);
   });
 
+  it('lets RXA\'s radiologist report a study of RH8, and RH8\'s RIS receives the ORU in its dialect', async () => {
+    const radiologist = /RADIOLOGIST_TOKEN=(\S+)/.exec(demo.output())![1]!;
+    const auth = { authorization: `Bearer ${radiologist}` };
+    const list = await gql<{ worklist: { edges: Array<{ node: { id: string; trust: { code: string } } }> } }>(
+      url,
+      '{ worklist(first: 20, filter: { trusts: ["RH8"], claimed: false }) { edges { node { id trust { code } } } } }',
+      undefined,
+      auth,
+    );
+    expect(list.errors).toBeUndefined();
+    const id = list.data!.worklist.edges[0]!.node.id;
+    const claim = await gql(url, 'mutation($id: ID!) { claimStudy(id: $id) { claimedBy { gmcNumber trust { code } } } }', { id }, auth);
+    expect(claim.errors).toBeUndefined();
+    expect(claim.data).toEqual({ claimStudy: { claimedBy: { gmcNumber: '7000001', trust: { code: 'RXA' } } } });
+    const report = await gql<{ submitReport: { delivery: { messageControlId: string } } }>(
+      url,
+      'mutation($id: ID!) { submitReport(studyId: $id, report: { text: "No acute abnormality.", status: FINAL }) { delivery { messageControlId } } }',
+      { id },
+      auth,
+    );
+    expect(report.errors).toBeUndefined();
+    const controlId = report.data!.submitReport.delivery.messageControlId;
+    const line = await waitForLine(demo, new RegExp(`RIS (\\w+) received a report from the network: ORU\\^R01 MSH-10 ${controlId}, HL7 ([\\d.]+), OBR-25 F, reporter GMC 7000001`), 30_000);
+    expect([line[1], line[2]]).toEqual(['RH8', '2.4']);
+  });
+
   it.skipIf(!CHROMIUM)('runs a query in the browser IDE (headless Chromium)', async () => {
     let browser: Browser | undefined;
     try {

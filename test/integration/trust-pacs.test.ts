@@ -198,8 +198,9 @@ describe.skipIf(skip)('trust subgraph over a real PACS (Orthanc)', () => {
     expect(res.data!.studies.edges).toHaveLength(20);
     // Every series of the seeded files says BodyPartExamined CHEST; this trust's RIS sent nothing.
     for (const { node } of res.data!.studies.edges) expect(node.bodyPart).toBe('CHEST');
-    // One series QIDO for the page (batched), on top of the study search.
-    expect(proxy.paths().filter((p) => p.split(' ')[1]!.startsWith('/dicom-web/')).length).toBeLessThanOrEqual(2);
+    // At most one series QIDO for the page (batched). Study-level searches are left out: the
+    // PACS sync polls on its own clock and may land inside this window.
+    expect(proxy.paths().filter((p) => /^\/dicom-web\/(series|studies\/[^/?]+\/series)/.test(p.split(' ')[1]!)).length).toBeLessThanOrEqual(1);
   });
 
   it('resolves study(id) and _entities references', async () => {

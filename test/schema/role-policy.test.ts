@@ -70,17 +70,23 @@ describe('readRolePolicy', () => {
     expect(Object.fromEntries(policy)).toEqual({
       'Query.studies': [['analyst'], ['clinician'], ['radiologist']],
       'Query.study': [['analyst'], ['clinician'], ['radiologist']],
-      'Query.patient': [['clinician']],
-      'Query.capacity': [['analyst'], ['clinician']],
-      'Patient.nhsNumber': [['clinician']],
-      'Patient.name': [['clinician']],
-      'Patient.birthDate': [['clinician']],
-      'Patient.identifiers': [['clinician']],
-      'Patient.conflicts': [['clinician']],
-      'Report.text': [['clinician']],
-      'Report.author': [['clinician']],
-      'Report.reporter': [['clinician']],
-      'Report.assistant': [['clinician']],
+      'Query.patient': [['clinician'], ['radiologist']],
+      'Query.capacity': [['analyst'], ['clinician'], ['radiologist']],
+      'Query.worklist': [['analyst'], ['clinician'], ['radiologist']],
+      'Mutation.claimStudy': [['radiologist']],
+      'Mutation.releaseStudy': [['radiologist']],
+      'Mutation.renewClaim': [['radiologist']],
+      'Mutation.submitReport': [['radiologist']],
+      'Subscription.worklistChanged': [['analyst'], ['clinician'], ['radiologist']],
+      'Patient.nhsNumber': [['clinician'], ['radiologist']],
+      'Patient.name': [['clinician'], ['radiologist']],
+      'Patient.birthDate': [['clinician'], ['radiologist']],
+      'Patient.identifiers': [['clinician'], ['radiologist']],
+      'Report.text': [['clinician'], ['radiologist']],
+      'Report.author': [['clinician'], ['radiologist']],
+      'Report.reporter': [['clinician'], ['radiologist']],
+      'Patient.conflicts': [['clinician'], ['radiologist']],
+      'Report.assistant': [['clinician'], ['radiologist']],
       'Study.dicomweb': [['clinician'], ['radiologist']],
       'Study.viewerUrl': [['clinician'], ['radiologist']],
     });
@@ -143,7 +149,7 @@ describe('applyRolePolicy: analyst', () => {
         'studies.edges.0.node.report.text:FORBIDDEN',
       ].sort(),
     );
-    expect(r.errors!.find((e) => e.path!.at(-1) === 'nhsNumber')!.message).toBe('Forbidden: Patient.nhsNumber needs role clinician');
+    expect(r.errors!.find((e) => e.path!.at(-1) === 'nhsNumber')!.message).toBe('Forbidden: Patient.nhsNumber needs role clinician or radiologist');
   });
 
   it('reads capacity and a study by id', async () => {
@@ -162,7 +168,7 @@ describe('applyRolePolicy: analyst', () => {
     const literal = await run(`{ studies(filter: { nhsNumber: "${NHS}" }) { edges { node { id } } } }`, ['analyst']);
     expect(literal.data).toBeNull(); // studies is non-null: the error reaches the root
     expect(codes(literal)).toEqual(['studies:FORBIDDEN']);
-    expect(literal.errors![0]!.message).toBe('Forbidden: filter.nhsNumber needs role clinician');
+    expect(literal.errors![0]!.message).toBe('Forbidden: filter.nhsNumber needs role clinician or radiologist');
     const variable = (await execute({
       schema,
       document: parse('query Q($f: StudyFilter) { studies(filter: $f) { edges { node { id } } } }'),

@@ -278,6 +278,41 @@ export const MIGRATIONS: readonly Migration[] = [
     // message with that control id a "duplicate". Only AA/CA ACKs deduplicate now; forget the rest.
     sql: `DELETE FROM acks WHERE ack_code NOT IN ('AA', 'CA');`,
   },
+  {
+    version: 6,
+    name: 'network reporting: claims, network report versions, outbox delivery',
+    // A claim is a lease (DICOM UPS, PS3.4 Annex CC, is the same idea): one row per study, won by a
+    // compare-and-set upsert. Times as epoch milliseconds so expiry compares as numbers.
+    // network_reports ties a report version written in the network to its reporter and to the
+    // outbox row that delivers it (same transaction as the version).
+    sql: `
+      CREATE TABLE claims (
+        accession_number TEXT    PRIMARY KEY,
+        holder_sub       TEXT    NOT NULL,
+        holder_given     TEXT,
+        holder_family    TEXT,
+        holder_gmc       TEXT,
+        holder_trust     TEXT,
+        claimed_at_ms    INTEGER NOT NULL,
+        expires_at_ms    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX claims_expiry ON claims (expires_at_ms);
+
+      CREATE TABLE network_reports (
+        accession_number TEXT    NOT NULL,
+        version          INTEGER NOT NULL,
+        reporter_sub     TEXT    NOT NULL,
+        reporter_given   TEXT,
+        reporter_family  TEXT,
+        reporter_gmc     TEXT,
+        reporter_trust   TEXT,
+        outbox_id        INTEGER NOT NULL REFERENCES outbox (id),
+        PRIMARY KEY (accession_number, version)
+      ) WITHOUT ROWID;
+
+      ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT;
+    `,
+  },
 ];
 
 /** The version a fully migrated database has. */

@@ -10,6 +10,8 @@ import { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { SqliteReadModel } from './sqlite-read-model.ts';
 import { toFailedMessage, type FailedColumns } from './sqlite-rows.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
+import { SqliteReporting } from './sqlite-reporting.ts';
+import type { DueAtRule, ReportingStore } from './reporting-model.ts';
 import { isStorageError, StoreFailure } from './store-failure.ts';
 import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage, StoreCounts, TrustStore } from './trust-store.ts';
 import type { TrustWriter } from './write-model.ts';
@@ -189,6 +191,10 @@ class SqliteTrustStore implements TrustStore {
       reports: count('reports'),
       outbox: count('outbox'),
     };
+  }
+
+  reporting(dueAt: DueAtRule): ReportingStore {
+    return new SqliteReporting(this.#db, this.#read, this.#writer, this.#index, dueAt);
   }
 
   close(): void {

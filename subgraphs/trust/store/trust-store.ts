@@ -1,6 +1,7 @@
 import type { TrustReadModel } from './read-model.ts';
 import type { TrustWriter } from './write-model.ts';
 import type { PacsIndexPort } from '../pacs/pacs-index-port.ts';
+import type { DueAtRule, ReportingStore } from './reporting-model.ts';
 
 /** A message received from the RIS, before anything else is known about it. */
 export interface ReceivedMessage {
@@ -86,6 +87,8 @@ export interface TrustStore extends TrustReadModel, PacsIndexPort {
   counts(): StoreCounts;
   /** Rebuilds every study-index row from the orders and the synced PACS studies (reindex). */
   rebuildStudyIndex(onProgress?: (done: number, total: number) => void): void;
+  /** The reporting side (worklist, claims, outbox), with the trust's due-time rule. */
+  reporting(dueAt: DueAtRule): ReportingStore;
   close(): void;
 }
 

@@ -50,7 +50,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
     expect(migrate(db)).toEqual([]);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['acks', 'failed', 'journal', 'orders', 'outbox', 'pacs_studies', 'pacs_sync_state', 'patient_identifiers', 'patients', 'reports', 'study_index', 'study_index_modalities', 'study_status_history']);
+    expect(tables).toEqual(['acks', 'claims', 'failed', 'journal', 'network_reports', 'orders', 'outbox', 'pacs_studies', 'pacs_sync_state', 'patient_identifiers', 'patients', 'reports', 'study_index', 'study_index_modalities', 'study_status_history']);
     db.close();
   });
 

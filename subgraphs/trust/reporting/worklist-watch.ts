@@ -1,0 +1,46 @@
+import type { TrustStore } from '../store/trust-store.ts';
+import type { OrderRecord, TrustWriter } from '../store/write-model.ts';
+import type { WorklistChange } from './worklist-events.ts';
+import { NEEDS_REPORT } from './worklist-filter.ts';
+
+/**
+ * The store as the RIS ingest sees it, watching orders go on and off the worklist: a saved order
+ * whose status enters COMPLETED/PRELIMINARY from anything else is ADDED; one that leaves it for
+ * FINAL/AMENDED (a report from the RIS itself) is REPORTED. Published only after the transaction
+ * commits, so a rolled-back message announces nothing.
+ */
+export function watchWorklist(store: TrustStore, publish: (change: WorklistChange) => void): TrustStore {
+  const transaction = <T>(work: (writer: TrustWriter) => T): T => {
+    const changes = new Map<string, WorklistChange>();
+    const result = store.transaction((writer) => {
+      const watched = new Proxy(writer, {
+        get(target, prop) {
+          if (prop === 'saveOrder') {
+            return (order: OrderRecord) => {
+              const before = target.order(order.accessionNumber)?.status;
+              target.saveOrder(order);
+              const was = before !== undefined && NEEDS_REPORT.has(before);
+              const is = NEEDS_REPORT.has(order.status);
+              if (is && !was) changes.set(order.accessionNumber, { type: 'ADDED', accessionNumber: order.accessionNumber });
+              else if (was && (order.status === 'FINAL' || order.status === 'AMENDED')) {
+                changes.set(order.accessionNumber, { type: 'REPORTED', accessionNumber: order.accessionNumber });
+              }
+            };
+          }
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      return work(watched);
+    });
+    for (const change of changes.values()) publish(change);
+    return result;
+  };
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'transaction') return transaction;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
