@@ -44,7 +44,8 @@ function augment(schema: GraphQLSchema, set: SelectionSetNode, typeName: string,
   const selections: SelectionNode[] = set.selections.map((sel) => {
     if (sel.kind === Kind.FIELD) {
       if (!sel.selectionSet) return sel;
-      const inner = fields?.[sel.name.value] ? namedTypeName(fields[sel.name.value]!.type) : undefined;
+      const fieldDef = fields?.[sel.name.value];
+      const inner = fieldDef ? namedTypeName(fieldDef.type) : undefined;
       return inner ? { ...sel, selectionSet: augment(schema, sel.selectionSet, inner, alias) } : sel;
     }
     if (sel.kind === Kind.INLINE_FRAGMENT) return { ...sel, selectionSet: augment(schema, sel.selectionSet, sel.typeCondition?.name.value ?? typeName, alias) };

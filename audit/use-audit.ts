@@ -1,7 +1,7 @@
-import { GraphQLError, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../schema/error-codes.ts';
-import type { CallerIdentity } from '../schema/request-signature.ts';
+import type { CallerIdentity } from '../platform/request-signature.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
 import { patientDataAccesses } from './patient-data-accesses.ts';
 import { auditAlias, usesAlias, withAuditIds, withoutHiddenKeys } from './audit-selection.ts';
@@ -44,7 +44,7 @@ export function useAudit(options: AuditOptions): Plugin {
     setResult: (r: ExecutionResult) => void,
   ): Promise<void> => {
     if (!r.data) return;
-    const data = withoutHiddenKeys(r.data, alias) as ExecutionResult['data'];
+    const data = withoutHiddenKeys(r.data, alias) as NonNullable<ExecutionResult['data']>;
     setResult({ ...r, data });
     const accesses = patientDataAccesses({
       schema: args.schema,
@@ -117,6 +117,7 @@ export function useAudit(options: AuditOptions): Plugin {
 }
 
 function operationNameOf(document: DocumentNode): string | null {
-  const ops = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return ops.length === 1 && ops[0]!.kind === Kind.OPERATION_DEFINITION ? ops[0]!.name?.value ?? null : null;
+  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const [only] = ops;
+  return only && ops.length === 1 ? only.name?.value ?? null : null;
 }

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { serve } from '../schema/server-lifecycle.ts';
+import { serve } from '../platform/server-lifecycle.ts';
 
 /**
  * An HTTP proxy in front of a real peer (a trust, a PACS) that counts the requests passing

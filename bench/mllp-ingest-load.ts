@@ -48,7 +48,7 @@ export async function sendOverMllp(port: number, lists: readonly (readonly strin
   const seconds = (performance.now() - start) / 1000;
   const third = (seconds * 1000) / 3;
   const counts: [number, number, number] = [0, 0, 0];
-  for (const t of doneAt) counts[Math.min(2, Math.floor(t / third))]++;
+  for (const t of doneAt) counts[Math.min(2, Math.floor(t / third)) as 0 | 1 | 2]++;
   return {
     acked: latencies.length,
     planned: lists.reduce((n, l) => n + l.length, 0),

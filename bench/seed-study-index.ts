@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { syntheticStudies, type SyntheticArchiveOptions } from '../simulator/synthetic-archive.ts';
 import type { SimStudy } from '../simulator/sim-study.ts';
-import { openTrustStore } from '../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../subgraphs/trust/store/open-trust-store.ts';
 import { studyIndexRow } from '../subgraphs/trust/store/study-index-row.ts';
 import { dicomDateTimeToIso } from '../subgraphs/trust/pacs/dicom-datetime.ts';
 import type { PacsStudy } from '../subgraphs/trust/pacs/study-mapping.ts';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { readJsonConfig } from './config-file.ts';
 import { parseTrustConfig } from '../subgraphs/trust/config.ts';
-import { openTrustStore } from '../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../subgraphs/trust/store/open-trust-store.ts';
 import { createRisIngest } from '../subgraphs/trust/ris/ris-ingest.ts';
 import { escapeForTerminal } from './terminal-text.ts';
 

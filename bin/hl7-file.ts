@@ -10,8 +10,9 @@ export function splitHl7Messages(text: string): string[] {
     if (seg.trim() === '') continue;
     const name = seg.slice(0, 3);
     if (name === 'FHS' || name === 'BHS' || name === 'BTS' || name === 'FTS') continue;
+    const current = messages.at(-1);
     if (name === 'MSH') messages.push([seg]);
-    else if (messages.length) messages[messages.length - 1]!.push(seg);
+    else if (current) current.push(seg);
     else throw new Error(`text before the first MSH segment: ${JSON.stringify(seg.slice(0, 20))}`);
   }
   return messages.map((m) => m.join('\r'));

@@ -18,7 +18,7 @@ export async function runReindex(args: string[]): Promise<number> {
   if (!values.config) throw new Error('--config FILE is required');
   const { parseTrustConfig } = await import('../subgraphs/trust/config.ts');
   const config = parseTrustConfig(readJsonConfig(values.config));
-  const { openTrustStore } = await import('../subgraphs/trust/store/trust-store.ts');
+  const { openTrustStore } = await import('../subgraphs/trust/store/open-trust-store.ts');
   const { DicomWebClient } = await import('../subgraphs/trust/pacs/dicomweb-client.ts');
   const { PacsSync } = await import('../subgraphs/trust/pacs/pacs-sync.ts');
   const { addDays } = await import('../subgraphs/trust/pacs/study-date-windows.ts');

@@ -60,8 +60,7 @@ export async function runSend(args: string[]): Promise<number> {
   const counts = new Map<string, number>();
   let failed = 0;
   try {
-    for (let i = 0; i < batch.length; i++) {
-      const { label, text } = batch[i]!;
+    for (const [i, { label, text }] of batch.entries()) {
       // Files are read as latin1 so every byte survives; they are sent back as the same bytes.
       const ack = summariseAck(await client.send(Buffer.from(text, 'latin1')));
       counts.set(ack.code, (counts.get(ack.code) ?? 0) + 1);

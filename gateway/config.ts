@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { assertJwksUrlSafe } from './security/jwt-verifier.ts';
 import { TRUST_CODE_PATTERN } from '../schema/index.ts';
-import { parseConfig } from '../schema/config-error.ts';
+import { parseConfig } from '../platform/config-error.ts';
 
-export { ConfigError } from '../schema/config-error.ts';
+export { ConfigError } from '../platform/config-error.ts';
 
 /**
  * The gateway's configuration (JSON, validated at start). Minimal config (ARCHITECTURE.md):

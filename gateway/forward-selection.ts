@@ -164,7 +164,7 @@ function operationShape(
   rootFields: readonly FieldNode[],
   ownDefinitions: readonly VariableDefinitionNode[],
 ): OperationShape {
-  const key = rootFields.length === 1 ? rootFields[0]! : undefined;
+  const key = rootFields.length === 1 ? rootFields[0] : undefined;
   const cached = key ? shapes.get(key) : undefined;
   if (cached && cached.definitions === ownDefinitions && cached.operation === info.operation) return cached;
   const used = usedVariables(rootFields);

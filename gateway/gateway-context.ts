@@ -1,6 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ViewerTokens } from './dicomweb/viewer-token.ts';
-import type { CallerIdentity } from '../schema/request-signature.ts';
+import type { CallerIdentity } from '../platform/request-signature.ts';
 import type DataLoader from 'dataloader';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';

@@ -12,8 +12,8 @@ import { applyRolePolicy, callerRoles, readRolePolicy } from '../schema/role-pol
 import { networkSdl } from '../schema/index.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { ViewerTokens } from './dicomweb/viewer-token.ts';
-import { assertLoopbackWhenUnauthenticated } from '../schema/loopback-guard.ts';
-import { serve, type RunningHttpServer } from '../schema/server-lifecycle.ts';
+import { assertLoopbackWhenUnauthenticated } from '../platform/loopback-guard.ts';
+import { serve, type RunningHttpServer } from '../platform/server-lifecycle.ts';
 
 export { parseGatewayConfig, ConfigError } from './config.ts';
 export type { GatewayConfig, TrustConfig } from './config.ts';

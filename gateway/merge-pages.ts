@@ -37,22 +37,21 @@ export interface MergedPage {
  * Pure; k is the number of trusts (tens), so a linear scan of the heads beats a heap.
  */
 export function mergePages<K extends object>(pages: ReadonlyArray<TrustPage<K>>, first: number, start: TrustPositions, compare: RowComparator<K>): MergedPage {
-  const heads = pages.map(() => 0);
+  const cursors = pages.map((page) => ({ page, head: 0 }));
   const positions: Record<string, string> = { ...start };
   const rows: MergedRow[] = [];
   while (rows.length < first) {
-    let best = -1;
-    for (let i = 0; i < pages.length; i++) {
-      const row = pages[i]!.rows[heads[i]!];
-      if (row && (best < 0 || compare(row, pages[best]!.rows[heads[best]!]!) < 0)) best = i;
+    let best: { cursor: (typeof cursors)[number]; row: TrustPage<K>['rows'][number] } | undefined;
+    for (const cursor of cursors) {
+      const row = cursor.page.rows[cursor.head];
+      if (row && (!best || compare(row, best.row) < 0)) best = { cursor, row };
     }
-    if (best < 0) break;
-    const page = pages[best]!;
-    const index = heads[best]!;
-    heads[best] = index + 1;
-    positions[page.trust] = page.rows[index]!.cursor;
-    rows.push({ trust: page.trust, index, positions: { ...positions } });
+    if (!best) break;
+    const { cursor, row } = best;
+    const index = cursor.head++;
+    positions[cursor.page.trust] = row.cursor;
+    rows.push({ trust: cursor.page.trust, index, positions: { ...positions } });
   }
-  const hasNextPage = pages.some((p, i) => heads[i]! < p.rows.length || p.hasNextPage);
+  const hasNextPage = cursors.some(({ page, head }) => head < page.rows.length || page.hasNextPage);
   return { rows, positions, hasNextPage };
 }

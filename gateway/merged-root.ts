@@ -36,18 +36,19 @@ export interface MergedRoot<K extends object> {
 export async function resolveMergedRoot<K extends object>(ctx: GatewayContext, info: GraphQLResolveInfo, root: MergedRoot<K>): Promise<Record<string | symbol, unknown>> {
   const connectionType = ctx.schema.getType(root.connectionType) as GraphQLObjectType;
   const clientSelections = forwardedSelections({ schema: ctx.schema, fragments: info.fragments }, info.fieldNodes, connectionType);
-  const argNames = Object.keys(root.args ?? {});
+  const args = Object.entries(root.args ?? {});
+  const argNames = args.map(([name]) => name);
   const forwarded = field(root.field, {
     alias: ROOT_KEY,
     args: Object.fromEntries([...argNames, 'first', 'after'].map((name) => [name, variable(`__gw_${name}`)])),
     selections: [...clientSelections, ...hiddenConnectionSelections(root.order)],
   });
   const definitions = [
-    ...argNames.map((name) => variableDefinition(`__gw_${name}`, root.args![name]!.type)),
+    ...args.map(([name, arg]) => variableDefinition(`__gw_${name}`, arg.type)),
     variableDefinition('__gw_first', 'Int'),
     variableDefinition('__gw_after', 'String'),
   ];
-  const values: Record<string, unknown> = Object.fromEntries(argNames.map((name) => [`__gw_${name}`, root.args![name]!.value]));
+  const values: Record<string, unknown> = Object.fromEntries(args.map(([name, arg]) => [`__gw_${name}`, arg.value]));
   const outcomes = await fanOut(ctx, root.targets, (trust) =>
     buildOperation(info, [forwarded], { definitions, values: { ...values, __gw_first: root.first, __gw_after: root.start[trust.code] ?? null } }),
   );

@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './gateway-context.ts';
 import { networkErrorMask } from './use-error-masking.ts';
 import { useErrorMetrics } from './use-error-metrics.ts';
-import { usePartialErrors } from '../schema/use-partial-errors.ts';
+import { usePartialErrors } from '../platform/use-partial-errors.ts';
 import { useLimits } from './security/use-limits.ts';
 import { useJwtAuth } from './security/use-jwt-auth.ts';
 import { createJwtVerifier } from './security/jwt-verifier.ts';
 import { useDisableIntrospection } from './security/use-disable-introspection.ts';
 import { useAudit } from '../audit/use-audit.ts';
-import { sendJson, type RequestHandler } from '../schema/server-lifecycle.ts';
+import { sendJson, type RequestHandler } from '../platform/server-lifecycle.ts';
 import { corsOptions, fromOtherOrigin } from './security/cors-options.ts';
 import { readRolePolicy } from '../schema/role-policy.ts';
 import { networkSdl } from '../schema/index.ts';
@@ -26,7 +26,7 @@ import { serveViewer } from './dicomweb/viewer-assets.ts';
 /**
  * The gateway's HTTP surface: GraphQL on `/graphql` (POST and GET, graphql-yoga), `/healthz`
  * (the process is up), `/readyz` (at least one trust is UP; yoga's readiness check), `/metrics`
- * (Prometheus text). Served by schema/server-lifecycle.ts.
+ * (Prometheus text). Served by platform/server-lifecycle.ts.
  */
 export function createGatewayHandler(services: GatewayServices): RequestHandler {
   // One verifier for GraphQL and DICOMweb (one JWKS cache).
@@ -72,11 +72,11 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
     ],
   });
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path = '/'] = (req.url ?? '/').split('?');
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'up' }, NO_STORE);
     if (req.method === 'GET' && path === '/metrics') return metrics(services, res);
     if (path.startsWith(`${GATEWAY_DICOMWEB_PREFIX}/`)) return dicomweb(req, res).catch((err: unknown) => dicomwebCrash(services, res, err));
-    if (req.method === 'GET' && serveViewer(path, res)) return;
+    if (req.method === 'GET' && serveViewer(path, res, (err) => services.log.error({ err }, 'viewer bundle failed'))) return;
     return yoga(req, res);
   };
 }

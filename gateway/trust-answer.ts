@@ -34,7 +34,7 @@ export function attachTrustErrors(trust: string, data: unknown, errors: readonly
     }
     let parent: unknown = data;
     for (const key of path.slice(0, -1)) parent = parent != null && typeof parent === 'object' && Object.hasOwn(parent, key) ? (parent as Record<string | number, unknown>)[key] : undefined;
-    const last = path[path.length - 1]!;
+    const last = path.at(-1);
     if (typeof parent !== 'object' || parent === null || Array.isArray(parent) || typeof last !== 'string') {
       unplaced.push(error);
       continue;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { GraphQLFormattedError } from 'graphql';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import { signRequest, type CallerIdentity } from '../schema/request-signature.ts';
+import { signRequest, type CallerIdentity } from '../platform/request-signature.ts';
 import { TrustFailure, type TrustFailureKind } from './trust-failure.ts';
 
 /** A GraphQL response from a trust: `data` may be partial, `errors` located by the trust's path. */
@@ -22,8 +22,8 @@ export interface TrustClientOptions {
   /** Deadline of one call including its retry. */
   timeoutMs: number;
   breaker: CircuitBreaker;
-  observe?: TrustCallObserver;
-  /** HMAC secret shared with the trust: every call is signed (schema/request-signature.ts). */
+  observe?: TrustCallObserver | undefined;
+  /** HMAC secret shared with the trust: every call is signed (platform/request-signature.ts). */
   secret?: string;
 }
 

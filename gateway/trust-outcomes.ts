@@ -19,7 +19,7 @@ import { trustUnavailable } from './trust-unavailable.ts';
  *   list's `unavailableTrusts` and reported as TRUST_UNAVAILABLE beside the data.
  * Errors reach the response in two ways only, both from here: ON a field (graphql-js throws them
  * where the field resolves: FIELD_ERRORS, or a key lookup's error) or BESIDE the data
- * (`ctx.partialErrors`, appended by schema/use-partial-errors.ts).
+ * (`ctx.partialErrors`, appended by platform/use-partial-errors.ts).
  */
 
 /** One trust's usable answer. */

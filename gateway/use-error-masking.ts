@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../schema/index.ts';
 import { INTERNAL_MESSAGE, isKnownCode, scrubMessage } from './client-safe-error.ts';
@@ -22,7 +22,7 @@ export function networkErrorMask(log: Logger): (error: unknown) => Error {
     if (!error.path) return error;
     const code = error.extensions?.code;
     if (isKnownCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return new GraphQLError(scrubMessage(error.message), { nodes: error.nodes, path: error.path, extensions: error.extensions });
+      return new GraphQLError(scrubMessage(error.message), { ...locationOf(error), extensions: error.extensions });
     }
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR || error.message !== INTERNAL_MESSAGE) {
       log.warn({ path: error.path, kind: error.originalError?.name ?? 'GraphQLError' }, 'internal error masked');
@@ -30,9 +30,13 @@ export function networkErrorMask(log: Logger): (error: unknown) => Error {
     }
     const trust = error.extensions?.trust;
     return new GraphQLError(INTERNAL_MESSAGE, {
-      nodes: error.nodes,
-      path: error.path,
+      ...locationOf(error),
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(typeof trust === 'string' ? { trust } : {}) },
     });
   };
+}
+
+/** Where an error stands (its AST nodes and response path), for an error rebuilt in its place. */
+function locationOf(error: GraphQLError): Pick<GraphQLErrorOptions, 'nodes' | 'path'> {
+  return { ...(error.nodes ? { nodes: error.nodes } : {}), ...(error.path ? { path: error.path } : {}) };
 }

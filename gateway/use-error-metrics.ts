@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { isAsyncIterable } from '../schema/use-partial-errors.ts';
+import { isAsyncIterable } from '../platform/use-partial-errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 
 /**

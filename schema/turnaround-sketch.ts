@@ -21,7 +21,7 @@ interface ProtoStore {
   contiguousBinIndexOffset?: number;
 }
 interface ProtoSketch {
-  mapping?: { gamma?: number; indexOffset?: number; interpolation?: number };
+  mapping?: { gamma?: number; indexOffset?: number; interpolation?: number } | undefined;
   positiveValues?: ProtoStore;
   negativeValues?: ProtoStore;
   zeroCount?: number;

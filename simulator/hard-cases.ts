@@ -1,6 +1,8 @@
 import { randomFor } from './seeded-random.ts';
 import { deterministicUid } from './study-uid.ts';
-import type { StudyPlan } from './study-plan.ts';
+import type { HardCase, StudyPlan } from './study-plan.ts';
+
+export type { HardCase } from './study-plan.ts';
 
 /**
  * The hard cases real RIS feeds produce (issue 14), drawn for a few studies so the demo and the
@@ -16,12 +18,12 @@ import type { StudyPlan } from './study-plan.ts';
  * - `rescan`: a CT or MR examination repeated under the same accession: two PACS studies (own
  *   Study Instance UIDs and series) for one order.
  */
-export type HardCase = 'late-preliminary' | 'addendum' | 'x-cancel' | 'did-not-attend' | 'duplicate-record' | 'rescan';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
+/** The plan with its hard cases drawn (study-plan.ts plans without them; plan-study.ts joins the two). */
 export function applyHardCases(plan: StudyPlan, seed: number, live: boolean): StudyPlan {
   const rng = randomFor(seed, plan.trust, 'hard-case', plan.accessionNumber);
   const cases: HardCase[] = [];

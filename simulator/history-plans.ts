@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { randomFor } from './seeded-random.ts';
 import type { SimTrustProfile } from './sim-trust-profile.ts';
-import { planStudy, type StudyPlan } from './study-plan.ts';
+import { planStudy } from './plan-study.ts';
+import type { StudyPlan } from './study-plan.ts';
 import { trustCatchment } from './synthetic-patients.ts';
 
 export interface HistoryWindow {

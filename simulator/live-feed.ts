@@ -5,7 +5,7 @@ import type { SimMessage } from './sim-message.ts';
 import type { SimStudy } from './sim-study.ts';
 import type { SimTrustProfile } from './sim-trust-profile.ts';
 import { compareEvents, eventsOf, type StudyEvent } from './study-events.ts';
-import { planStudy } from './study-plan.ts';
+import { planStudy } from './plan-study.ts';
 import { trustCatchment } from './synthetic-patients.ts';
 import { TrustMessageWriter } from './trust-message-writer.ts';
 

@@ -4,7 +4,6 @@ import { randomFor, type SeededRandom } from './seeded-random.ts';
 import type { SimSeries } from './sim-study.ts';
 import { deterministicUid } from './study-uid.ts';
 import { localMrn, poolPatient, temporaryMrn, type SimPatient } from './synthetic-patients.ts';
-import { applyHardCases, type HardCase } from './hard-cases.ts';
 
 /** PV1-2 patient class (HL7 table 0004): emergency, inpatient, outpatient. */
 export type PatientClass = 'E' | 'I' | 'O';
@@ -28,6 +27,9 @@ export interface ReportVersion {
   author: SimPerson;
   lines: string[];
 }
+
+/** A hard case a plan exercises (hard-cases.ts says what each one does). */
+export type HardCase = 'late-preliminary' | 'addendum' | 'x-cancel' | 'did-not-attend' | 'duplicate-record' | 'rescan';
 
 /** One requested procedure and everything that will happen to it, as epoch milliseconds. */
 export interface StudyPlan {
@@ -178,8 +180,11 @@ export interface PlanInput {
   pace: PlanPace;
 }
 
-/** Plans one study's life from its own random stream: adding a study never changes another. */
-export function planStudy(input: PlanInput): StudyPlan {
+/**
+ * Plans one study's life from its own random stream: adding a study never changes another. No
+ * hard cases yet: `planStudy` (plan-study.ts) draws them on top.
+ */
+export function draftStudy(input: PlanInput): StudyPlan {
   const { seed, trust, accessionNumber, requestedAt, pace } = input;
   const rng = randomFor(seed, trust, 'study', accessionNumber);
   const patientIndex = rng.pick(input.catchment);
@@ -220,7 +225,7 @@ export function planStudy(input: PlanInput): StudyPlan {
   if (rng.chance(0.04)) {
     plan.cancelledAt = requestedAt + (appointment - requestedAt) * (0.2 + 0.7 * rng.next());
     if (plan.cancelledAt <= plan.bookedAt) delete plan.bookedAt;
-    return finishAdmin(plan, rng, live, seed);
+    return finishAdmin(plan, rng, live);
   }
   const exam = EXAM_MINUTES[modality] ?? [10, 30];
   plan.startedAt = appointment + rng.int(0, patientClass === 'O' ? 30 : 15) * MIN;
@@ -242,7 +247,7 @@ export function planStudy(input: PlanInput): StudyPlan {
       plan.reports.push(report(rng, plan, 'C', at, radiologist));
     }
   }
-  return finishAdmin(plan, rng, live, seed);
+  return finishAdmin(plan, rng, live);
 }
 
 function report(rng: SeededRandom, plan: StudyPlan, status: 'P' | 'F' | 'C', at: number, author: SimPerson): ReportVersion {
@@ -251,11 +256,11 @@ function report(rng: SeededRandom, plan: StudyPlan, status: 'P' | 'F' | 'C', at:
 }
 
 /** A08 updates and A40 merges, timed relative to the clinical steps; then the hard cases. */
-function finishAdmin(plan: StudyPlan, rng: SeededRandom, live: boolean, seed: number): StudyPlan {
+function finishAdmin(plan: StudyPlan, rng: SeededRandom, live: boolean): StudyPlan {
   if (rng.chance(0.05)) plan.updateAt = plan.requestedAt + (live ? rng.int(1, 5) * MIN : HOUR + rng.next() * 3 * DAY);
   if (plan.mrn !== plan.survivorMrn) {
     const after = plan.completedAt ?? plan.cancelledAt ?? plan.requestedAt;
     plan.mergeAt = after + (live ? rng.int(2, 10) * MIN : 2 * HOUR + rng.next() * 2 * DAY);
   }
-  return applyHardCases(plan, seed, live);
+  return plan;
 }

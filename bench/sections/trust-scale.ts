@@ -7,7 +7,9 @@ import { progress } from '../progress.ts';
 import { rssMiB, startRssSampler } from '../rss-sampler.ts';
 import { percentileOfSorted } from '../stats.ts';
 import { seedStudyIndex } from '../seed-study-index.ts';
-import { openTrustStore } from '../../subgraphs/trust/store/trust-store.ts';
+import { seedCapacityOrders } from '../seed-capacity-orders.ts';
+import { capacityResolver, type CapacityContext } from '../../subgraphs/trust/capacity/capacity-resolver.ts';
+import { openTrustStore } from '../../subgraphs/trust/store/open-trust-store.ts';
 import { DicomWebClient } from '../../subgraphs/trust/pacs/dicomweb-client.ts';
 import { PacsSync } from '../../subgraphs/trust/pacs/pacs-sync.ts';
 import type { SectionContext, SectionReport } from './section-report.ts';
@@ -162,6 +164,73 @@ async function measureBackfill(ctx: SectionContext, size: number): Promise<{ siz
   }
 }
 
+/** Store sizes (RIS orders, all indexed) of the capacity measurement. */
+const CAPACITY_SIZES = [2_000, 200_000, 1_000_000] as const;
+/** Orders a day at every size: a bigger store is a deeper history, the same recent activity. */
+const CAPACITY_PER_DAY = 50;
+
+interface CapacityRow {
+  size: number;
+  days: number;
+  seedSeconds: number;
+  indexP50: number;
+  wholeP50: number;
+  ordersRead: number;
+}
+
+/**
+ * `capacity(groupBy: [MODALITY, WEEK])` over the default 28-day window, in process against a real
+ * SQLite store seeded through the product's writer: through the study index (the product) and,
+ * for comparison, reading every order and report as capacity did before (a store double without
+ * the index's reader). Interleaved samples; p50.
+ */
+export async function measureCapacity(ctx: SectionContext, sizes: readonly number[]): Promise<CapacityRow[]> {
+  const stores: { size: number; days: number; seedSeconds: number; store: ReturnType<typeof openTrustStore>; index: number[]; whole: number[]; read: number }[] = [];
+  try {
+    for (const size of sizes) {
+      const path = join(ctx.tmpDir, `capacity-${size}`, `${TRUST}.db`);
+      mkdirSync(join(ctx.tmpDir, `capacity-${size}`), { recursive: true });
+      progress(`trust scale: seeding ${size} RIS orders through the store's writer (capacity)`);
+      const started = performance.now();
+      const { days } = seedCapacityOrders(path, { count: size, perDay: CAPACITY_PER_DAY, now: Date.parse(ctx.now), seed: 29 });
+      stores.push({ size, days, seedSeconds: (performance.now() - started) / 1000, store: openTrustStore(path), index: [], whole: [], read: 0 });
+    }
+    const config = { code: TRUST, name: 'Synthetic', capacity: { scanners: [{ id: 'CT1', modality: 'CT', examsPerDay: 40 }] } };
+    const now = new Date(ctx.now);
+    const args = { groupBy: ['MODALITY', 'WEEK'] };
+    progress(`trust scale: capacity samples at ${sizes.join(', ')} orders`);
+    for (let i = 0; i < 45; i++) {
+      for (const s of stores) {
+        const st = s.store;
+        let read = 0;
+        const viaIndex: CapacityContext = { clock: () => now, config, store: {
+          findOrders: (q) => st.findOrders(q), reportsByAccession: (a) => st.reportsByAccession(a), pacsStudiesByAccession: (a) => st.pacsStudiesByAccession(a),
+          statusHistoryAsOf: (at, x) => st.statusHistoryAsOf(at, x), capacityAccessions: (q) => st.capacityAccessions(q),
+          ordersByAccession: (a) => { read += a.length; return st.ordersByAccession(a); },
+        } };
+        let started = performance.now();
+        const a = capacityResolver(null, args, viaIndex);
+        if (i >= 5) s.index.push(performance.now() - started);
+        s.read = read;
+        // The reading before issue 11, every 8th round (it takes seconds at a million orders).
+        if (i >= 5 && i % 8 === 0) {
+          const whole: CapacityContext = { clock: () => now, config, store: {
+            findOrders: (q) => st.findOrders(q), reportsByAccession: (x) => st.reportsByAccession(x), pacsStudiesByAccession: (x) => st.pacsStudiesByAccession(x),
+          } };
+          started = performance.now();
+          const b = capacityResolver(null, args, whole);
+          s.whole.push(performance.now() - started);
+          if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`capacity through the index differs from the whole read at ${s.size}`);
+        }
+      }
+    }
+  } finally {
+    for (const s of stores) s.store.close();
+  }
+  const p50 = (xs: number[]) => percentileOfSorted([...xs].sort((x, y) => x - y), 50);
+  return stores.map((s) => ({ size: s.size, days: s.days, seedSeconds: s.seedSeconds, indexP50: p50(s.index), wholeP50: p50(s.whole), ordersRead: s.read }));
+}
+
 /**
  * Issue #11: a trust at archive scale. Page latency from the study index at 2k…1M studies,
  * page 50 against page 1, PACS requests per page, back-fill rate, store size and trust RSS.
@@ -180,6 +249,8 @@ export async function runTrustScale(ctx: SectionContext, opts: { quick: boolean 
   for (const row of rows) {
     progress(`  ${row.size}: page1 p50 ${row.page1P50.toFixed(2)} ms, page50 p50 ${row.page50P50.toFixed(2)} ms, PACS requests/page ${row.requestsWithSeries} with series, ${row.requestsWithout} without, RSS ${row.rssMiB.toFixed(0)} MiB (peak ${row.peakMiB.toFixed(0)})`);
   }
+  const capacity = await measureCapacity(ctx, opts.quick ? CAPACITY_SIZES.slice(0, 2) : CAPACITY_SIZES);
+  for (const c of capacity) progress(`  capacity at ${c.size}: p50 ${c.indexP50.toFixed(2)} ms through the index (${c.ordersRead} orders read), ${c.wholeP50.toFixed(1)} ms reading every order`);
   const backfill = await measureBackfill(ctx, opts.quick ? 20_000 : 100_000);
   progress(`  back-fill: ${backfill.size} studies in ${backfill.seconds.toFixed(1)} s = ${backfill.rate.toFixed(0)} studies/s`);
 
@@ -192,6 +263,13 @@ export async function runTrustScale(ctx: SectionContext, opts: { quick: boolean 
       (r.page50P50 / r.page1P50).toFixed(2), String(r.requestsWithSeries), String(r.requestsWithout), `${r.rssMiB.toFixed(0)} (${r.peakMiB.toFixed(0)})`,
     ]),
   );
+  const capacityTable = markdownTable(
+    ['RIS orders indexed', 'history (days)', 'seed s (writer)', 'capacity p50 ms (index)', 'orders read', 'capacity p50 ms (every order, before)'],
+    capacity.map((c) => [c.size.toLocaleString('en-GB'), String(c.days), c.seedSeconds.toFixed(1), c.indexP50.toFixed(2), String(c.ordersRead), c.wholeP50.toFixed(1)]),
+  );
+  const capSmall = capacity[0]!;
+  const capLarge = capacity[capacity.length - 1]!;
+  const capRatio = capLarge.indexP50 / capSmall.indexP50;
   const notes = [
     `Stores SEEDED by direct SQL inserts in one transaction (bench/seed-study-index.ts), rows made by the product's own derivation (studyIndexRow); the product fills the index by QIDO-RS sync, measured below as the back-fill rate. Synthetic archive: ${DAYS} days, PACS-only studies, UTC.`,
     `Pages: \`studies(first: ${PAGE})\` with id, accession, status, modalities, sortAt, description, imageCount (all from the index), ${SAMPLES} sequential requests after 20 warm-up, one trust in its own process; page 50 = the same query after the cursor of page 49. "PACS req/page": requests the trust made to the PACS (counting proxy) per page, averaged over 20 pages; "series" asks \`series { seriesInstanceUid modality }\` of page 1's studies.`,
@@ -203,11 +281,12 @@ export async function runTrustScale(ctx: SectionContext, opts: { quick: boolean 
   return {
     name: 'scale',
     title: 'Trust scale (issue #11)',
-    body: `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}`,
+    body: `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n### Capacity\n\n${capacityTable}\n\n- \`capacity(groupBy: [MODALITY, WEEK])\`, default 28-day window, called in the bench process on a SQLite store seeded through the product's writer (bench/seed-capacity-orders.ts: ${CAPACITY_PER_DAY} orders a day at every size, so a larger store is a deeper history with the same recent activity); 40 samples after 5 warm-up, sizes interleaved. "every order, before": the same report reading every order and report (the path before the index), 5 samples; both answers compared equal on each of those.`,
     targets: [
       { target: `page-1 p50 at ${largest.size.toLocaleString('en-GB')} ≤ 1.3 × at ${smallest.size.toLocaleString('en-GB')}`, measured: `${largest.page1P50.toFixed(2)} ms vs ${smallest.page1P50.toFixed(2)} ms (${ratio.toFixed(2)}×)`, met: ratio <= 1.3 },
       { target: 'page 50 ≤ 1.3 × page 1 (every size)', measured: `worst ${worstPage50.toFixed(2)}×`, met: worstPage50 <= 1.3 },
       { target: '≤ 1 PACS request per page with series, 0 without', measured: `${Math.max(...rows.map((r) => r.requestsWithSeries))} with, ${Math.max(...rows.map((r) => r.requestsWithout))} without`, met: rows.every((r) => r.requestsWithSeries <= 1 && r.requestsWithout === 0) },
+      { target: `capacity p50 at ${capLarge.size.toLocaleString('en-GB')} orders ≤ 1.3 × at ${capSmall.size.toLocaleString('en-GB')} (same daily activity)`, measured: `${capLarge.indexP50.toFixed(2)} ms vs ${capSmall.indexP50.toFixed(2)} ms (${capRatio.toFixed(2)}×); every order read: ${capLarge.wholeP50.toFixed(0)} ms vs ${capSmall.wholeP50.toFixed(0)} ms`, met: capRatio <= 1.3 },
       { target: 'back-fill ≥ 5,000 studies/s from a local DICOMweb server', measured: `${backfill.rate.toFixed(0)} studies/s`, met: backfill.rate >= 5000 },
       { target: `trust RSS ≤ 300 MiB at ${largest.size.toLocaleString('en-GB')}`, measured: `${rssAtLargest.toFixed(0)} MiB peak`, met: rssAtLargest <= 300 },
     ],

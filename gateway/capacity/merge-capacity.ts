@@ -50,8 +50,8 @@ export function mergeCapacity(answers: readonly TrustCapacityAnswer[], unavailab
 }
 
 function mergeRows(parts: readonly CapacityRowJson[]): CapacityRowJson {
-  if (parts.length === 0) return structuredClone(ZERO_ROW);
-  const first = parts[0]!;
+  const [first] = parts;
+  if (first === undefined) return structuredClone(ZERO_ROW);
   const sum = (pick: (r: CapacityRowJson) => number) => parts.reduce((s, r) => s + pick(r), 0);
   const requestToPerformed = mergeTurnarounds(parts.map((r) => r.requestToPerformed));
   const performedToReported = mergeTurnarounds(parts.map((r) => r.performedToReported));

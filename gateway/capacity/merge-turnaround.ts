@@ -11,8 +11,9 @@ const NOTHING: TurnaroundJson = { count: 0, p50: null, p90: null, p95: null, ske
  */
 export function mergeTurnarounds(parts: readonly TurnaroundJson[]): TurnaroundJson {
   const measured = parts.filter((p) => p.count > 0);
-  if (measured.length === 0) return { ...NOTHING };
-  if (measured.length === 1) return { ...measured[0]! };
+  const [only] = measured;
+  if (only === undefined) return { ...NOTHING };
+  if (measured.length === 1) return { ...only };
   const count = measured.reduce((sum, p) => sum + p.count, 0);
   if (measured.some((p) => p.sketch === null)) return { ...NOTHING, count };
   const sketch = emptySketch();

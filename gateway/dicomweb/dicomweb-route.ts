@@ -6,7 +6,7 @@
  * the trust's GraphQL URL.
  *
  * Order of work per request, each step refusing before the next:
- * 1. the resource is one of the DICOMweb ones (schema/dicomweb-path.ts), the trust is known;
+ * 1. the resource is one of the DICOMweb ones (platform/dicomweb-path.ts), the trust is known;
  * 2. who: a bearer token (the gateway's JWT verifier, as for GraphQL) or a viewer token
  *    (`/dicom-web/{trust}/token/{token}/studies/{uid}/…` or `?token=`), which is good only for
  *    its one study;
@@ -26,14 +26,14 @@ import {
   FORWARDED_RESPONSE_HEADERS,
   dicomwebSigningText,
   mayRetrieveImages,
-} from '../../schema/dicomweb-path.ts';
-import { signRequest, type CallerIdentity } from '../../schema/request-signature.ts';
+} from '../../platform/dicomweb-path.ts';
+import { signRequest, type CallerIdentity } from '../../platform/request-signature.ts';
 import { AuthenticationError, type JwtVerifier } from '../security/jwt-verifier.ts';
 import type { ViewerTokens } from './viewer-token.ts';
 import { GATEWAY_DICOMWEB_PREFIX, Refusal, parseGatewayDicomwebUrl, type Target } from './dicomweb-url.ts';
 
 export { GATEWAY_DICOMWEB_PREFIX, parseGatewayDicomwebUrl } from './dicomweb-url.ts';
-import { bodyIdleDeadline } from '../../schema/body-idle-deadline.ts';
+import { bodyIdleDeadline } from '../../platform/body-idle-deadline.ts';
 
 
 export interface DicomwebRouteOptions {
@@ -76,10 +76,10 @@ export function createDicomwebRoute(options: DicomwebRouteOptions): (req: Incomi
     const header = req.headers.authorization;
     const challenge = { 'www-authenticate': 'Bearer realm="imaging-network"' };
     if (header === undefined) throw new Refusal(401, 'Unauthenticated: no bearer token or viewer token', ErrorCode.UNAUTHENTICATED, challenge);
-    const match = BEARER.exec(header.trim());
-    if (!match) throw new Refusal(401, 'Unauthenticated: authorization header is not a bearer token', ErrorCode.UNAUTHENTICATED, challenge);
+    const [, token] = BEARER.exec(header.trim()) ?? [];
+    if (token === undefined) throw new Refusal(401, 'Unauthenticated: authorization header is not a bearer token', ErrorCode.UNAUTHENTICATED, challenge);
     try {
-      return await options.verify(match[1]!);
+      return await options.verify(token);
     } catch (err) {
       if (!(err instanceof AuthenticationError)) throw err;
       throw new Refusal(err.status, err.status === 401 ? `Unauthenticated: ${err.message}` : err.message, ErrorCode.UNAUTHENTICATED, err.status === 401 ? challenge : {});

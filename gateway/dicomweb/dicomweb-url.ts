@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../schema/error-codes.ts';
-import { parseDicomwebPath, type DicomwebResource } from '../../schema/dicomweb-path.ts';
+import { parseDicomwebPath, type DicomwebResource } from '../../platform/dicomweb-path.ts';
 import { TRUST_CODE_PATTERN } from '../../schema/trust-code.ts';
 
 /**

@@ -51,14 +51,14 @@ export class ViewerTokens {
    * for another study or trust → 403.
    */
   check(token: string, trust: string, studyInstanceUid: string | undefined, nowMs = Date.now()): ViewerTokenCheck {
-    const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== VERSION) return { ok: false, status: 401, reason: 'viewer token is malformed' };
-    const given = Buffer.from(parts[2]!, 'base64url');
-    const expected = this.mac(`${parts[0]}.${parts[1]}`);
+    const [version, payload, signature, ...rest] = token.split('.');
+    if (version !== VERSION || payload === undefined || signature === undefined || rest.length > 0) return { ok: false, status: 401, reason: 'viewer token is malformed' };
+    const given = Buffer.from(signature, 'base64url');
+    const expected = this.mac(`${version}.${payload}`);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, status: 401, reason: 'viewer token signature is invalid' };
     let claims: ViewerClaims;
     try {
-      claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as ViewerClaims;
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ViewerClaims;
     } catch {
       return { ok: false, status: 401, reason: 'viewer token is malformed' };
     }

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { isLoopbackHost } from '../../schema/loopback-guard.ts';
-import type { CallerIdentity } from '../../schema/request-signature.ts';
+import { isLoopbackHost } from '../../platform/loopback-guard.ts';
+import type { CallerIdentity } from '../../platform/request-signature.ts';
 
 /**
  * The gateway's `auth.jwt` config: exactly one of `jwksUrl` (production: RS256/ES256 keys the
@@ -8,9 +8,9 @@ import type { CallerIdentity } from '../../schema/request-signature.ts';
  */
 export interface JwtAuthConfig {
   /** JWK Set URL (RFC 7517 §5), e.g. the provider's `jwks_uri`. */
-  jwksUrl?: string;
+  jwksUrl?: string | undefined;
   /** HS256 shared secret; at least 32 bytes (RFC 7518 §3.2: a key as long as the hash output). */
-  secret?: string;
+  secret?: string | undefined;
   /** Required `iss` (RFC 7519 §4.1.1). */
   issuer: string;
   /** Required `aud` (RFC 7519 §4.1.3): the token must name this audience (one of these). */

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../../schema/error-codes.ts';
-import type { CallerIdentity } from '../../schema/request-signature.ts';
+import type { CallerIdentity } from '../../platform/request-signature.ts';
 import { jsonErrorResponse } from './json-error-response.ts';
 import { AuthenticationError, type JwtVerifier } from './jwt-verifier.ts';
 
@@ -42,10 +42,10 @@ export function useJwtAuth(options: JwtAuthOptions): Plugin<CallerContext> {
       if (request.method === 'OPTIONS') return;
       const header = request.headers.get('authorization');
       if (header === null) return endResponse(refuse(401, 'no bearer token'));
-      const match = BEARER.exec(header.trim());
-      if (!match) return endResponse(refuse(401, 'authorization header is not a bearer token', 'invalid_request'));
+      const [, token] = BEARER.exec(header.trim()) ?? [];
+      if (token === undefined) return endResponse(refuse(401, 'authorization header is not a bearer token', 'invalid_request'));
       try {
-        const caller = await options.verify(match[1]!);
+        const caller = await options.verify(token);
         // Issue 15, finding 3: a token that can read nothing gets nothing executed for it.
         if (options.knownRoles && !caller.roles.some((r) => options.knownRoles!.has(r))) {
           options.onRefused?.('token has no known role', 403);

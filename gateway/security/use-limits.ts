@@ -1,10 +1,10 @@
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { readBoundedBody } from '../../schema/bounded-body.ts';
+import { readBoundedBody } from '../../platform/bounded-body.ts';
 import { ErrorCode } from '../../schema/error-codes.ts';
 import { jsonErrorResponse } from './json-error-response.ts';
 import { measureOperation } from './query-measure.ts';
-import { isAsyncIterable } from '../../schema/use-partial-errors.ts';
+import { isAsyncIterable } from '../../platform/use-partial-errors.ts';
 
 export interface QueryLimits {
   /** Deepest field nesting. @default 12 */

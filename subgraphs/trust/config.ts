@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { parseConfig } from '../../schema/config-error.ts';
+import { PATIENT_CLASS_VALUES, PRIORITY_VALUES } from '../../schema/generated/enums.ts';
+import { parseConfig } from '../../platform/config-error.ts';
 
-export { ConfigError } from '../../schema/config-error.ts';
+export { ConfigError } from '../../platform/config-error.ts';
 
 /**
  * The trust subgraph's configuration (JSON, validated at start). The contract in ARCHITECTURE.md
@@ -144,6 +145,11 @@ export const trustConfigSchema = z
               .positive()
               .default(60_000)
               .describe('How often the re-check runs. @default 60000'),
+            fullRecheckHours: z
+              .number()
+              .nonnegative()
+              .default(24)
+              .describe('Hours between passes of a slow, resumable full re-walk of the archive (the back-fill\'s windows, a slice per tick): finds studies stored late with a StudyDate older than `recheckDays` and drops studies deleted from old days, on any DICOMweb PACS. 0 disables. @default 24'),
             pageSize: z
               .number()
               .int()
@@ -191,11 +197,11 @@ export const trustConfigSchema = z
           .default('Europe/London')
           .describe('IANA zone for HL7 times without an offset (read with that zone\'s offset on the value\'s own date). @default Europe/London'),
         priorities: z
-          .record(z.string().min(1), z.enum(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']))
+          .record(z.string().min(1), z.enum(PRIORITY_VALUES))
           .default({})
           .describe('The trust\'s priority codes and words (TQ1-9 / OBR-27.6 / ORC-7.6, e.g. `2WW`, `SOON`, `P1`) → network priorities, over the table 0027 defaults (S, A, R); an unmapped value is a warning naming it and clears the priority. @default {}'),
         patientClasses: z
-          .record(z.string().min(1), z.enum(['EMERGENCY', 'INPATIENT', 'OUTPATIENT', 'GP_DIRECT_ACCESS', 'OTHER', 'UNKNOWN']))
+          .record(z.string().min(1), z.enum(PATIENT_CLASS_VALUES))
           .default({})
           .describe('The trust\'s PV1-2 values → patient classes, over the table 0004 defaults (E, I, O, R, P, B, C, N, U); GP direct access needs a local value here. @default {}'),
         nationalNumber: z

@@ -1,13 +1,13 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { ErrorCode } from '../../schema/index.ts';
-import type { PartialErrorSink } from '../../schema/use-partial-errors.ts';
+import type { PartialErrorSink } from '../../platform/use-partial-errors.ts';
 
 /**
  * Errors a resolver reports while still returning data (graphql-js's rule that a failing field
  * becomes null plus an error is too coarse when the RIS rows stand and only the PACS failed).
  * Collected per request and appended to the response by `usePartialErrors`
- * (schema/use-partial-errors.ts).
+ * (platform/use-partial-errors.ts).
  */
 export type { PartialErrorSink };
 

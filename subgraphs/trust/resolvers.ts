@@ -17,8 +17,8 @@ import {
 } from './patient-view.ts';
 import { studyLinks } from './pacs/dicomweb-links.ts';
 import { DICOMWEB_PREFIX } from './pacs/dicomweb-pass-through.ts';
-import { currentReport } from './store/current-report.ts';
-import type { RisReportRow } from './store/read-model.ts';
+import { currentReport } from './ris/current-report.ts';
+import type { RisReportRow } from './ris/ingest-port.ts';
 import { capacityResolver } from './capacity/capacity-resolver.ts';
 import { pageMayBeIncomplete } from './pacs/pacs-index-status.ts';
 import { payloadOfStudyId, ErrorCode } from '../../schema/index.ts';

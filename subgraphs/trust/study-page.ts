@@ -84,7 +84,7 @@ export function indexedStudyPage(
   const last = pageHits[pageHits.length - 1];
   return {
     edges,
-    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null },
+    pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
     lastSortMillis: last === undefined ? undefined : millisOfSortKey(last.sortKey),
   };
 }

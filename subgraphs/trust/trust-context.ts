@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { TrustConfig } from './config.ts';
-import type { RisPatientRow, RisReportRow, TrustReadModel } from './store/read-model.ts';
+import type { RisPatientRow, TrustReadModel } from './store/read-model.ts';
+import type { RisReportRow } from './ris/ingest-port.ts';
 import type { DicomWebClient, StudySearch } from './pacs/dicomweb-client.ts';
 import type { PacsStudy } from './pacs/study-mapping.ts';
 import { createPacsLoaders } from './pacs/pacs-loaders.ts';

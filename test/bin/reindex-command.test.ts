@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDicomwebSimulator, type DicomwebSimulator } from '../../simulator/dicomweb-simulator.ts';
 import { syntheticArchive } from '../../simulator/synthetic-archive.ts';
-import { openTrustStore } from '../../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../../subgraphs/trust/store/open-trust-store.ts';
 import { runCli } from '../helpers/child-process.ts';
 
 describe('imaging-network reindex', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGatewayHandler } from '../../gateway/server.ts';
-import { serve, type RunningHttpServer } from '../../schema/server-lifecycle.ts';
+import { serve, type RunningHttpServer } from '../../platform/server-lifecycle.ts';
 import { scriptedGateway, type ScriptedTrust } from '../helpers/scripted-gateway.ts';
 
 let http: RunningHttpServer | undefined;

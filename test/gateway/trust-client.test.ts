@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { CircuitBreaker } from '../../gateway/circuit-breaker.ts';
 import { TrustClient } from '../../gateway/trust-client.ts';
-import { ReplayCache, verifyRequest } from '../../schema/request-signature.ts';
+import { ReplayCache, verifyRequest } from '../../platform/request-signature.ts';
 
 /**
  * A raw TCP "trust" that resets the first `resets` connections it gets after reading a request,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, sendJson } from '../../schema/server-lifecycle.ts';
+import { serve, sendJson } from '../../platform/server-lifecycle.ts';
 import { pino } from 'pino';
 import { parseGatewayConfig } from '../../gateway/config.ts';
 import { buildContractSchema } from '../../gateway/gateway-schema.ts';

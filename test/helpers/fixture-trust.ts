@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { serve } from '../../schema/server-lifecycle.ts';
+import { serve } from '../../platform/server-lifecycle.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { GraphQLError, parse } from 'graphql';

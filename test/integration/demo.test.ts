@@ -130,11 +130,19 @@ describe('imaging-network demo', () => {
     const series = (await (await fetch(`${root}/series`, { headers: { accept: 'application/dicom+json' } })).json()) as Array<Record<string, { Value?: string[] }>>;
     expect(series.length).toBeGreaterThan(0);
     const seriesUid = series[0]!['0020000E']!.Value![0]!;
-    const instances = (await (await fetch(`${root}/series/${seriesUid}/instances`)).json()) as Array<Record<string, { Value?: string[] }>>;
-    const rendered = await fetch(`${root}/series/${seriesUid}/instances/${instances[0]!['00080018']!.Value![0]}/rendered`, { headers: { accept: 'image/png' } });
-    expect(rendered.status).toBe(200);
-    expect(rendered.headers.get('content-type')).toBe('image/png');
-    expect((await rendered.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    // What the viewer (Cornerstone3D's WADO-RS loader) asks for: the series' metadata, then each
+    // instance's frame as multipart/related octet-stream (PS3.18 10.4.1.1.4).
+    const metadata = (await (await fetch(`${root}/series/${seriesUid}/metadata`, { headers: { accept: 'application/dicom+json' } })).json()) as Array<Record<string, { Value?: Array<string | number> }>>;
+    expect(metadata.length).toBeGreaterThan(0);
+    const rows = Number(metadata[0]!['00280010']!.Value![0]);
+    const columns = Number(metadata[0]!['00280011']!.Value![0]);
+    const frame = await fetch(`${root}/series/${seriesUid}/instances/${metadata[0]!['00080018']!.Value![0]}/frames/1`, {
+      headers: { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' },
+    });
+    expect(frame.status).toBe(200);
+    expect(frame.headers.get('content-type')).toMatch(/^multipart\/related/);
+    // 16 bits allocated (the demo's images): at least rows × columns × 2 bytes of pixels.
+    expect((await frame.arrayBuffer()).byteLength).toBeGreaterThanOrEqual(rows * columns * 2);
   });
 
   it('stops cleanly on Ctrl-C, leaving nothing listening', async () => {

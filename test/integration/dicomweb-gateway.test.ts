@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +17,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { generateHistory, RH8_PROFILE, RXA_PROFILE, type SimStudy } from '../../simulator/index.ts';
 import { simImageFile } from '../../simulator/synthetic-image.ts';
 import { AuditLog, type AuditEntry } from '../../audit/audit-log.ts';
-import { signRequest } from '../../schema/request-signature.ts';
-import { dicomwebSigningText } from '../../schema/dicomweb-path.ts';
+import { signRequest } from '../../platform/request-signature.ts';
+import { dicomwebSigningText } from '../../platform/dicomweb-path.ts';
 import { freePort, skipWithoutOrthanc, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { gql, runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 import { multipartParts } from '../helpers/multipart-parts.ts';
@@ -456,46 +457,159 @@ describe.skipIf(skip)('DICOMweb through the gateway (real Orthanc, trusts and ga
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
       const requested: string[] = [];
       page.on('request', (r) => requested.push(r.url()));
-      await page.goto(viewerUrl, { waitUntil: 'load' });
-      await page.waitForFunction(() => (document.getElementById('image') as HTMLCanvasElement | null)?.dataset['rendered'] !== undefined, null, { timeout: 30_000 });
-      const stats = await page.evaluate(() => {
-        const c = document.getElementById('image') as HTMLCanvasElement;
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        const values = new Set<number>();
-        let lit = 0;
-        for (let i = 0; i < d.length; i += 4) {
-          values.add(d[i]!);
-          if (d[i]! > 16) lit++;
-        }
-        return { width: c.width, height: c.height, distinct: values.size, lit, series: document.querySelectorAll('#series-list button').length, first: c.dataset['rendered'] };
+      // Workers' requests too (the image loader's decode worker fetches nothing itself today, but
+      // a codec's WASM would come from there): they must stay on the origin as well.
+      page.on('worker', (w) => requested.push(w.url()));
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
       });
-      expect(stats.width).toBe(64);
-      expect(stats.height).toBe(64);
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(viewerUrl, { waitUntil: 'load' });
+      const rendered = () => page.evaluate(() => document.getElementById('image')!.dataset['rendered']);
+      await page.waitForFunction(() => document.getElementById('image')?.dataset['rendered'] !== undefined, null, { timeout: 30_000 }).catch(async (err: unknown) => {
+        // Say why: the page's status line, its errors and what it asked for.
+        const status = await page.locator('#status').textContent().catch(() => '?');
+        throw new Error(`the viewer showed no image (status: ${status}); errors: ${problems.join(' | ')}; requests: ${requested.map((u) => new URL(u).pathname.replace(/\/token\/[^/]+/, '/token/…')).join(' ')}`, { cause: err });
+      });
+      // What Cornerstone drew: the canvas inside the viewport element (CPU rendering: a 2D canvas).
+      const pixels = () =>
+        page.evaluate(() => {
+          const c = document.querySelector('#image canvas') as HTMLCanvasElement;
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          const values = new Set<number>();
+          let lit = 0;
+          let sum = 0;
+          for (let i = 0; i < d.length; i += 4) {
+            values.add(d[i]!);
+            sum += d[i]!;
+            if (d[i]! > 16) lit++;
+          }
+          return { width: c.width, height: c.height, distinct: values.size, lit, sum, url: c.toDataURL() };
+        });
+      const stats = await pixels();
+      const info = await page.evaluate(() => ({
+        series: document.querySelectorAll('#series-list button').length,
+        size: document.getElementById('image')!.dataset['size'],
+        header: document.getElementById('study-label')!.textContent ?? '',
+      }));
+      // The simulator's images are 64×64 (simulator ground truth), shown scaled up to the viewport.
+      expect(info.size).toBe('64x64');
+      expect(stats.width).toBeGreaterThanOrEqual(64);
       expect(stats.distinct).toBeGreaterThan(3);
-      expect(stats.lit).toBeGreaterThan(64 * 64 * 0.3);
-      expect(stats.series).toBe(target.study.series.length);
-      expect(stats.first).toBe(`${target.study.series[0]!.seriesInstanceUid}.1`);
+      expect(stats.lit).toBeGreaterThan(stats.width * stats.height * 0.3);
+      expect(info.series).toBe(target.study.series.length);
+      expect(await rendered()).toBe(`${target.study.series[0]!.seriesInstanceUid}.1`);
+      // The header names the study, never the patient.
+      expect(info.header).toContain('RH8');
+      const p = target.study;
+      for (const personal of [...p.patientName.split('^').filter(Boolean), p.patientId, p.patientBirthDate, ...(p.nhsNumber ? [p.nhsNumber] : [])]) {
+        expect(info.header).not.toContain(personal);
+      }
       mkdirSync('test-artifacts', { recursive: true });
       await page.screenshot({ path: join('test-artifacts', 'viewer.png') });
-      // Arrow down and the wheel show the next images; window/level asks the PACS for a new rendering.
+      // Arrow down and the wheel show the next images (each fetched as WADO-RS frames).
       const uidOf = (n: number) => `${target.study.series[0]!.seriesInstanceUid}.${n}`;
       const shown = (uid: string) => page.waitForFunction((u) => document.getElementById('image')!.dataset['rendered'] === u, uid, { timeout: 15_000 });
       await page.locator('#stage').focus();
       await page.keyboard.press('ArrowDown');
       await shown(uidOf(2));
-      await page.mouse.move(600, 400);
+      const box = (await page.locator('#image').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.wheel(0, -120);
       await shown(uidOf(1));
-      const before = await page.evaluate(() => (document.getElementById('image') as HTMLCanvasElement).toDataURL());
+      const changed = (before: string) =>
+        page.waitForFunction((b) => (document.querySelector('#image canvas') as HTMLCanvasElement).toDataURL() !== b, before, { timeout: 15_000 });
+      // Window/level typed in: the same pixels through a narrow window look different.
+      const before = (await pixels()).url;
       await page.fill('#wc', '2600');
       await page.fill('#ww', '400');
       await page.click('#apply-wl');
-      await page.waitForFunction((b) => (document.getElementById('image') as HTMLCanvasElement).toDataURL() !== b, before, { timeout: 15_000 });
-      expect(requested.some((u) => u.includes('/rendered?window=2600,400,linear'))).toBe(true);
+      await changed(before);
+      expect(await page.locator('#overlay-bottom').textContent()).toContain('W 400 L 2600');
       await page.screenshot({ path: join('test-artifacts', 'viewer-window.png') });
-      expect(requested.length).toBeGreaterThan(3);
+      // Window/level by dragging on the image: wider to the right, brighter level downwards.
+      const beforeDrag = (await pixels()).url;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 60, { steps: 5 });
+      await page.mouse.up();
+      await changed(beforeDrag);
+      expect(await page.locator('#overlay-bottom').textContent()).not.toContain('W 400 L 2600');
+      // Another series from the list: its first image.
+      if (target.study.series.length > 1) {
+        await page.locator('#series-list button').nth(1).click();
+        await shown(`${target.study.series[1]!.seriesInstanceUid}.1`);
+      }
+      const frames = requested.filter((u) => /\/series\/[^/]+\/instances\/[^/]+\/frames\/1$/.test(new URL(u).pathname));
+      expect(frames.length).toBeGreaterThanOrEqual(2);
+      expect(requested.some((u) => new URL(u).pathname.endsWith(`/series/${target.study.series[0]!.seriesInstanceUid}/metadata`))).toBe(true);
+      expect(requested.some((u) => new URL(u).pathname === '/viewer/decodeImageFrameWorker.js')).toBe(true);
       expect(requested.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-      expect(requested.some((u) => u.includes('/rendered'))).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser?.close();
+    }
+  }, 90_000);
+
+  it.skipIf(!CHROMIUM)('decodes a JPEG-LS compressed copy of a study in the browser (WASM codec from the origin) to the same picture as the uncompressed one', async () => {
+    // The copy: the first series of a trust-B study, new UIDs (dcmodify), JPEG-LS lossless
+    // (dcmcjpls, transfer syntax 1.2.840.10008.1.2.4.80): Orthanc keeps and sends it compressed
+    // for `transfer-syntax=*`, so the viewer's worker must decode it with the charls WASM codec.
+    const original = storedB.find((s) => [...s.files.values()][0]!.size > 1)!;
+    const seriesFiles = [...[...original.files.values()][0]!.values()];
+    const copyStudy = `${original.study.studyInstanceUid}.77`;
+    const copySeries = `${original.study.series[0]!.seriesInstanceUid}.77`;
+    const compressed = seriesFiles.map((file, i) => {
+      const raw = join(dir, `jls-${i}.dcm`);
+      const jls = join(dir, `jls-${i}-c.dcm`);
+      writeFileSync(raw, file);
+      execFileSync('dcmodify', ['-nb', '-m', `(0020,000d)=${copyStudy}`, '-m', `(0020,000e)=${copySeries}`, '-m', `(0008,0018)=${copySeries}.${i + 1}`, raw]);
+      execFileSync('dcmcjpls', [raw, jls]);
+      return readFileSync(jls);
+    });
+    await orthancB.upload(compressed);
+    // Orthanc sends the frame as stored: JPEG-LS lossless (the part's transfer-syntax parameter).
+    const frame = await fetch(`${orthancB.dicomweb}/studies/${copyStudy}/series/${copySeries}/instances/${copySeries}.1/frames/1`, {
+      headers: { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' },
+    });
+    expect(frame.status).toBe(200);
+    expect(Buffer.from(await frame.arrayBuffer()).toString('latin1')).toMatch(/transfer-syntax=\"?1\.2\.840\.10008\.1\.2\.4\.80/i);
+    const token = (study: string) =>
+      craftViewerToken({ sub: 'dr-radiologist-a', roles: ['radiologist'], callerTrust: 'RXA', trust: 'RH8', studyInstanceUid: study, exp: Math.floor(Date.now() / 1000) + 300 });
+    const url = (study: string) => `${origin}/viewer?trust=RH8&study=${encodeURIComponent(study)}&token=${encodeURIComponent(token(study))}`;
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM!,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      });
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const requested: string[] = [];
+      // The context sees the workers' requests too (the WASM codec is fetched by the decode worker).
+      context.on('request', (r) => requested.push(r.url()));
+      const problems: string[] = [];
+      const picture = async (study: string, firstUid: string) => {
+        const page = await context.newPage();
+        page.on('console', (m) => {
+          if (m.type() === 'error') problems.push(m.text());
+        });
+        page.on('pageerror', (e) => problems.push(String(e)));
+        await page.goto(url(study), { waitUntil: 'load' });
+        await page.waitForFunction((u) => document.getElementById('image')?.dataset['rendered'] === u, firstUid, { timeout: 30_000 }).catch(async (err: unknown) => {
+          throw new Error(`no image (status: ${await page.locator('#status').textContent()}); errors: ${problems.join(' | ')}`, { cause: err });
+        });
+        return page.evaluate(() => (document.querySelector('#image canvas') as HTMLCanvasElement).toDataURL());
+      };
+      const plain = await picture(original.study.studyInstanceUid, `${original.study.series[0]!.seriesInstanceUid}.1`);
+      const fromJpegLs = await picture(copyStudy, `${copySeries}.1`);
+      mkdirSync('test-artifacts', { recursive: true });
+      writeFileSync(join('test-artifacts', 'viewer-jpeg-ls.png'), Buffer.from(fromJpegLs.split(',')[1]!, 'base64'));
+      // Lossless: the same pixels, the same window (copied metadata), so the same picture.
+      expect(fromJpegLs).toBe(plain);
+      expect(requested.some((u) => new URL(u).pathname === '/viewer/@cornerstonejs/codec-charls/decodewasm')).toBe(true);
+      expect(requested.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+      expect(problems).toEqual([]);
     } finally {
       await browser?.close();
     }

@@ -53,13 +53,13 @@ afterEach(async () => {
 interface Network {
   trusts: Record<string, FixtureTrust>;
   gateway: RunningGateway;
-  proxy?: DelayingProxy;
+  proxy: DelayingProxy | undefined;
 }
 
 async function network(options: { overrides?: Partial<Record<string, Partial<FixtureTrustOptions>>>; proxied?: string; config?: Record<string, unknown> } = {}): Promise<Network> {
   const trusts: Record<string, FixtureTrust> = {};
   for (const code of Object.keys(DATA)) {
-    const t = await startFixtureTrust({ code, studies: DATA[code], ...options.overrides?.[code] });
+    const t = await startFixtureTrust({ code, ...(DATA[code] ? { studies: DATA[code] } : {}), ...options.overrides?.[code] });
     closers.push(() => t.close());
     trusts[code] = t;
   }

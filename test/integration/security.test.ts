@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { generateHistory, RXA_PROFILE, startDicomwebSimulator } from '../../simulator/index.ts';
 import { MllpClient } from '../../subgraphs/trust/ris/mllp/mllp-client.ts';
-import { signRequest } from '../../schema/request-signature.ts';
+import { signRequest } from '../../platform/request-signature.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { runCli, waitForHttp, type RunningChild } from '../helpers/child-process.ts';
 

@@ -16,7 +16,7 @@ import { syntheticArchive, syntheticNhsNumber, syntheticStudy, type SyntheticArc
 import type { SimStudy } from '../../simulator/sim-study.ts';
 import { parseTrustConfig } from '../../subgraphs/trust/config.ts';
 import { startTrust, type RunningTrust } from '../../subgraphs/trust/trust-server.ts';
-import { openTrustStore } from '../../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../../subgraphs/trust/store/open-trust-store.ts';
 import { freePort } from '../helpers/orthanc.ts';
 import { gql } from '../helpers/child-process.ts';
 

@@ -1,11 +1,12 @@
 import { badUserInput, isModality, isTrustCode, parseDateTime } from '../../../schema/index.ts';
+import { CAPACITY_DIMENSION_VALUES, PRIORITY_VALUES, type CapacityDimensionValue } from '../../../schema/generated/enums.ts';
 import { resolveWindow } from './capacity-window.ts';
 
 /** `CapacityDimension` (network.graphql). */
-export type CapacityDimension = 'TRUST' | 'MODALITY' | 'PRIORITY' | 'WEEK';
+export type CapacityDimension = CapacityDimensionValue;
 
-const DIMENSIONS: ReadonlySet<string> = new Set<CapacityDimension>(['TRUST', 'MODALITY', 'PRIORITY', 'WEEK']);
-const PRIORITIES: ReadonlySet<string> = new Set(['ROUTINE', 'URGENT', 'STAT', 'SUSPECTED_CANCER', 'PLANNED']);
+const DIMENSIONS: ReadonlySet<string> = new Set(CAPACITY_DIMENSION_VALUES);
+const PRIORITIES: ReadonlySet<string> = new Set(PRIORITY_VALUES);
 
 /** `CapacityFilter` as GraphQL hands it to the resolver. */
 export interface CapacityFilterInput {

@@ -1,5 +1,7 @@
 import { toModality } from '../../../schema/index.ts';
-import type { RisOrderRow, RisReportRow } from '../store/read-model.ts';
+import type { StudyStatusValue } from '../../../schema/generated/enums.ts';
+import type { RisOrderRow } from '../store/read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import { CapacityAccumulator, type CapacityKeys, type CapacityRowData } from './capacity-row.ts';
 import type { CapacityDimension, CapacityQuery } from './capacity-query.ts';
 import { DAY_MS, HOUR_MS, hoursInWindow, inWindow, resolveWindow, type CapacityWindow } from './capacity-window.ts';
@@ -64,7 +66,7 @@ const UNREPORTED = new Set(['COMPLETED', 'PRELIMINARY']);
  * patient has arrived but not been scanned, and one whose patient did not attend (with the clock
  * restarted at the DNA).
  */
-const WAITING = new Set(['REQUESTED', 'SCHEDULED', 'ARRIVED', 'ON_HOLD', 'DID_NOT_ATTEND']);
+const WAITING: ReadonlySet<string> = new Set<StudyStatusValue>(['REQUESTED', 'SCHEDULED', 'ARRIVED', 'ON_HOLD', 'DID_NOT_ATTEND']);
 
 interface Instant {
   millis: number;

@@ -1,4 +1,4 @@
-import type { RisReportRow } from '../store/read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 
 /**
  * The time a study's first final report was issued, the end of "exam to verified report"

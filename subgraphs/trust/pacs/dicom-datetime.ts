@@ -101,7 +101,8 @@ function inZone(date: DicomDate, time: DicomTime, zone: Zone): DateTime {
     .map((offset) => wall - offset * MINUTE)
     .filter((instant) => zone.offset(instant) * MINUTE === wall - instant)
     .sort((a, b) => a - b);
-  if (instants.length > 0) return DateTime.fromMillis(instants[0]!, { zone });
+  const [earliest] = instants;
+  if (earliest !== undefined) return DateTime.fromMillis(earliest, { zone });
   // Nonexistent (a gap): Luxon moves it forward by the length of the gap.
   return DateTime.fromObject({ ...date, ...time }, { zone });
 }

@@ -2,8 +2,8 @@
  * The trust's DICOMweb pass-through: `GET /dicom-web/…` on the trust's HTTP server forwards
  * QIDO-RS and WADO-RS (PS3.18 10.4, 10.6) to the trust's PACS with the trust's own PACS
  * credentials (`pacs.auth`), which never leave the trust. Only the gateway may call it: the
- * request is signed like /graphql (schema/request-signature.ts), over the method, path, query
- * and public root instead of a body (schema/dicomweb-path.ts).
+ * request is signed like /graphql (platform/request-signature.ts), over the method, path, query
+ * and public root instead of a body (platform/dicomweb-path.ts).
  *
  * Streaming: the PACS's answer is piped to the caller (node streams: back-pressure both ways, so
  * memory stays bounded whatever the study's size); `Accept` (transfer syntax, multipart type),
@@ -23,11 +23,11 @@ import {
   dicomwebSigningText,
   mayRetrieveImages,
   parseDicomwebPath,
-} from '../../../schema/dicomweb-path.ts';
-import { ReplayCache, verifyRequest, type CallerIdentity } from '../../../schema/request-signature.ts';
+} from '../../../platform/dicomweb-path.ts';
+import { ReplayCache, verifyRequest, type CallerIdentity } from '../../../platform/request-signature.ts';
 import type { PacsAuth } from './dicomweb-client.ts';
 import { parseServiceRoot } from './service-root.ts';
-import { bodyIdleDeadline } from '../../../schema/body-idle-deadline.ts';
+import { bodyIdleDeadline } from '../../../platform/body-idle-deadline.ts';
 import { carriesUrls, createRootRewriteStream } from './root-rewrite-stream.ts';
 
 /** The path prefix the pass-through answers on. */

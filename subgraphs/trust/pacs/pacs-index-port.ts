@@ -30,8 +30,33 @@ export interface BackfillPosition {
   oldestDate?: string | null;
 }
 
+/**
+ * Where the slow full re-walk of the archive stands (`pacs.sync.fullRecheckHours`): the same
+ * windows as the back-fill, walked again from today to the oldest study; stored, so a restart
+ * resumes the pass instead of starting it over.
+ */
+export interface FullRecheckPosition {
+  /** Upper end (YYYY-MM-DD, inclusive) of the next window; null while no pass runs. */
+  nextTo: string | null;
+  /** Width of the next window, in days. */
+  spanDays: number;
+  /** When the running pass began (ISO instant); null while none runs. */
+  startedAt: string | null;
+  /** When the last pass ended (ISO instant); the back-fill's completion counts as the first pass. */
+  lastCompletedAt: string | null;
+  /** Studies the running pass found missing (added) and gone (removed) so far. */
+  added: number;
+  removed: number;
+  /** Studies the running pass has read so far (absent in a position stored before it was kept). */
+  found?: number;
+}
+
+export const INITIAL_FULL_RECHECK: FullRecheckPosition = { nextTo: null, spanDays: 1, startedAt: null, lastCompletedAt: null, added: 0, removed: 0 };
+
 export interface PacsSyncState {
   backfill: BackfillPosition;
+  /** The full re-walk (absent in a state stored before it existed: INITIAL_FULL_RECHECK). */
+  fullRecheck?: FullRecheckPosition;
   /** Last successful sync step (ISO instant). */
   lastSyncAt: string | null;
   /** Last failure, cleared by the next success. */

@@ -1,8 +1,9 @@
+import type { PacsIndexStateValue } from '../../../schema/generated/enums.ts';
 import type { PacsSyncState } from './pacs-index-port.ts';
 import { addDays } from './study-date-windows.ts';
 
 /** `PacsIndexState` (network.graphql). */
-export type PacsIndexState = 'BACKFILLING' | 'CURRENT' | 'STALE' | 'FAILED';
+export type PacsIndexState = PacsIndexStateValue;
 
 /** `Trust.pacsIndex` as the trust answers it. */
 export interface PacsIndexStatus {

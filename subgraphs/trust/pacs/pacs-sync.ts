@@ -11,12 +11,16 @@
  * - incremental: the most recent `pollDays` days every `intervalMs`;
  * - re-check: the last `recheckDays` days every `recheckIntervalMs`, for late series and for
  *   studies deleted from the PACS (a re-read window is complete, so what it lacks is gone).
+ * - full re-walk: every `fullRecheckHours`, the back-fill's windows walked again from today to the
+ *   oldest study, a slice per tick (polls keep their turn), resumable: a study stored late with a
+ *   StudyDate older than the re-check's days (a PACS without Orthanc's /changes tells nobody) is
+ *   added, and a study deleted from an old day is dropped (each re-read window is complete).
  *
  * One step runs at a time. Failures are kept (`lastError`) and retried on the next tick; the
  * index keeps answering from what it holds.
  */
 import { DateTime } from 'luxon';
-import type { PacsIndexPort, PacsSyncState, SyncedStudy } from './pacs-index-port.ts';
+import { INITIAL_FULL_RECHECK, type FullRecheckPosition, type PacsIndexPort, type PacsSyncState, type SyncedStudy } from './pacs-index-port.ts';
 import { pacsIndexStatus, type PacsIndexStatus } from './pacs-index-status.ts';
 import { addDays, nextSpanDays, splitWindow, windowDays, windowEndingOn, type DateWindow } from './study-date-windows.ts';
 import type { DicomWebClient } from './dicomweb-client.ts';
@@ -37,6 +41,11 @@ export interface PacsSyncSettings {
   staleAfterMs: number;
   /** Run the final sweep without a date filter (studies without StudyDate). @default true */
   undatedSweep: boolean;
+  /**
+   * Hours between passes of the full re-walk of the archive (config `pacs.sync.fullRecheckHours`,
+   * default 24 there); 0 or absent: no re-walk.
+   */
+  fullRecheckHours?: number;
 }
 
 export interface SyncLogger {
@@ -54,7 +63,7 @@ export interface PacsSyncOptions {
   /** @default Date.now */
   clock?: () => number;
   /** Called after every step (metrics). */
-  onStep?: (step: { kind: 'poll' | 'recheck' | 'backfill' | 'sweep'; studies: number; requests: number; ok: boolean }) => void;
+  onStep?: (step: { kind: 'poll' | 'recheck' | 'backfill' | 'sweep' | 'full-recheck'; studies: number; requests: number; ok: boolean }) => void;
 }
 
 const OLDEST_DAY = '1900-01-01';
@@ -63,6 +72,9 @@ const quiet: SyncLogger = { info() {}, warn() {} };
 
 /** How long one tick may spend back-filling before it yields to polls (ms). */
 const BACKFILL_SLICE_MS = 1000;
+/** How long one tick may spend on the full re-walk (at least one window): it is background work. */
+const FULL_RECHECK_SLICE_MS = 250;
+const HOUR_MS = 3_600_000;
 
 export class PacsSync {
   readonly #o: PacsSyncOptions;
@@ -90,6 +102,7 @@ export class PacsSync {
     this.#log = options.log ?? quiet;
     this.#clock = options.clock ?? Date.now;
     this.#state = options.index.readSyncState();
+    this.#state.fullRecheck = { ...INITIAL_FULL_RECHECK, ...this.#state.fullRecheck };
     this.#indexed = options.index.indexedStudies();
   }
 
@@ -193,6 +206,93 @@ export class PacsSync {
     this.#succeeded();
   }
 
+  /**
+   * Runs one whole pass of the full re-walk now (for tests and operators); returns the studies
+   * it added and removed. A pass already under way is finished from where it stands.
+   */
+  async fullRecheckAll(): Promise<{ added: number; removed: number }> {
+    const f = this.#fullRecheck();
+    if (f.nextTo === null) this.#beginFullRecheck();
+    for (;;) {
+      const result = await this.#fullRecheckStep();
+      if (result) {
+        this.#succeeded();
+        return result;
+      }
+    }
+  }
+
+  #fullRecheck(): FullRecheckPosition {
+    return (this.#state.fullRecheck ??= { ...INITIAL_FULL_RECHECK });
+  }
+
+  #backfillComplete(): boolean {
+    const b = this.#state.backfill;
+    return b.datesDone && (b.sweepDone || !this.#o.settings.undatedSweep);
+  }
+
+  /** A pass runs, or the last one ended `fullRecheckHours` ago (the back-fill was the first). */
+  #fullRecheckDue(now: number): boolean {
+    const hours = this.#o.settings.fullRecheckHours ?? 0;
+    if (hours <= 0 || !this.#backfillComplete()) return false;
+    const f = this.#fullRecheck();
+    if (f.nextTo !== null) return true;
+    if (f.lastCompletedAt === null) {
+      f.lastCompletedAt = new Date(now).toISOString();
+      return false;
+    }
+    return now - Date.parse(f.lastCompletedAt) >= hours * HOUR_MS;
+  }
+
+  #beginFullRecheck(): void {
+    const f = this.#fullRecheck();
+    f.nextTo = addDays(this.#today(), 1);
+    f.spanDays = 1;
+    f.startedAt = new Date(this.#clock()).toISOString();
+    f.added = 0;
+    f.removed = 0;
+    f.found = 0;
+  }
+
+  /**
+   * One window of the full re-walk, read in full (split where the PACS caps, as the back-fill),
+   * stored, and what the index holds in that window but the PACS no longer does removed. Returns
+   * the pass's totals when this window ended it (nothing older in the PACS), else undefined.
+   */
+  async #fullRecheckStep(): Promise<{ added: number; removed: number } | undefined> {
+    const f = this.#fullRecheck();
+    if (f.nextTo === null) this.#beginFullRecheck();
+    const before = this.#requests;
+    const w = windowEndingOn(f.nextTo!, f.spanDays);
+    const { seen, found, done } = await this.#readBackfillWindow(w);
+    f.added += this.#o.index.upsertPacsStudies([...seen.values()]);
+    f.found = (f.found ?? 0) + found;
+    // Nothing older in the PACS: whatever older the index still holds was deleted. Not when the
+    // whole pass read nothing at all: a PACS answering empty (a permission or configuration
+    // change) must not empty the index in one step; the re-check's days still follow it.
+    const emptyPass = done && f.found === 0;
+    if (emptyPass) this.#log.warn({}, 'full re-walk found no study in the PACS at all; the index keeps its older studies');
+    const from = done && !emptyPass ? '0' : compact(w.from);
+    f.nextTo = addDays(w.from, -1);
+    f.spanDays = nextSpanDays(windowDays(w), found, this.#o.settings.pageSize);
+    let result: { added: number; removed: number } | undefined;
+    if (done) {
+      result = { added: f.added, removed: 0 };
+      f.nextTo = null;
+      f.startedAt = null;
+      f.lastCompletedAt = new Date(this.#clock()).toISOString();
+    }
+    // The removals and the position after this window in one transaction: a crash repeats it.
+    const removed = this.#o.index.removePacsStudiesNotSeen(from, compact(w.to), new Set(seen.keys()), this.#state);
+    f.removed += removed;
+    if (result) {
+      result.removed = f.removed;
+      this.#log.info({ added: result.added, removed: result.removed }, 'full re-walk of the PACS complete');
+    }
+    this.#o.onStep?.({ kind: 'full-recheck', studies: found, requests: this.#requests - before, ok: true });
+    return result;
+  }
+
   #schedule(ms: number): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
@@ -227,6 +327,12 @@ export class PacsSync {
         this.#lastRecheckMs = now;
         await this.#poll(s.recheckDays, 'recheck');
         this.#state.lastRecheckAt = new Date(this.#clock()).toISOString();
+      }
+      if (this.#fullRecheckDue(now)) {
+        const slice = this.#clock() + FULL_RECHECK_SLICE_MS;
+        do {
+          if (await this.#fullRecheckStep()) break;
+        } while (!this.#halting && this.#clock() < slice);
       }
       const until = this.#clock() + BACKFILL_SLICE_MS;
       while (!this.#halting && this.#clock() < until) {

@@ -46,7 +46,7 @@ export interface QidoStudyQuery {
   /** A PN pattern, `FAMILY^GIVEN` with `*`/`?` wildcards (PS3.4 C.2.2.2.4); matched by the server. */
   patientName?: string;
   /** Any of these modalities, as one list match (PS3.18 8.3.4.1). */
-  modalities?: readonly string[];
+  modalities?: readonly string[] | undefined;
   /** YYYY-MM-DD, inclusive, on StudyDate (a local date). */
   dateFrom?: string;
   /** YYYY-MM-DD, inclusive. */

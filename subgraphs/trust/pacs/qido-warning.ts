@@ -10,7 +10,7 @@ export function warningTexts(header: string | null): string[] {
   if (!header) return [];
   const texts: string[] = [];
   const re = /299\s+[^"]*"((?:[^"\\]|\\.)*)"/g;
-  for (let m = re.exec(header); m !== null; m = re.exec(header)) texts.push(m[1]!);
+  for (const [, text = ''] of header.matchAll(re)) texts.push(text);
   // Servers that omit the quotes: take the rest of the value as the text.
   if (texts.length === 0 && /^\s*299\b/.test(header)) texts.push(header.replace(/^\s*299\s*/, ''));
   return texts;

@@ -2,6 +2,7 @@
  * QIDO-RS study and series rows (DICOM JSON, PS3.18 F.2) as the typed rows the trust's resolvers
  * join with RIS orders. Pure: no I/O, no clock.
  */
+import type { SexValue } from '../../../schema/generated/enums.ts';
 import { DicomTag } from './dicom-tags.ts';
 import {
   readInteger,
@@ -13,7 +14,8 @@ import {
 } from './dicom-json.ts';
 import { dicomDateTimeToIso, dicomDateToIso } from './dicom-datetime.ts';
 
-export type PacsSex = 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN';
+/** `Sex` (network.graphql), as DICOM PatientSex maps to it. */
+export type PacsSex = SexValue;
 
 export interface PacsStudy {
   studyInstanceUid: string;

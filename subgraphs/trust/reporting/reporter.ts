@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../../schema/index.ts';
-import type { CallerIdentity } from '../../../schema/request-signature.ts';
+import type { CallerIdentity } from '../../../platform/request-signature.ts';
 import type { ReporterIdentity } from '../store/reporting-model.ts';
 
 /** The GMC number: 7 digits (General Medical Council reference number). */

@@ -1,4 +1,4 @@
-import type { PatientClassValue, PriorityValue } from '../store/read-model.ts';
+import type { PatientClassValue, PriorityValue } from '../../../schema/generated/enums.ts';
 import type { DueAtRule } from '../store/reporting-model.ts';
 
 /** Hours to report, by priority then patient class (`default` for any class not named). */

@@ -1,6 +1,8 @@
 import { Repeater } from 'graphql-yoga';
+import type { WorklistEventTypeValue } from '../../../schema/generated/enums.ts';
 
-export type WorklistEventType = 'ADDED' | 'CLAIMED' | 'RELEASED' | 'REPORTED';
+/** `WorklistEventType` (network.graphql). */
+export type WorklistEventType = WorklistEventTypeValue;
 
 /** One change at this trust: which study (by accession), and what happened. */
 export interface WorklistChange {

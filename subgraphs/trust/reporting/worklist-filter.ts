@@ -1,5 +1,6 @@
 import { badUserInput, isModality } from '../../../schema/index.ts';
-import type { PriorityValue, RisOrderRow } from '../store/read-model.ts';
+import type { PriorityValue } from '../../../schema/generated/enums.ts';
+import type { RisOrderRow } from '../store/read-model.ts';
 import type { PatientClassValue } from '../store/reporting-model.ts';
 
 /** `WorklistFilter` as the GraphQL layer hands it over. */

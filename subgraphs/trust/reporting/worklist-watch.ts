@@ -1,5 +1,5 @@
 import type { TrustStore } from '../store/trust-store.ts';
-import type { OrderRecord, TrustWriter } from '../store/write-model.ts';
+import type { OrderRecord, TrustWriter } from '../ris/ingest-port.ts';
 import type { WorklistChange } from './worklist-events.ts';
 import { NEEDS_REPORT } from './worklist-filter.ts';
 

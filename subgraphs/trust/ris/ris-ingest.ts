@@ -1,8 +1,7 @@
 import { encodeHl7Text } from './hl7/index.ts';
 import type { AccessionMode } from './apply/accession.ts';
 import { DEFAULT_APPLY_OPTIONS, type ApplyOptions } from './apply/message-context.ts';
-import { StoreFailure } from '../store/store-failure.ts';
-import type { FailedMessage, TrustStore } from '../store/trust-store.ts';
+import { StoreFailure, type FailedMessage, type RisIngestStore } from './ingest-port.ts';
 import { receiveFrame, type InboundFrame } from './ingest/receive-frame.ts';
 import { decodeFrame, decodeOversizedHead } from './ingest/decode-frame.ts';
 import { addressAllowed, decideMessage, type AllowedSender, type IngestRules } from './ingest/ingest-rules.ts';
@@ -21,7 +20,7 @@ export interface IngestLogger {
 }
 
 export interface RisIngestOptions {
-  store: TrustStore;
+  store: RisIngestStore;
   /** Where the accession number is read. @default 'auto' */
   accessionNumber?: AccessionMode;
   /** IANA zone for HL7 times without an offset (and for our ACKs' MSH-7). @default 'Europe/London' */
@@ -66,7 +65,7 @@ export interface RisIngest {
  * 2–4 again. A storage failure returns null: no ACK, the listener closes, the sender resends.
  *
  * Group commit (issue 16). Steps 1–4 of every frame handed over before the next turn of the event
- * loop (one per waiting connection) run in ONE durable transaction (`TrustStore.commitGroup`: one
+ * loop (one per waiting connection) run in ONE durable transaction (`RisIngestStore.commitGroup`: one
  * fsync), and no ACK of the group is released before that commit returns. The durability argument:
  * an original-mode sender keeps a message until its ACK arrives and resends it when the connection
  * drops without one (HL7 v2.5.1 ch. 2.9.2; MLLP release 2 reliable delivery). So what must be on

@@ -1,7 +1,7 @@
-import { isLoopbackHost } from '../../../schema/loopback-guard.ts';
+import { isLoopbackHost } from '../../../platform/loopback-guard.ts';
 
 /**
- * The MLLP twin of the HTTP rule (schema/loopback-guard.ts): HL7 v2 over plain MLLP carries
+ * The MLLP twin of the HTTP rule (platform/loopback-guard.ts): HL7 v2 over plain MLLP carries
  * patient data with no authentication of its own (HL7 v2.5.1 Implementation Guide C.4 defines
  * framing only), so an interface reachable from other machines must either encrypt and
  * authenticate (`mllp.tls`, IHE ITI TF-2 "Secure Transport") or name who may connect

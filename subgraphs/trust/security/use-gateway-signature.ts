@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { readBoundedBody } from '../../../schema/bounded-body.ts';
+import { readBoundedBody } from '../../../platform/bounded-body.ts';
 import { ErrorCode } from '../../../schema/error-codes.ts';
 import {
   DEFAULT_SIGNATURE_WINDOW_MS,
@@ -7,7 +7,7 @@ import {
   ReplayCache,
   verifyRequest,
   type CallerIdentity,
-} from '../../../schema/request-signature.ts';
+} from '../../../platform/request-signature.ts';
 
 export interface GatewaySignatureOptions {
   /** The trust config's `gatewaySecret`. */
@@ -28,7 +28,7 @@ export interface SignedCallerContext {
 }
 
 /**
- * Only the gateway may ask this trust (schema/request-signature.ts): every request yoga handles
+ * Only the gateway may ask this trust (platform/request-signature.ts): every request yoga handles
  * must be a POST signed with the shared secret, fresh, and not seen before; anything else is
  * HTTP 401 with an UNAUTHENTICATED body. Header checks come first (onRequest) so an unsigned
  * caller never makes the trust read a body; the body is then read once, bounded, inside yoga's

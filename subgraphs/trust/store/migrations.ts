@@ -313,10 +313,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'capacity from the study index: request, schedule, RIS exam and first final report times',
+    // Capacity (Query.capacity) selects the orders with an event inside its window by range scans
+    // on these columns instead of reading every order and its reports. Partial indexes: only rows
+    // with an order carry them. The existing rows get them by the one-off refill the open does
+    // when the index_needs_fill flag is set (the same path as migration 3), in one transaction.
+    sql: `
+      ALTER TABLE study_index ADD COLUMN requested_ms INTEGER;
+      ALTER TABLE study_index ADD COLUMN scheduled_ms INTEGER;
+      ALTER TABLE study_index ADD COLUMN ris_performed_ms INTEGER;
+      ALTER TABLE study_index ADD COLUMN first_final_ms INTEGER;
+      CREATE INDEX study_index_requested_ms ON study_index (requested_ms) WHERE requested_ms IS NOT NULL;
+      CREATE INDEX study_index_scheduled_ms ON study_index (scheduled_ms) WHERE scheduled_ms IS NOT NULL;
+      CREATE INDEX study_index_ris_performed_ms ON study_index (ris_performed_ms) WHERE ris_performed_ms IS NOT NULL;
+      CREATE INDEX study_index_first_final_ms ON study_index (first_final_ms) WHERE first_final_ms IS NOT NULL;
+      INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('index_needs_fill', 'true');
+    `,
+  },
 ];
 
 /** The version a fully migrated database has. */
-export const LATEST_VERSION = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 /**
  * Brings `db` to the latest version; returns the versions applied. A database newer than this

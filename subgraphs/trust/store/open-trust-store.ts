@@ -1,20 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { cacheStatements } from './statement-cache.ts';
+import { StatementCache } from './statement-cache.ts';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
+import type { CapacityScope, RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexHit, StudyIndexQuery } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import type { PacsSyncState, SyncedStudy } from '../pacs/pacs-index-port.ts';
 import { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { SqliteReadModel } from './sqlite-read-model.ts';
 import { toFailedMessage, type FailedColumns } from './sqlite-rows.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
+import { isStorageError } from './store-failure.ts';
+import { StoreFailure } from '../ris/ingest-port.ts';
+import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage } from '../ris/ingest-port.ts';
+import type { StoreCounts, TrustStore } from './trust-store.ts';
+import type { TrustWriter } from '../ris/ingest-port.ts';
 import { SqliteReporting } from './sqlite-reporting.ts';
 import type { DueAtRule, ReportingStore } from './reporting-model.ts';
-import { isStorageError, StoreFailure } from './store-failure.ts';
-import type { FailedMessage, FailedMessageWithRaw, ReceivedMessage, StoreCounts, TrustStore } from './trust-store.ts';
-import type { TrustWriter } from './write-model.ts';
 
 export interface OpenTrustStoreOptions {
   /** Open an existing, migrated database for reading only. @default false */
@@ -46,6 +49,7 @@ const FAILED_SELECT = `
 class SqliteTrustStore implements TrustStore {
   readonly path: string;
   readonly #db: Database.Database;
+  readonly #statements: StatementCache;
   readonly #read: SqliteReadModel;
   readonly #writer: SqliteWriter;
   readonly #index: SqliteStudyIndex;
@@ -53,9 +57,11 @@ class SqliteTrustStore implements TrustStore {
   constructor(path: string, db: Database.Database, opts: { fillIndex: boolean; nationalNumber?: 'NHS' | 'CHI' | 'HC' }) {
     this.path = path;
     this.#db = db;
-    this.#read = new SqliteReadModel(db);
-    this.#writer = new SqliteWriter(db, this.#read);
-    this.#index = new SqliteStudyIndex(db, opts.nationalNumber ?? 'NHS');
+    // One statement cache per connection, shared by every part of the store (statement-cache.ts).
+    this.#statements = new StatementCache(db);
+    this.#read = new SqliteReadModel(db, this.#statements);
+    this.#writer = new SqliteWriter(db, this.#statements, this.#read);
+    this.#index = new SqliteStudyIndex(db, this.#statements, opts.nationalNumber ?? 'NHS');
     // A store written before the study index existed (migration 3) is filled from its orders
     // once, on the first open; the flag row is removed in the same transaction.
     if (opts.fillIndex) {
@@ -67,6 +73,9 @@ class SqliteTrustStore implements TrustStore {
 
   studyIndexPage(query: StudyIndexQuery): StudyIndexHit[] {
     return guarded(() => this.#index.studyIndexPage(query));
+  }
+  capacityAccessions(scope: CapacityScope): string[] {
+    return guarded(() => this.#index.capacityAccessions(scope));
   }
   pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
     return guarded(() => this.#index.pacsStudiesByAccession(accessionNumbers));
@@ -117,8 +126,8 @@ class SqliteTrustStore implements TrustStore {
     return this.#read.patientsByNhsNumber(nhsNumber);
   }
 
-  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
-    return this.#read.statusHistoryAsOf(at);
+  statusHistoryAsOf(at: string, statuses?: readonly string[]): Map<string, StatusHistoryRow> {
+    return this.#read.statusHistoryAsOf(at, statuses);
   }
   patientByMrn(mrn: string): RisPatientRow | undefined {
     return this.#read.patientByMrn(mrn);
@@ -129,7 +138,7 @@ class SqliteTrustStore implements TrustStore {
 
   journalReceived(m: ReceivedMessage): number {
     return guarded(() => {
-      const result = this.#db
+      const result = this.#statements
         .prepare(
           `INSERT INTO journal (received_at, remote_address, connection_id, raw, size, frame_size)
            VALUES (?, ?, ?, ?, ?, ?)`,
@@ -161,13 +170,13 @@ class SqliteTrustStore implements TrustStore {
 
   listFailed(opts: { includeReplayed?: boolean } = {}): FailedMessage[] {
     const where = opts.includeReplayed ? '' : ` WHERE f.status = 'FAILED'`;
-    return (this.#db.prepare(`${FAILED_SELECT}${where} ORDER BY f.id DESC`).all() as FailedColumns[]).map(
+    return (this.#statements.prepare(`${FAILED_SELECT}${where} ORDER BY f.id DESC`).all() as FailedColumns[]).map(
       toFailedMessage,
     );
   }
 
   failedForReplay(ids?: readonly number[]): FailedMessageWithRaw[] {
-    const rows = this.#db
+    const rows = this.#statements
       .prepare(`SELECT f.id AS failed_id, j.raw, j.size < j.frame_size AS truncated
                   FROM failed f JOIN journal j ON j.id = f.journal_id
                  WHERE f.status = 'FAILED' ORDER BY f.id`)
@@ -181,7 +190,7 @@ class SqliteTrustStore implements TrustStore {
 
   counts(): StoreCounts {
     const count = (table: string): number =>
-      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      (this.#statements.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     return {
       journal: count('journal'),
       acks: count('acks'),
@@ -194,7 +203,7 @@ class SqliteTrustStore implements TrustStore {
   }
 
   reporting(dueAt: DueAtRule): ReportingStore {
-    return new SqliteReporting(this.#db, this.#read, this.#writer, this.#index, dueAt);
+    return new SqliteReporting(this.#db, this.#statements, this.#read, this.#writer, this.#index, dueAt);
   }
 
   close(): void {
@@ -222,7 +231,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
         db.close();
         throw new Error(`trust store ${path} is at schema version ${version}; this build reads ${LATEST_VERSION}`);
       }
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: false, nationalNumber: opts.nationalNumber ?? 'NHS' });
+      return new SqliteTrustStore(path, db, { fillIndex: false, nationalNumber: opts.nationalNumber ?? 'NHS' });
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -237,7 +246,7 @@ export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): 
       throw error;
     }
     try {
-      return new SqliteTrustStore(path, cacheStatements(db), { fillIndex: true, nationalNumber: opts.nationalNumber ?? 'NHS' });
+      return new SqliteTrustStore(path, db, { fillIndex: true, nationalNumber: opts.nationalNumber ?? 'NHS' });
     } catch (error) {
       db.close();
       throw error;

@@ -5,32 +5,8 @@
  * Times are ISO 8601 strings with offset (as stored), or null.
  */
 import type { PacsStudy } from '../pacs/study-mapping.ts';
-
-export type StudyStatusValue =
-  | 'REQUESTED'
-  | 'SCHEDULED'
-  | 'IN_PROGRESS'
-  | 'COMPLETED'
-  | 'PRELIMINARY'
-  | 'FINAL'
-  | 'AMENDED'
-  | 'CANCELLED'
-  | 'ON_HOLD'
-  | 'DID_NOT_ATTEND'
-  | 'ARRIVED';
-export type ReportStatusValue = 'PRELIMINARY' | 'FINAL' | 'CORRECTED' | 'CANCELLED';
-/** What a report version is: the report itself, an addendum to a final, or a correction of one. */
-export type ReportKindValue = 'ORIGINAL' | 'ADDENDUM' | 'CORRECTION';
-export type PriorityValue = 'ROUTINE' | 'URGENT' | 'STAT' | 'SUSPECTED_CANCER' | 'PLANNED';
-/** PV1-2 patient class (table 0004) as the network splits targets by it. */
-export type PatientClassValue = 'EMERGENCY' | 'INPATIENT' | 'OUTPATIENT' | 'GP_DIRECT_ACCESS' | 'OTHER' | 'UNKNOWN';
-/** A reporter (OBR-32) or assistant (OBR-33): the RIS's id, the name, the GMC number when the id is one. */
-export interface ReporterValue {
-  id: string | null;
-  name: string | null;
-  gmcNumber: string | null;
-}
-export type SexValue = 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN';
+import type { PatientClassValue, PriorityValue, StudyStatusValue } from '../../../schema/generated/enums.ts';
+import type { PatientDemographics, RisReportRow } from '../ris/ingest-port.ts';
 
 /** One RIS order (requested procedure), keyed by accession number within the trust. */
 export interface RisOrderRow {
@@ -60,15 +36,9 @@ export interface RisOrderRow {
   waitStartedAt: string | null;
 }
 
-export interface RisPatientRow {
+export interface RisPatientRow extends PatientDemographics {
   /** Internal id of the surviving patient. */
   id: number;
-  nhsNumber: string | null;
-  family: string | null;
-  given: string[];
-  /** YYYY-MM-DD */
-  birthDate: string | null;
-  sex: SexValue | null;
   /** Local MRNs of this patient (including those of patients merged into it). */
   mrns: string[];
   /**
@@ -76,20 +46,6 @@ export interface RisPatientRow {
    * `hl7.nationalNumber` says which its PID carries).
    */
   nationalIds: { type: 'CHI' | 'HC'; value: string }[];
-}
-
-export interface RisReportRow {
-  accessionNumber: string;
-  version: number;
-  status: ReportStatusValue;
-  text: string;
-  reportedAt: string | null;
-  author: string | null;
-  kind: ReportKindValue;
-  /** The version came with an encapsulated report (OBX ED, e.g. a PDF), kept in the store. */
-  hasAttachment: boolean;
-  reporter: ReporterValue | null;
-  assistant: ReporterValue | null;
 }
 
 /** One change of an order's backlog state (table study_status_history). */
@@ -129,7 +85,21 @@ export interface TrustReadModel extends StudyIndexReader {
    * Each order's backlog state as the store knew it at `at` (ISO 8601): the last status-history
    * row recorded at or before it. Orders the store had not seen by then are absent.
    */
-  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow>;
+  statusHistoryAsOf(at: string, statuses?: readonly string[]): Map<string, StatusHistoryRow>;
+}
+
+/**
+ * Which orders a capacity report must read (Query.capacity): those with a request, schedule, RIS
+ * examination or first final report inside [fromMillis, toMillis], and, when `backlogStatuses`
+ * is given, those whose status now is one of them (the backlog snapshot). A superset of the
+ * orders that count; the capacity rules themselves run on the orders read.
+ */
+export interface CapacityScope {
+  fromMillis: number;
+  toMillis: number;
+  backlogStatuses?: readonly string[];
+  /** Only orders of these priorities (CapacityFilter.priorities). */
+  priorities?: readonly string[];
 }
 
 /** Which rows belong to one patient: the RIS patient's orders, and PACS-only studies by PatientID. */
@@ -180,4 +150,6 @@ export interface StudyIndexReader {
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy>;
   /** Synced PACS studies by accession number (several per accession: a re-scan), no PACS call. */
   pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]>;
+  /** Accession numbers of the orders in a capacity scope, from the index's SQL indexes. */
+  capacityAccessions(scope: CapacityScope): string[];
 }

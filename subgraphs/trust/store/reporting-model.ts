@@ -1,5 +1,6 @@
-import type { PriorityValue, RisOrderRow, RisPatientRow, StudyIndexHit } from './read-model.ts';
-import type { TrustWriter } from './write-model.ts';
+import type { PriorityValue } from '../../../schema/generated/enums.ts';
+import type { RisOrderRow, RisPatientRow, StudyIndexHit } from './read-model.ts';
+import type { TrustWriter } from '../ris/ingest-port.ts';
 
 /**
  * The reporting side of the trust store (network reporting): the worklist query, claims as leases
@@ -28,8 +29,8 @@ export interface ClaimRow {
 }
 
 /** Patient class (PV1-2, table 0004) as the store keeps it. */
-export type { PatientClassValue } from './read-model.ts';
-import type { PatientClassValue } from './read-model.ts';
+export type { PatientClassValue } from '../../../schema/generated/enums.ts';
+import type { PatientClassValue } from '../../../schema/generated/enums.ts';
 
 /** When a study's report is due, epoch ms, from the order (null when it has no time at all). */
 export type DueAtRule = (order: Pick<RisOrderRow, 'performedAt' | 'scheduledAt' | 'requestedAt' | 'priority'>, patientClass: PatientClassValue | null) => number | null;

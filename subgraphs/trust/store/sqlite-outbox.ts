@@ -1,20 +1,20 @@
-import type { Database } from 'better-sqlite3';
+import type { StatementCache } from './statement-cache.ts';
 import type { NetworkReportRow, OutboxEntry } from './reporting-model.ts';
 import { toOutbox, type OutboxColumns } from './sqlite-reporting-rows.ts';
 import { chunks } from './sqlite-rows.ts';
 
 /** The outbox (migration 1's table) and the network report versions it delivers. */
 export class SqliteOutbox {
-  readonly #db: Database;
+  readonly #statements: StatementCache;
 
-  constructor(db: Database) {
-    this.#db = db;
+  constructor(statements: StatementCache) {
+    this.#statements = statements;
   }
 
   networkReports(accessionNumbers: readonly string[]): Map<string, Map<number, NetworkReportRow>> {
     const out = new Map<string, Map<number, NetworkReportRow>>();
     for (const part of chunks([...new Set(accessionNumbers)])) {
-      const rows = this.#db
+      const rows = this.#statements
         .prepare(
           `SELECT n.accession_number AS n_accession, n.version AS n_version, n.reporter_sub, n.reporter_given, n.reporter_family,
                   n.reporter_gmc, n.reporter_trust, o.*
@@ -37,34 +37,34 @@ export class SqliteOutbox {
   }
 
   dueOutbox(nowIso: string, limit: number): OutboxEntry[] {
-    return (this.#db
+    return (this.#statements
       .prepare(`SELECT * FROM outbox WHERE status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?`)
       .all(nowIso, limit) as OutboxColumns[]).map(toOutbox);
   }
 
   nextOutboxAttempt(): string | undefined {
-    const row = this.#db.prepare(`SELECT MIN(next_attempt_at) AS next FROM outbox WHERE status = 'PENDING'`).get() as { next: string | null };
+    const row = this.#statements.prepare(`SELECT MIN(next_attempt_at) AS next FROM outbox WHERE status = 'PENDING'`).get() as { next: string | null };
     return row.next ?? undefined;
   }
 
   markAttempt(id: number, atIso: string): void {
-    this.#db.prepare('UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?').run(atIso, id);
+    this.#statements.prepare('UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?').run(atIso, id);
   }
 
   markDelivered(id: number, ackCode: string, atIso: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'ACKED', ack_code = ?, acked_at = ?, last_error = NULL, next_attempt_at = NULL WHERE id = ?`).run(ackCode, atIso, id);
+    this.#statements.prepare(`UPDATE outbox SET status = 'ACKED', ack_code = ?, acked_at = ?, last_error = NULL, next_attempt_at = NULL WHERE id = ?`).run(ackCode, atIso, id);
   }
 
   markRejected(id: number, ackCode: string, error: string, _atIso: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'REJECTED', ack_code = ?, last_error = ?, next_attempt_at = NULL WHERE id = ?`).run(ackCode, error, id);
+    this.#statements.prepare(`UPDATE outbox SET status = 'REJECTED', ack_code = ?, last_error = ?, next_attempt_at = NULL WHERE id = ?`).run(ackCode, error, id);
   }
 
   markRetry(id: number, error: string, nextIso: string): void {
-    this.#db.prepare('UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?').run(error, nextIso, id);
+    this.#statements.prepare('UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?').run(error, nextIso, id);
   }
 
   outboxEntry(id: number): OutboxEntry | undefined {
-    const row = this.#db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxColumns | undefined;
+    const row = this.#statements.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxColumns | undefined;
     return row ? toOutbox(row) : undefined;
   }
 }

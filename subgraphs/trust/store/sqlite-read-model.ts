@@ -1,5 +1,8 @@
+import type { StatementCache } from './statement-cache.ts';
 import type { Database, Statement } from 'better-sqlite3';
-import type { RisOrderQuery, RisOrderRow, RisPatientRow, RisReportRow, StatusHistoryRow, StudyIndexReader, StudyStatusValue, TrustReadModel } from './read-model.ts';
+import type { RisOrderQuery, RisOrderRow, RisPatientRow, StatusHistoryRow, StudyIndexReader, TrustReadModel } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
+import type { StudyStatusValue } from '../../../schema/generated/enums.ts';
 import {
   chunks,
   toOrderRow,
@@ -17,7 +20,7 @@ import { followSurvivorChain } from './survivor-chain.ts';
  * so a database written by an older build cannot send them astray.
  */
 export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexReader> {
-  readonly #db: Database;
+  readonly #statements: StatementCache;
   readonly #mergedInto: Statement<[number], { merged_into: number | null }>;
   readonly #patient: Statement<[number], PatientColumns>;
   readonly #mrnsOf: Statement<[number], { value: string }>;
@@ -25,13 +28,13 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
   readonly #byMrn: Statement<[string], { patient_id: number }>;
   readonly #byNhs: Statement<[string], { id: number }>;
 
-  /** Prepared once per SQL text (the store's connection caches statements: statement-cache.ts). */
+  /** Prepared once per SQL text (the connection's statement cache: statement-cache.ts). */
   #statement(sql: string): Statement {
-    return this.#db.prepare(sql);
+    return this.#statements.prepare(sql);
   }
 
-  constructor(db: Database) {
-    this.#db = db;
+  constructor(db: Database, statements: StatementCache) {
+    this.#statements = statements;
     this.#mergedInto = db.prepare('SELECT merged_into FROM patients WHERE id = ?');
     this.#patient = db.prepare('SELECT * FROM patients WHERE id = ?');
     // Every patient merged into this one, at any depth; UNION (not UNION ALL) stops on a cycle.
@@ -110,14 +113,17 @@ export class SqliteReadModel implements Omit<TrustReadModel, keyof StudyIndexRea
     return hit ? this.#patientRow(this.survivorOf(hit.patient_id)) : undefined;
   }
 
-  statusHistoryAsOf(at: string): Map<string, StatusHistoryRow> {
+  statusHistoryAsOf(at: string, statuses?: readonly string[]): Map<string, StatusHistoryRow> {
     // recorded_at is ISO 8601 UTC (toISOString), so it compares as text once `at` is UTC too.
     const utc = new Date(at).toISOString();
+    // `statuses`: only the orders whose state then was one of these (capacity's backlog).
+    const only = statuses ? ` WHERE h.status IN (${statuses.map(() => '?').join(',')})` : '';
+    if (statuses && statuses.length === 0) return new Map();
     const rows = this.#statement(
       `SELECT h.accession_number, h.status, h.performed, h.wait_started_at FROM study_status_history h
          JOIN (SELECT accession_number, MAX(id) AS id FROM study_status_history WHERE recorded_at <= ?
-                GROUP BY accession_number) last ON last.id = h.id`,
-    ).all(utc) as { accession_number: string; status: string; performed: number; wait_started_at: string | null }[];
+                GROUP BY accession_number) last ON last.id = h.id${only}`,
+    ).all(utc, ...(statuses ?? [])) as { accession_number: string; status: string; performed: number; wait_started_at: string | null }[];
     return new Map(rows.map((r) => [r.accession_number, { status: r.status as StudyStatusValue, performed: r.performed !== 0, waitStartedAt: r.wait_started_at }]));
   }
 

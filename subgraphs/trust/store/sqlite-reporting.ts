@@ -1,3 +1,4 @@
+import type { StatementCache } from './statement-cache.ts';
 import type { Database } from 'better-sqlite3';
 import type {
   ClaimOutcome,
@@ -25,24 +26,26 @@ import { registerWorklistFunctions, worklistPage } from './sqlite-worklist.ts';
  */
 export class SqliteReporting implements ReportingStore {
   readonly #db: Database;
+  readonly #statements: StatementCache;
   readonly #read: SqliteReadModel;
   readonly #writer: SqliteWriter;
   readonly #claims: SqliteClaims;
   readonly #outbox: SqliteOutbox;
   readonly #index: SqliteStudyIndex;
 
-  constructor(db: Database, read: SqliteReadModel, writer: SqliteWriter, index: SqliteStudyIndex, dueAt: DueAtRule) {
+  constructor(db: Database, statements: StatementCache, read: SqliteReadModel, writer: SqliteWriter, index: SqliteStudyIndex, dueAt: DueAtRule) {
     this.#index = index;
     this.#db = db;
+    this.#statements = statements;
     this.#read = read;
     this.#writer = writer;
-    this.#claims = new SqliteClaims(db);
-    this.#outbox = new SqliteOutbox(db);
+    this.#claims = new SqliteClaims(db, statements);
+    this.#outbox = new SqliteOutbox(statements);
     registerWorklistFunctions(db, dueAt);
   }
 
   worklistPage(q: WorklistQuery): { rows: WorklistRow[]; hasNextPage: boolean } {
-    return worklistPage(this.#db, q);
+    return worklistPage(this.#statements, q);
   }
   liveClaims(accessionNumbers: readonly string[], nowMs: number): Map<string, ClaimRow> {
     return this.#claims.liveClaims(accessionNumbers, nowMs);
@@ -86,16 +89,17 @@ export class SqliteReporting implements ReportingStore {
 
   transaction<T>(work: (writer: ReportingWriter) => T): T {
     const db = this.#db;
+    const statements = this.#statements;
     const read = this.#read;
     const writer = this.#writer;
     const extras = {
       liveClaim: (accessionNumber: string, nowMs: number) => {
-        const row = db.prepare('SELECT * FROM claims WHERE accession_number = ? AND expires_at_ms > ?').get(accessionNumber, nowMs) as ClaimColumns | undefined;
+        const row = statements.prepare('SELECT * FROM claims WHERE accession_number = ? AND expires_at_ms > ?').get(accessionNumber, nowMs) as ClaimColumns | undefined;
         return row ? toClaim(row) : undefined;
       },
-      deleteClaim: (accessionNumber: string) => void db.prepare('DELETE FROM claims WHERE accession_number = ?').run(accessionNumber),
+      deleteClaim: (accessionNumber: string) => void statements.prepare('DELETE FROM claims WHERE accession_number = ?').run(accessionNumber),
       orderNumbers: (accessionNumber: string) => {
-        const row = db.prepare('SELECT placer_order_number, filler_order_number FROM orders WHERE accession_number = ?').get(accessionNumber) as
+        const row = statements.prepare('SELECT placer_order_number, filler_order_number FROM orders WHERE accession_number = ?').get(accessionNumber) as
           | { placer_order_number: string | null; filler_order_number: string | null }
           | undefined;
         return { placer: row?.placer_order_number ?? null, filler: row?.filler_order_number ?? null };
@@ -106,16 +110,16 @@ export class SqliteReporting implements ReportingStore {
         // The row is inserted first so its id can name the message (MSH-10 stable from here on).
         const placeholder = `pending-${process.pid}-${Date.now()}-${Math.random()}`;
         const id = Number(
-          db
+          statements
             .prepare(`INSERT INTO outbox (created_at, destination, message_type, control_id, payload, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, '', 'PENDING', 0, ?)`)
             .run(now, destination, messageType, placeholder, now).lastInsertRowid,
         );
         const control = controlId(id);
-        db.prepare('UPDATE outbox SET control_id = ?, payload = ? WHERE id = ?').run(control, payload(control), id);
-        return toOutbox(db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxColumns);
+        statements.prepare('UPDATE outbox SET control_id = ?, payload = ? WHERE id = ?').run(control, payload(control), id);
+        return toOutbox(statements.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxColumns);
       },
       linkNetworkReport: (accessionNumber: string, version: number, r: ReporterIdentity, outboxId: number) =>
-        void db
+        void statements
           .prepare(
             `INSERT INTO network_reports (accession_number, version, reporter_sub, reporter_given, reporter_family, reporter_gmc, reporter_trust, outbox_id)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,16 +1,8 @@
-import type {
-  PatientClassValue,
-  PriorityValue,
-  ReportKindValue,
-  ReporterValue,
-  ReportStatusValue,
-  RisOrderRow,
-  RisReportRow,
-  SexValue,
-  StudyStatusValue,
-} from './read-model.ts';
-import type { FailedMessage, FailedStatus } from './trust-store.ts';
-import type { OrderRecord, PatientRecord, WorkflowStatus } from './write-model.ts';
+import type { PatientClassValue, PriorityValue, ReportKindValue, ReportStatusValue, SexValue, StudyStatusValue } from '../../../schema/generated/enums.ts';
+import type { ReporterValue, RisReportRow } from '../ris/ingest-port.ts';
+import type { RisOrderRow } from './read-model.ts';
+import type { FailedMessage, FailedStatus } from '../ris/ingest-port.ts';
+import type { OrderRecord, PatientRecord, WorkflowStatus } from '../ris/ingest-port.ts';
 
 /** Column shapes of the SQLite tables (see migrations.ts) and their mapping to domain rows. */
 

@@ -1,3 +1,4 @@
+import type { StatementCache } from './statement-cache.ts';
 import type { Database, Statement } from 'better-sqlite3';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import {
@@ -6,7 +7,7 @@ import {
   type PacsSyncState,
   type SyncedStudy,
 } from '../pacs/pacs-index-port.ts';
-import type { RisOrderRow, StudyIndexHit, StudyIndexQuery, StudyIndexReader } from './read-model.ts';
+import type { CapacityScope, RisOrderRow, StudyIndexHit, StudyIndexQuery, StudyIndexReader } from './read-model.ts';
 import { chunks, toOrderRow, toReportRow, type OrderColumns, type ReportColumns } from './sqlite-rows.ts';
 import { sortKeyOf, studyIndexRow, type StudyIndexRow } from './study-index-row.ts';
 import { primaryPacsStudy } from './primary-pacs-study.ts';
@@ -71,6 +72,7 @@ const HIT_COLUMNS = 's.id_key, s.sort_key, s.accession_number, s.pacs_uid, s.has
  */
 export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   readonly #db: Database;
+  readonly #statements: StatementCache;
   readonly #s: {
     orderByAccession: Statement<[string], OrderColumns>;
     orderByUid: Statement<[string], OrderColumns>;
@@ -93,8 +95,9 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   readonly #nationalNumber: 'NHS' | 'CHI' | 'HC';
 
-  constructor(db: Database, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS') {
+  constructor(db: Database, statements: StatementCache, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS') {
     this.#db = db;
+    this.#statements = statements;
     this.#nationalNumber = nationalNumber;
     this.#s = {
       orderByAccession: db.prepare('SELECT * FROM orders WHERE accession_number = ?'),
@@ -111,10 +114,12 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
       insertRow: db.prepare(
         `INSERT OR REPLACE INTO study_index (id_key, accession_number, study_instance_uid, pacs_uid, has_order,
            ris_patient_id, pacs_patient_id, nhs_number, modalities, status, priority, sort_key, sort_at, performed_at,
-           scheduled_at, requested_at, reported_at, series_count, image_count, description, body_part)
+           scheduled_at, requested_at, reported_at, series_count, image_count, description, body_part,
+           requested_ms, scheduled_ms, ris_performed_ms, first_final_ms)
          VALUES (@idKey, @accessionNumber, @studyInstanceUid, @pacsUid, @hasOrder, @risPatientId, @pacsPatientId,
            @nhsNumber, @modalities, @status, @priority, @sortKey, @sortAt, @performedAt, @scheduledAt, @requestedAt,
-           @reportedAt, @seriesCount, @imageCount, @description, @bodyPart)`,
+           @reportedAt, @seriesCount, @imageCount, @description, @bodyPart,
+           @requestedMs, @scheduledMs, @risPerformedMs, @firstFinalMs)`,
       ),
       insertModality: db.prepare('INSERT OR IGNORE INTO study_index_modalities (modality, sort_key, id_key) VALUES (?, ?, ?)'),
       upsertPacs: db.prepare(
@@ -245,8 +250,8 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   /** Rebuilds every row from the orders and the synced PACS studies (migration fill, reindex). */
   rebuild(onProgress?: (done: number, total: number) => void): void {
     this.#db.exec('DELETE FROM study_index; DELETE FROM study_index_modalities;');
-    const accessions = this.#db.prepare('SELECT accession_number FROM orders').pluck().all() as string[];
-    const uids = this.#db
+    const accessions = this.#statements.prepare('SELECT accession_number FROM orders').pluck().all() as string[];
+    const uids = this.#statements
       .prepare(`SELECT study_instance_uid FROM pacs_studies p
                  WHERE NOT EXISTS (SELECT 1 FROM study_index s WHERE s.pacs_uid = p.study_instance_uid)`)
       .pluck();
@@ -304,7 +309,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   removePacsStudiesNotSeen(from: string, to: string, seen: ReadonlySet<string>, state?: PacsSyncState): number {
     return this.#syncTransaction(() => {
-      const uids = this.#db
+      const uids = this.#statements
         .prepare('SELECT study_instance_uid FROM pacs_studies WHERE study_date BETWEEN ? AND ?')
         .pluck()
         .all(from, to) as string[];
@@ -321,24 +326,24 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   }
 
   readSyncState(): PacsSyncState {
-    const raw = this.#db.prepare(`SELECT value FROM pacs_sync_state WHERE name = 'sync'`).pluck().get() as string | undefined;
+    const raw = this.#statements.prepare(`SELECT value FROM pacs_sync_state WHERE name = 'sync'`).pluck().get() as string | undefined;
     if (raw === undefined) return structuredClone(INITIAL_SYNC_STATE);
     const stored = JSON.parse(raw) as Partial<PacsSyncState>;
     return { ...structuredClone(INITIAL_SYNC_STATE), ...stored, backfill: { ...INITIAL_SYNC_STATE.backfill, ...stored.backfill } };
   }
 
   writeSyncState(state: PacsSyncState): void {
-    const write = () => this.#db.prepare(`INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('sync', ?)`).run(JSON.stringify(state));
+    const write = () => this.#statements.prepare(`INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('sync', ?)`).run(JSON.stringify(state));
     if (this.#db.inTransaction) write();
     else this.#syncTransaction(write);
   }
 
   indexedStudies(): number {
-    return this.#db.prepare('SELECT COUNT(*) FROM study_index').pluck().get() as number;
+    return this.#statements.prepare('SELECT COUNT(*) FROM study_index').pluck().get() as number;
   }
 
   pacsStudyCount(): number {
-    return this.#db.prepare('SELECT COUNT(*) FROM pacs_studies').pluck().get() as number;
+    return this.#statements.prepare('SELECT COUNT(*) FROM pacs_studies').pluck().get() as number;
   }
 
   resetPacsIndex(): void {
@@ -350,16 +355,40 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
 
   /** True once, on the first open after migration 3: the index must be filled from the orders. */
   takeFillFlag(): boolean {
-    const flag = this.#db.prepare(`DELETE FROM pacs_sync_state WHERE name = 'index_needs_fill' RETURNING value`).pluck().get();
+    const flag = this.#statements.prepare(`DELETE FROM pacs_sync_state WHERE name = 'index_needs_fill' RETURNING value`).pluck().get();
     return flag !== undefined;
   }
 
   // ---- reading ----
 
+  /**
+   * One range scan per event column (partial indexes on the *_ms columns) and one walk of the
+   * status index for the backlog, merged by UNION: the rows read are the window's activity and
+   * the backlog, never the whole trust.
+   */
+  capacityAccessions(scope: CapacityScope): string[] {
+    const priorities = scope.priorities?.length ? scope.priorities : undefined;
+    if (scope.priorities && !priorities) return [];
+    const byPriority = priorities ? ` AND priority IN (${priorities.map(() => '?').join(',')})` : '';
+    const branches: string[] = [];
+    const params: unknown[] = [];
+    for (const column of ['requested_ms', 'scheduled_ms', 'ris_performed_ms', 'first_final_ms']) {
+      branches.push(`SELECT accession_number FROM study_index WHERE ${column} BETWEEN ? AND ?${byPriority}`);
+      params.push(scope.fromMillis, scope.toMillis, ...(priorities ?? []));
+    }
+    if (scope.backlogStatuses?.length) {
+      branches.push(
+        `SELECT accession_number FROM study_index WHERE status IN (${scope.backlogStatuses.map(() => '?').join(',')}) AND has_order = 1${byPriority}`,
+      );
+      params.push(...scope.backlogStatuses, ...(priorities ?? []));
+    }
+    return this.#statements.prepare(branches.join(' UNION ')).pluck().all(...params) as string[];
+  }
+
   pacsStudiesByAccession(accessionNumbers: readonly string[]): Map<string, PacsStudy[]> {
     const out = new Map<string, PacsStudy[]>();
     for (const part of chunks([...new Set(accessionNumbers)])) {
-      const rows = this.#db
+      const rows = this.#statements
         .prepare(`SELECT * FROM pacs_studies WHERE accession_number IN (${part.map(() => '?').join(',')}) ORDER BY study_instance_uid`)
         .all(...part) as PacsColumns[];
       for (const row of rows) out.set(row.accession_number!, [...(out.get(row.accession_number!) ?? []), toPacsStudy(row)]);
@@ -370,7 +399,7 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   pacsStudiesByUid(uids: readonly string[]): Map<string, PacsStudy> {
     const out = new Map<string, PacsStudy>();
     for (const part of chunks([...new Set(uids)])) {
-      const rows = this.#db
+      const rows = this.#statements
         .prepare(`SELECT * FROM pacs_studies WHERE study_instance_uid IN (${part.map(() => '?').join(',')})`)
         .all(...part) as PacsColumns[];
       for (const row of rows) out.set(row.study_instance_uid, toPacsStudy(row));
@@ -451,15 +480,16 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     }
     let sql: string;
     let params: unknown[];
-    if (branches.length === 1) {
-      sql = branches[0]!.sql;
-      params = branches[0]!.params;
+    const [only] = branches;
+    if (only && branches.length === 1) {
+      sql = only.sql;
+      params = only.params;
     } else {
       sql = `SELECT * FROM (${branches.map((b) => `SELECT * FROM (${b.sql})`).join(' UNION ')})
               ORDER BY sort_key, id_key LIMIT ?`;
       params = [...branches.flatMap((b) => b.params), q.limit];
     }
-    const rows = this.#db.prepare(sql).all(...params) as HitColumns[];
+    const rows = this.#statements.prepare(sql).all(...params) as HitColumns[];
     return rows.map((r) => ({
       idKey: r.id_key,
       sortKey: r.sort_key,

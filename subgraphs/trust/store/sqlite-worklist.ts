@@ -1,6 +1,7 @@
+import type { StatementCache } from './statement-cache.ts';
 import type { Database } from 'better-sqlite3';
 import { payloadOfStudyId } from '../../../schema/index.ts';
-import type { PriorityValue } from './read-model.ts';
+import type { PriorityValue } from '../../../schema/generated/enums.ts';
 import type { DueAtRule, PatientClassValue, WorklistQuery, WorklistRow } from './reporting-model.ts';
 import { NO_TIME } from './sqlite-reporting-rows.ts';
 
@@ -37,7 +38,7 @@ const NEEDS_REPORT = `s.has_order = 1 AND (s.status IN ('COMPLETED', 'PRELIMINAR
  * the rows to the trust's backlog; dueAt is computed for those rows (it depends on the trust's
  * targets, so it is not stored).
  */
-export function worklistPage(db: Database, q: WorklistQuery): { rows: WorklistRow[]; hasNextPage: boolean } {
+export function worklistPage(statements: StatementCache, q: WorklistQuery): { rows: WorklistRow[]; hasNextPage: boolean } {
   const where = [NEEDS_REPORT];
   const params: Record<string, unknown> = { now: q.nowMs, limit: q.first + 1 };
   if (q.modalities?.length) {
@@ -74,7 +75,7 @@ export function worklistPage(db: Database, q: WorklistQuery): { rows: WorklistRo
      WHERE ${where.join(' AND ')}
      ORDER BY w.due, s.id_key
      LIMIT @limit`;
-  const rows = db.prepare(sql).all(params) as Array<{ id_key: string; sort_key: number; accession_number: string | null; pacs_uid: string | null; has_order: number; due_ms: number }>;
+  const rows = statements.prepare(sql).all(params) as Array<{ id_key: string; sort_key: number; accession_number: string | null; pacs_uid: string | null; has_order: number; due_ms: number }>;
   return {
     hasNextPage: rows.length > q.first,
     rows: rows.slice(0, q.first).map((r) => ({

@@ -1,19 +1,10 @@
+import type { StatementCache } from './statement-cache.ts';
 import type { Database, Statement } from 'better-sqlite3';
-import type { RisReportRow } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
 import type { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { toOrderRecord, toPatientRecord, toReportRow, type OrderColumns, type PatientColumns, type ReportColumns } from './sqlite-rows.ts';
-import type {
-  DedupeKey,
-  FailureRecord,
-  JournalCompletion,
-  NewReportVersion,
-  OrderRecord,
-  PatientChanges,
-  PatientRecord,
-  StoredAck,
-  TrustWriter,
-} from './write-model.ts';
+import type { DedupeKey, FailureRecord, JournalCompletion, NewReportVersion, OrderRecord, PatientChanges, PatientRecord, StoredAck, TrustWriter } from '../ris/ingest-port.ts';
 
 const now = (): string => new Date().toISOString();
 
@@ -33,7 +24,7 @@ function patientValue(key: keyof PatientChanges, value: PatientChanges[keyof Pat
 
 /** The TrustWriter over SQLite; only used inside `SqliteTrustStore.transaction`. */
 export class SqliteWriter implements TrustWriter {
-  readonly #db: Database;
+  readonly #statements: StatementCache;
   readonly #read: SqliteReadModel;
   /** Study-index rows to re-join before the transaction commits (see `flushStudyIndex`). */
   readonly #dirtyAccessions = new Set<string>();
@@ -48,8 +39,8 @@ export class SqliteWriter implements TrustWriter {
     ack: Statement<[string, string, string], { ack_code: string; ack_text: string; journal_id: number }>;
   };
 
-  constructor(db: Database, read: SqliteReadModel) {
-    this.#db = db;
+  constructor(db: Database, statements: StatementCache, read: SqliteReadModel) {
+    this.#statements = statements;
     this.#read = read;
     this.#stmt = {
       byMrn: db.prepare(`SELECT patient_id FROM patient_identifiers WHERE type = 'MR' AND value = ?`),
@@ -86,7 +77,7 @@ export class SqliteWriter implements TrustWriter {
 
   createPatient(changes: PatientChanges): number {
     const t = now();
-    const result = this.#db
+    const result = this.#statements
       .prepare(
         `INSERT INTO patients (nhs_number, family, given, birth_date, sex, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -107,7 +98,7 @@ export class SqliteWriter implements TrustWriter {
     const keys = (Object.keys(PATIENT_COLUMNS) as (keyof PatientChanges)[]).filter((k) => changes[k] !== undefined);
     if (keys.length === 0) return;
     const sets = keys.map((k) => `${PATIENT_COLUMNS[k]} = ?`).join(', ');
-    this.#db
+    this.#statements
       .prepare(`UPDATE patients SET ${sets}, updated_at = ? WHERE id = ?`)
       .run(...keys.map((k) => patientValue(k, changes[k])), now(), id);
     this.#dirtyPatients.add(id);
@@ -119,7 +110,7 @@ export class SqliteWriter implements TrustWriter {
   }
 
   addIdentifier(patientId: number, type: 'CHI' | 'HC', value: string): void {
-    this.#db.prepare('INSERT OR IGNORE INTO patient_identifiers (type, value, patient_id) VALUES (?, ?, ?)').run(type, value, patientId);
+    this.#statements.prepare('INSERT OR IGNORE INTO patient_identifiers (type, value, patient_id) VALUES (?, ?, ?)').run(type, value, patientId);
   }
 
   mergePatient(retiredId: number, survivorId: number): void {
@@ -129,11 +120,11 @@ export class SqliteWriter implements TrustWriter {
     const t = now();
     // Point the retired patient, and every patient already merged into it, straight at the
     // survivor, so chains stay one step long.
-    this.#db.prepare('UPDATE patients SET merged_into = ?, updated_at = ? WHERE id = ? OR merged_into = ?').run(survivor, t, retired, retired);
-    this.#db.prepare('UPDATE orders SET patient_id = ?, updated_at = ? WHERE patient_id = ?').run(survivor, t, retired);
-    this.#db.prepare('UPDATE reports SET patient_id = ? WHERE patient_id = ?').run(survivor, retired);
+    this.#statements.prepare('UPDATE patients SET merged_into = ?, updated_at = ? WHERE id = ? OR merged_into = ?').run(survivor, t, retired, retired);
+    this.#statements.prepare('UPDATE orders SET patient_id = ?, updated_at = ? WHERE patient_id = ?').run(survivor, t, retired);
+    this.#statements.prepare('UPDATE reports SET patient_id = ? WHERE patient_id = ?').run(survivor, retired);
     // The survivor keeps its own NHS number; it inherits the retired one only when it has none.
-    this.#db
+    this.#statements
       .prepare(
         `UPDATE patients SET nhs_number = (SELECT nhs_number FROM patients WHERE id = ?), updated_at = ?
           WHERE id = ? AND nhs_number IS NULL`,
@@ -149,7 +140,7 @@ export class SqliteWriter implements TrustWriter {
 
   orderByOrderNumber(kind: 'filler' | 'placer', orderNumber: string): OrderRecord | undefined {
     const column = kind === 'filler' ? 'filler_order_number' : 'placer_order_number';
-    const c = this.#db
+    const c = this.#statements
       .prepare(`SELECT * FROM orders WHERE ${column} = ? ORDER BY updated_at DESC LIMIT 1`)
       .get(orderNumber) as OrderColumns | undefined;
     return c ? toOrderRecord(c) : undefined;
@@ -157,7 +148,7 @@ export class SqliteWriter implements TrustWriter {
 
   saveOrder(o: OrderRecord): void {
     const t = now();
-    this.#db
+    this.#statements
       .prepare(
         `INSERT INTO orders (accession_number, patient_id, placer_order_number, filler_order_number,
            study_instance_uid, description, body_part, modality, priority, workflow_status, cancelled,
@@ -192,11 +183,11 @@ export class SqliteWriter implements TrustWriter {
    */
   #recordHistory(o: OrderRecord, t: string): void {
     const performed = o.performedAt !== null || o.workflowStatus === 'COMPLETED' ? 1 : 0;
-    const last = this.#db
+    const last = this.#statements
       .prepare('SELECT status, performed, wait_started_at FROM study_status_history WHERE accession_number = ? ORDER BY id DESC LIMIT 1')
       .get(o.accessionNumber) as { status: string; performed: number; wait_started_at: string | null } | undefined;
     if (last && last.status === o.status && last.performed === performed && last.wait_started_at === o.waitStartedAt) return;
-    this.#db
+    this.#statements
       .prepare('INSERT INTO study_status_history (accession_number, status, performed, wait_started_at, recorded_at) VALUES (?, ?, ?, ?, ?)')
       .run(o.accessionNumber, o.status, performed, o.waitStartedAt, t);
   }
@@ -206,10 +197,10 @@ export class SqliteWriter implements TrustWriter {
   }
 
   addReportVersion(r: NewReportVersion): number {
-    const next = this.#db
+    const next = this.#statements
       .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM reports WHERE accession_number = ?')
       .get(r.accessionNumber) as { v: number };
-    this.#db
+    this.#statements
       .prepare(
         `INSERT INTO reports (accession_number, version, status, result_status, text, reported_at, author,
            patient_id, journal_id, received_at, kind, attachment, reporter, assistant)
@@ -246,7 +237,7 @@ export class SqliteWriter implements TrustWriter {
 
   recordAck(key: DedupeKey, journalId: number, ackCode: string, ackText: string): void {
     // OR IGNORE: a replayed message already has the ACK the sender got; that one stays.
-    this.#db
+    this.#statements
       .prepare(
         `INSERT OR IGNORE INTO acks (sending_application, sending_facility, control_id, journal_id, ack_code,
            ack_text, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -255,7 +246,7 @@ export class SqliteWriter implements TrustWriter {
   }
 
   completeJournal(journalId: number, c: JournalCompletion): void {
-    this.#db
+    this.#statements
       .prepare(
         `UPDATE journal SET outcome = ?, ack_code = COALESCE(?, ack_code), control_id = COALESCE(?, control_id),
            sending_application = COALESCE(?, sending_application), sending_facility = COALESCE(?, sending_facility),
@@ -265,7 +256,7 @@ export class SqliteWriter implements TrustWriter {
   }
 
   recordFailure(journalId: number, f: FailureRecord): number {
-    const result = this.#db
+    const result = this.#statements
       .prepare(
         `INSERT INTO failed (journal_id, failed_at, ack_code, err_code, reason, location) VALUES (?, ?, ?, ?, ?, ?)`,
       )
@@ -276,7 +267,7 @@ export class SqliteWriter implements TrustWriter {
   markReplay(failedId: number, result: { ok: true } | { ok: false; failure: FailureRecord }): void {
     const t = now();
     if (result.ok) {
-      this.#db
+      this.#statements
         .prepare(
           `UPDATE failed SET status = 'REPLAYED', attempts = attempts + 1, last_attempt_at = ?, replayed_at = ?
             WHERE id = ?`,
@@ -285,7 +276,7 @@ export class SqliteWriter implements TrustWriter {
       return;
     }
     const f = result.failure;
-    this.#db
+    this.#statements
       .prepare(
         `UPDATE failed SET attempts = attempts + 1, last_attempt_at = ?, ack_code = ?, err_code = ?, reason = ?,
            location = ? WHERE id = ?`,

@@ -1,22 +1,4 @@
 /**
- * The storage itself failed (disk full, I/O error, database locked past the busy timeout,
- * read-only). Distinct from a message that cannot be applied: the RIS ingest answers a store
- * failure with no ACK at all, so the sender keeps the message and resends it (MLLP reliable
- * delivery), instead of an AE/AR that would make the sender drop it.
- */
-export class StoreFailure extends Error {
-  override readonly name = 'StoreFailure';
-  /** The driver's error code, e.g. `SQLITE_FULL`, `SQLITE_BUSY`. */
-  readonly code: string;
-
-  constructor(cause: unknown) {
-    const code = (cause as { code?: unknown } | null)?.code;
-    super(`store failure: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.code = typeof code === 'string' ? code : 'UNKNOWN';
-  }
-}
-
-/**
  * SQLite result codes (https://sqlite.org/rescode.html) that mean the storage could not do its
  * job, as opposed to a statement the code got wrong (SQLITE_CONSTRAINT, SQLITE_ERROR, SQLITE_RANGE…),
  * which is a bug and must not make the sender resend forever. Extended codes (SQLITE_IOERR_FSYNC,

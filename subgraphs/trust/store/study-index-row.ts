@@ -1,8 +1,10 @@
 import { sortMillis, studyIdPayload } from '../../../schema/index.ts';
-import type { RisOrderRow, RisReportRow } from './read-model.ts';
+import type { RisOrderRow } from './read-model.ts';
+import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { PacsStudy } from '../pacs/study-mapping.ts';
 import { dicomNhsNumber } from '../pacs/dicom-nhs-number.ts';
-import { currentReport } from './current-report.ts';
+import { currentReport } from '../ris/current-report.ts';
+import { firstFinalReportMillis } from '../capacity/first-final-report.ts';
 import { joinedModalities, joinedPerformedAt, joinedSortAt, joinedStatus } from './study-join.ts';
 
 /**
@@ -44,6 +46,23 @@ export interface StudyIndexRow {
   imageCount: number | null;
   description: string | null;
   bodyPart: string | null;
+  /**
+   * Capacity columns (null on a row without an order, or when the time is absent or not a time):
+   * epoch ms of the RIS request, schedule and examination (the RIS's own performed time, not the
+   * joined one) and of the first final report (first-final-report.ts). Capacity selects the
+   * orders of a window by these with index range scans instead of reading every order.
+   */
+  requestedMs: number | null;
+  scheduledMs: number | null;
+  risPerformedMs: number | null;
+  firstFinalMs: number | null;
+}
+
+/** Epoch ms of a stored time, as capacity parses it (compute-capacity.ts: Date.parse), else null. */
+function millisOrNull(at: string | null | undefined): number | null {
+  if (at === null || at === undefined) return null;
+  const millis = Date.parse(at);
+  return Number.isNaN(millis) ? null : millis;
 }
 
 export interface StudyIndexInput {
@@ -64,7 +83,7 @@ export interface StudyIndexInput {
 
 /**
  * The index row of one joined study. Pure; the same derivations as the resolvers
- * (study-join.ts, current-report.ts), so the index never disagrees with a resolved study.
+ * (study-join.ts, ris/current-report.ts), so the index never disagrees with a resolved study.
  */
 export function studyIndexRow({ order, pacs, reports, patientNhsNumber, keyedBy = 'accession', nationalNumber = 'NHS' }: StudyIndexInput): StudyIndexRow {
   if (!order && !pacs) throw new Error('studyIndexRow needs an order or a PACS study');
@@ -96,5 +115,9 @@ export function studyIndexRow({ order, pacs, reports, patientNhsNumber, keyedBy 
     imageCount: pacs?.imageCount ?? null,
     description: order?.description ?? pacs?.description ?? null,
     bodyPart: order?.bodyPart ?? null,
+    requestedMs: millisOrNull(order?.requestedAt),
+    scheduledMs: millisOrNull(order?.scheduledAt),
+    risPerformedMs: millisOrNull(order?.performedAt),
+    firstFinalMs: order ? (firstFinalReportMillis(reports)?.millis ?? null) : null,
   };
 }

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import DataLoader from 'dataloader';
 import { decodeHl7Bytes, Hl7Message } from '../../../subgraphs/trust/ris/hl7/index.ts';
 import { createRisIngest, type IngestLogger, type RisIngestOptions } from '../../../subgraphs/trust/ris/ris-ingest.ts';
-import type { RisReportRow } from '../../../subgraphs/trust/store/read-model.ts';
-import { openTrustStore, type TrustStore } from '../../../subgraphs/trust/store/trust-store.ts';
+import type { RisReportRow } from '../../../subgraphs/trust/ris/ingest-port.ts';
+import { openTrustStore } from '../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../subgraphs/trust/store/trust-store.ts';
 import { frame } from '../../fixtures/ris/hl7-fixtures.ts';
 
 /**

@@ -15,8 +15,8 @@ export const ACCESSION_MODES: readonly AccessionMode[] = ['auto', 'OBR-18', 'OBR
 
 /** Candidate values, as read from one order group (empty string when absent). */
 export interface AccessionSources {
-  ipc1?: string;
-  obr18?: string;
+  ipc1?: string | undefined;
+  obr18?: string | undefined;
   /** Filler order number: OBR-3.1, else ORC-3.1, else SCH-27.1. */
   filler?: string;
   /** Placer order number: OBR-2.1, else ORC-2.1, else SCH-26.1. */

@@ -1,4 +1,4 @@
-import type { OrderRecord, PatientChanges, TrustWriter } from '../../store/write-model.ts';
+import type { OrderRecord, PatientChanges, TrustWriter } from '../ingest-port.ts';
 import type { FillerStatus } from '../hl7/vocabulary.ts';
 import type { Hl7Warning } from './apply-error.ts';
 import type { AppointmentFacts, DomainEvent, OrderFacts, PatientFacts, ReportFacts } from './domain-events.ts';

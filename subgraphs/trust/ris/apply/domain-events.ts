@@ -1,5 +1,6 @@
-import type { PatientClassValue, PriorityValue, ReporterValue } from '../../store/read-model.ts';
-import type { PatientChanges } from '../../store/write-model.ts';
+import type { PatientClassValue, PriorityValue } from '../../../../schema/generated/enums.ts';
+import type { ReporterValue } from '../ingest-port.ts';
+import type { PatientChanges } from '../ingest-port.ts';
 import type { ReportResultStatus } from './status-machine.ts';
 
 /**

@@ -6,7 +6,7 @@
  */
 export function toErrLocation(location: string | null | undefined): string | undefined {
   if (!location) return undefined;
-  const first = location.split('/')[0]!;
+  const [first = location] = location.split('/');
   const m = /^([A-Z][A-Z0-9]{2})(?:\[(\d+)\])?(?:-(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?)?$/.exec(first);
   if (!m) return first;
   const [, segment, seq = '1', field, repetition, component, subcomponent] = m;

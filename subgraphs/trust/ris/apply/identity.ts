@@ -1,6 +1,6 @@
 import { checkNhsNumber, describeNhsNumberProblem, parseDate } from '../../../../schema/index.ts';
-import type { SexValue } from '../../store/read-model.ts';
-import type { PatientChanges } from '../../store/write-model.ts';
+import type { SexValue } from '../../../../schema/generated/enums.ts';
+import type { PatientChanges } from '../ingest-port.ts';
 import type { Hl7Segment } from '../hl7/index.ts';
 import { ApplyError } from './apply-error.ts';
 import type { PatientFacts } from './domain-events.ts';

@@ -12,6 +12,9 @@ export interface MappedMessage {
   warnings: Hl7Warning[];
 }
 
+/** The trigger event each order message type carries (HL7 v2.5.1 ch. 4: ORM^O01, OMI^O23, OMG^O19). */
+const ORDER_EVENTS = { ORM: 'O01', OMI: 'O23', OMG: 'O19' } as const;
+
 /**
  * A parsed message → domain events (pure: no I/O). MSH-9.1 (table 0076) picks the family;
  * anything else is AR 200, an unsupported trigger event AR 201 (HL7 v2.5.1 ch. 2.9.2).
@@ -21,14 +24,15 @@ export function mapMessage(message: Hl7Message, options: ApplyOptions): MappedMe
   const ctx = new MessageContext(message, options);
   const { code, event } = message.type;
   let events: DomainEvent[];
-  switch (code.toUpperCase()) {
+  const kind = code.toUpperCase();
+  switch (kind) {
     case 'ADT':
       events = mapAdtMessage(ctx);
       break;
     case 'ORM':
     case 'OMI':
     case 'OMG':
-      requireEvent(code, event, { ORM: 'O01', OMI: 'O23', OMG: 'O19' }[code.toUpperCase()]!);
+      requireEvent(code, event, ORDER_EVENTS[kind]);
       events = mapOrderMessage(ctx);
       break;
     case 'ORU':

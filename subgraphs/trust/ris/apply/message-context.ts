@@ -1,5 +1,5 @@
 import { parseHl7Time, type Hl7Message, type Hl7Segment } from '../hl7/index.ts';
-import type { PatientClassValue, PriorityValue } from '../../store/read-model.ts';
+import type { PatientClassValue, PriorityValue } from '../../../../schema/generated/enums.ts';
 import type { AccessionMode } from './accession.ts';
 import type { Hl7Warning } from './apply-error.ts';
 

@@ -1,4 +1,4 @@
-import type { PatientClassValue } from '../../store/read-model.ts';
+import type { PatientClassValue } from '../../../../schema/generated/enums.ts';
 import type { PatientClass } from '../hl7/vocabulary.ts';
 
 /**

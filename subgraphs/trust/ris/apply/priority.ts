@@ -1,4 +1,4 @@
-import type { PriorityValue } from '../../store/read-model.ts';
+import type { PriorityValue } from '../../../../schema/generated/enums.ts';
 import type { Priority as PriorityCode } from '../hl7/vocabulary.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ReporterValue } from '../../store/read-model.ts';
+import type { ReporterValue } from '../ingest-port.ts';
 import type { Hl7Segment } from '../hl7/index.ts';
 import { ApplyError } from './apply-error.ts';
 import type { DomainEvent, ReportFacts, ReportOrderFacts } from './domain-events.ts';
@@ -104,11 +104,12 @@ export function authorOf(obr: Hl7Segment): string | null {
 
 /** [ID, FAMILY, GIVEN] of OBR-32 / OBR-33 (same NDL / CM layout). */
 function interpreterParts(obr: Hl7Segment, field: 32 | 33): [string, string, string] {
-  const sub = [obr.get(`${field}.1.1`), obr.get(`${field}.1.2`), obr.get(`${field}.1.3`)].map((s) => s.trim());
-  if (sub[1] === '' && sub[2] === '' && !/^\d{8}/.test(obr.get(`${field}.2`))) {
-    return [sub[0]!, obr.get(`${field}.2`).trim(), obr.get(`${field}.3`).trim()];
+  const part = (path: string): string => obr.get(`${field}.${path}`).trim();
+  const [id, family, given] = [part('1.1'), part('1.2'), part('1.3')] as const;
+  if (family === '' && given === '' && !/^\d{8}/.test(obr.get(`${field}.2`))) {
+    return [id, part('2'), part('3')];
   }
-  return [sub[0]!, sub[1]!, sub[2]!];
+  return [id, family, given];
 }
 
 /**

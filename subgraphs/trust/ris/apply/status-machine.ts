@@ -1,6 +1,7 @@
-import type { ReportKindValue, ReportStatusValue, RisReportRow, StudyStatusValue } from '../../store/read-model.ts';
-import type { WorkflowStatus } from '../../store/write-model.ts';
-import { reportedStudyStatus } from '../../store/current-report.ts';
+import type { ReportKindValue, ReportStatusValue, StudyStatusValue } from '../../../../schema/generated/enums.ts';
+import type { RisReportRow } from '../ingest-port.ts';
+import type { WorkflowStatus } from '../ingest-port.ts';
+import { reportedStudyStatus } from '../current-report.ts';
 import { isTableValue, OrderControl, OrderStatus, ResultStatus } from '../hl7/vocabulary.ts';
 
 /**
@@ -33,7 +34,7 @@ import { isTableValue, OrderControl, OrderStatus, ResultStatus } from '../hl7/vo
  * new order (NW) sent after it: the RIS reinstated the request.
  *
  * The study's status (StudyStatus) is derived: CANCELLED if cancelled; else from its reports
- * (store/current-report.ts: PRELIMINARY, FINAL, or AMENDED once a final was corrected or had an
+ * (ris/current-report.ts: PRELIMINARY, FINAL, or AMENDED once a final was corrected or had an
  * addendum); else ON_HOLD while held; else DID_NOT_ATTEND after a DNA not yet followed by a new
  * booking or the exam; else the workflow status.
  */
@@ -125,7 +126,7 @@ export function classifyReportVersion(
 }
 
 /**
- * The study status the reports give: the current version's (store/current-report.ts, the one
+ * The study status the reports give: the current version's (ris/current-report.ts, the one
  * derivation shared with `Study.report`), never the last received one.
  */
 export function currentReportStatus(

@@ -99,7 +99,7 @@ function reverseTable(charset: Exclude<Hl7Charset, 'utf8'>): Map<string, number>
     table = new Map();
     const all = new Uint8Array(256).map((_, i) => i);
     const chars = decodeBytes(all, charset);
-    for (let i = 0; i < 256; i++) table.set(chars[i]!, i);
+    for (let i = 0; i < 256; i++) table.set(chars.charAt(i), i);
     reverseTables.set(charset, table);
   }
   return table;

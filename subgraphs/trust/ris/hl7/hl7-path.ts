@@ -41,8 +41,9 @@ export function parseHl7Path(path: string): Readonly<Hl7Path & { segment: string
 function parseAbsolute(path: string): Hl7Path & { segment: string } {
   const m = ABSOLUTE.exec(path);
   if (!m) throw new Error(`bad HL7 path "${path}": expected e.g. PID-3, PID-3.1, PID-3[2].4.1, OBX[2]-5`);
-  const rel = parseRelative(m[3]!, path);
-  return { ...rel, segment: m[1]!, segmentIndex: m[2] ? positive(m[2], path) : 1 };
+  const [, segment = '', index, relative = ''] = m;
+  const rel = parseRelative(relative, path);
+  return { ...rel, segment, segmentIndex: index ? positive(index, path) : 1 };
 }
 
 /** Parses a path relative to a segment (`3`, `3.1`, `3[2].4.1`). */
@@ -53,7 +54,7 @@ export function parseRelativeHl7Path(rel: string, whole = rel): Readonly<Hl7Path
 function parseRelative(rel: string, whole: string): Hl7Path {
   const m = RELATIVE.exec(rel);
   if (!m) throw new Error(`bad HL7 path "${whole}": expected field[repetition].component.subcomponent, e.g. 3[2].4.1`);
-  const p: Hl7Path = { segmentIndex: 1, field: positive(m[1]!, whole) };
+  const p: Hl7Path = { segmentIndex: 1, field: positive(m[1] ?? '', whole) };
   if (m[2]) p.repetition = positive(m[2], whole);
   if (m[3]) p.component = positive(m[3], whole);
   if (m[4]) p.subcomponent = positive(m[4], whole);

@@ -64,8 +64,9 @@ export function hl7TimeIn(instant: Date, timezone: string): string {
 function offsetMinutes(text: string): number | null {
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text.trim());
   if (!m) return null;
-  const h = +m[2]!;
-  const min = +m[3]!;
+  const [, sign, hours = '', minutes = ''] = m;
+  const h = +hours;
+  const min = +minutes;
   if (min > 59 || h > 14) return null;
-  return (m[1] === '-' ? -1 : 1) * (h * 60 + min);
+  return (sign === '-' ? -1 : 1) * (h * 60 + min);
 }

@@ -35,10 +35,11 @@ export class Hl7Message {
    */
   static parse(text: string, opts: Hl7ParseOptions = {}): Hl7Message {
     const lines = splitHl7Segments(text);
-    if (lines.length === 0) throw new Hl7ParseError('the message is empty', 100, 'MSH');
-    const delimiters = Object.freeze(readDelimiters(lines[0]!));
+    const [first] = lines;
+    if (first === undefined) throw new Hl7ParseError('the message is empty', 100, 'MSH');
+    const delimiters = Object.freeze(readDelimiters(first));
     const bare: Hl7Context = { delimiters, charset: 'utf8' };
-    const msh18 = new Hl7Segment(lines[0]!, bare).field(18)?.repetitions[0]?.value();
+    const msh18 = new Hl7Segment(first, bare).field(18)?.repetitions[0]?.value();
     const ctx: Hl7Context = { delimiters, charset: charsetFromMsh18(msh18, opts.defaultCharset ?? 'utf8') };
     return new Hl7Message(
       lines.map((l) => new Hl7Segment(l, ctx)),

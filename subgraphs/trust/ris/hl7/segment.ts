@@ -18,7 +18,8 @@ export class Hl7Segment {
     this.#raw = raw;
     this.#ctx = ctx;
     this.#parts = raw.split(ctx.delimiters.field);
-    this.name = this.#parts[0]!;
+    // split() always yields at least one part: the segment name (possibly empty).
+    this.name = this.#parts[0] ?? '';
   }
 
   /** Number of fields present, trailing empty ones included (MSH counts MSH-1). */
@@ -32,8 +33,8 @@ export class Hl7Segment {
     let f = this.#fields.get(n);
     if (!f) {
       if (this.#isMsh() && n === 1) f = new Hl7Field(this.#ctx.delimiters.field, this.#ctx, true);
-      else if (this.#isMsh() && n === 2) f = new Hl7Field(this.#parts[1]!, this.#ctx, true);
-      else f = new Hl7Field(this.#parts[this.#isMsh() ? n - 1 : n]!, this.#ctx);
+      else if (this.#isMsh() && n === 2) f = new Hl7Field(this.#parts[1] ?? '', this.#ctx, true);
+      else f = new Hl7Field(this.#parts[this.#isMsh() ? n - 1 : n] ?? '', this.#ctx);
       this.#fields.set(n, f);
     }
     return f;

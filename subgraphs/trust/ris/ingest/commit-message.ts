@@ -2,7 +2,7 @@ import type { Hl7Message } from '../hl7/index.ts';
 import type { Hl7Warning } from '../apply/apply-error.ts';
 import type { MappedMessage } from '../apply/map-message.ts';
 import { applyEvents } from '../apply/apply-events.ts';
-import type { DedupeKey, FailureRecord, JournalCompletion, StoredAck, TrustWriter } from '../../store/write-model.ts';
+import type { DedupeKey, FailureRecord, JournalCompletion, StoredAck, TrustWriter } from '../ingest-port.ts';
 import { ackFor, ackForUnreadable } from './ingest-ack.ts';
 import type { IngestDecision } from './ingest-rules.ts';
 import type { Rejection } from './rejection.ts';

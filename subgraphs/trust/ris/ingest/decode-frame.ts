@@ -1,5 +1,5 @@
 import { decodeHl7Bytes, Hl7Message, Hl7ParseError } from '../hl7/index.ts';
-import type { DedupeKey } from '../../store/write-model.ts';
+import type { DedupeKey } from '../ingest-port.ts';
 import type { Rejection } from './rejection.ts';
 
 /** A frame read as an HL7 message with its dedupe key, or why it cannot be read. */

@@ -5,8 +5,8 @@ import { rejectionOf, type Rejection } from './rejection.ts';
 
 /** A sender allowed to deliver (MSH-3.1 / MSH-4.1 namespace ids; an absent one matches any). */
 export interface AllowedSender {
-  application?: string;
-  facility?: string;
+  application?: string | undefined;
+  facility?: string | undefined;
 }
 
 /** Who may deliver; the same rules for live ingest and `hl7 replay`. */

@@ -1,4 +1,4 @@
-import type { TrustStore } from '../../store/trust-store.ts';
+import type { RisIngestStore } from '../ingest-port.ts';
 
 /** A frame as the MLLP listener hands it over (mllp/mllp-listener.ts). */
 export interface InboundFrame {
@@ -17,7 +17,7 @@ export interface InboundFrame {
  * message's outcome and before its ACK (ARCHITECTURE.md "data rules"). Throws when the store
  * cannot write: the caller then sends no ACK.
  */
-export function receiveFrame(store: TrustStore, frame: InboundFrame, now: Date = new Date()): number {
+export function receiveFrame(store: RisIngestStore, frame: InboundFrame, now: Date = new Date()): number {
   return store.journalReceived({
     receivedAt: now.toISOString(),
     remoteAddress: frame.remoteAddress,

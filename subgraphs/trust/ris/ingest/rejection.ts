@@ -1,5 +1,5 @@
 import { ApplyError } from '../apply/apply-error.ts';
-import type { FailureRecord } from '../../store/write-model.ts';
+import type { FailureRecord } from '../ingest-port.ts';
 
 /** Why a message was not applied, with the ERR it gets (HL7 v2.5.1 ch. 2.9.2, table 0357). */
 export interface Rejection extends FailureRecord {

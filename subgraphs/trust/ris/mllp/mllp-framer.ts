@@ -128,7 +128,8 @@ export class MllpFramer {
 
   #finishFrame(): MllpFrame {
     const oversized = this.#size > this.maxFrameBytes;
-    const payload = this.#chunks.length === 1 ? Buffer.from(this.#chunks[0]!) : Buffer.concat(this.#chunks, this.#kept);
+    const [only] = this.#chunks;
+    const payload = only && this.#chunks.length === 1 ? Buffer.from(only) : Buffer.concat(this.#chunks, this.#kept);
     const frame = { payload, oversized, size: this.#size };
     this.#chunks = [];
     this.#kept = 0;

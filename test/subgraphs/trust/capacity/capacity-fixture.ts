@@ -1,4 +1,5 @@
-import type { RisOrderRow, RisReportRow } from '../../../../subgraphs/trust/store/read-model.ts';
+import type { RisOrderRow } from '../../../../subgraphs/trust/store/read-model.ts';
+import type { RisReportRow } from '../../../../subgraphs/trust/ris/ingest-port.ts';
 
 /**
  * A small synthetic RIS (no real patients). Times are local (BST, +01:00) in June 2026. With

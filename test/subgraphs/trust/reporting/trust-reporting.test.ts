@@ -13,7 +13,8 @@ import { encodeStudyId } from '../../../../schema/study-id.ts';
 import { startRisReceiver, type RisReceiver } from '../../../../simulator/ris-receiver.ts';
 import { parseTrustConfig } from '../../../../subgraphs/trust/config.ts';
 import { TrustReporting } from '../../../../subgraphs/trust/reporting/trust-reporting.ts';
-import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trust-reporting-'));
 const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
-import type { OrderRecord } from '../../../../subgraphs/trust/store/write-model.ts';
+import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import type { OrderRecord } from '../../../../subgraphs/trust/ris/ingest-port.ts';
 import { watchWorklist } from '../../../../subgraphs/trust/reporting/worklist-watch.ts';
 import type { WorklistChange } from '../../../../subgraphs/trust/reporting/worklist-events.ts';
 

@@ -5,12 +5,13 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeHl7Bytes, Hl7Message } from '../../../../subgraphs/trust/ris/hl7/index.ts';
 import { createRisIngest, type IngestLogger, type RisIngestOptions } from '../../../../subgraphs/trust/ris/ris-ingest.ts';
-import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
 import { BAD_NHS, NHS, a40, adt, frame, message, msh, omi, orm, oru, pid, seg, siu } from '../../../fixtures/ris/hl7-fixtures.ts';
 
 let dir: string;
 let store: TrustStore;
-let logs: { level: string; obj: object; msg?: string }[];
+let logs: { level: string; obj: object; msg?: string | undefined }[];
 
 const logger: IngestLogger = {
   debug: (obj, msg) => logs.push({ level: 'debug', obj, msg }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRequest, TIMESTAMP_HEADER, type CallerIdentity } from '../../../../schema/request-signature.ts';
+import { signRequest, TIMESTAMP_HEADER, type CallerIdentity } from '../../../../platform/request-signature.ts';
 import { useGatewaySignature } from '../../../../subgraphs/trust/security/use-gateway-signature.ts';
 import { listenLoopback, postJson, tinyYoga } from '../../../gateway/security/tiny-server.ts';
 

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../../../subgraphs/trust/store/migrations.ts';
-import { StoreFailure } from '../../../../subgraphs/trust/store/store-failure.ts';
-import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
-import type { OrderRecord } from '../../../../subgraphs/trust/store/write-model.ts';
+import { StoreFailure } from '../../../../subgraphs/trust/ris/ingest-port.ts';
+import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import type { OrderRecord } from '../../../../subgraphs/trust/ris/ingest-port.ts';
 
 let dir: string;
 let path: string;

@@ -3,8 +3,9 @@ import { encodeStudyId, studyIdOfPayload } from '../../../../schema/study-id.ts'
 import type { WorklistRow } from '../../../../subgraphs/trust/store/reporting-model.ts';
 
 const idOf = (r: WorklistRow) => studyIdOfPayload('RXA', r.hit.idKey);
-import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
-import type { OrderRecord } from '../../../../subgraphs/trust/store/write-model.ts';
+import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import type { OrderRecord } from '../../../../subgraphs/trust/ris/ingest-port.ts';
 import { dueAtRule } from '../../../../subgraphs/trust/reporting/reporting-targets.ts';
 
 let store: TrustStore;

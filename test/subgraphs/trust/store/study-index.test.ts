@@ -1,7 +1,8 @@
 /** Real SQLite store: the study index kept in step with RIS writes and synced PACS studies. */
 import { describe, expect, it } from 'vitest';
-import { openTrustStore, type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
-import type { OrderRecord } from '../../../../subgraphs/trust/store/write-model.ts';
+import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { type TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import type { OrderRecord } from '../../../../subgraphs/trust/ris/ingest-port.ts';
 import type { PacsStudy } from '../../../../subgraphs/trust/pacs/study-mapping.ts';
 import { studyIdPayload } from '../../../../schema/index.ts';
 import { NO_SORT_TIME } from '../../../../subgraphs/trust/store/study-index-row.ts';

@@ -70,7 +70,7 @@ describe('Scottish CHI and Northern Irish H&C numbers', () => {
   });
 
   it('a PACS-only study whose bare PatientID is a CHI number is not found by that number as an NHS number at a CHI trust', async () => {
-    const { openTrustStore } = await import('../../../../../subgraphs/trust/store/trust-store.ts');
+    const { openTrustStore } = await import('../../../../../subgraphs/trust/store/open-trust-store.ts');
     const { indexedStudyPage } = await import('../../../../../subgraphs/trust/study-page.ts');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');

@@ -6,7 +6,7 @@ import {
   orderTransition,
   classifyReportVersion,
 } from '../../../../../subgraphs/trust/ris/apply/status-machine.ts';
-import type { RisReportRow } from '../../../../../subgraphs/trust/store/read-model.ts';
+import type { RisReportRow } from '../../../../../subgraphs/trust/ris/ingest-port.ts';
 
 const v = (status: RisReportRow['status']): RisReportRow => ({ accessionNumber: 'A', version: 1, status, text: '', reportedAt: null, author: null, kind: 'ORIGINAL', hasAttachment: false, reporter: null, assistant: null });
 

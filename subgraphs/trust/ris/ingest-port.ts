@@ -1,22 +1,51 @@
-import type { PatientClassValue, PriorityValue, ReportKindValue, ReportStatusValue, ReporterValue, RisReportRow, SexValue, StudyStatusValue } from './read-model.ts';
+import type { PatientClassValue, PriorityValue, ReportKindValue, ReportStatusValue, SexValue, StudyStatusValue } from '../../../schema/generated/enums.ts';
 
 /**
- * What the RIS ingest writes, as rows of the domain rather than SQL. The store applies these
- * inside one transaction (see `TrustStore.transaction`); the rules that decide them (status
- * machine, identity, merges) live in `ris/apply/`, so a PostgreSQL store only has to persist.
+ * The RIS ingest's port (ARCHITECTURE.md layout: ris/ "owns the port its events are written
+ * through"; store/ implements it): what the ingest writes, as rows of the domain rather than SQL,
+ * and the store calls it needs (`RisIngestStore`). The store applies the writes inside one
+ * transaction (`RisIngestStore.transaction`); the rules that decide them (status machine,
+ * identity, merges) live in `ris/apply/`, so a PostgreSQL store only has to persist.
  */
+
+/** A reporter (OBR-32) or assistant (OBR-33): the RIS's id, the name, the GMC number when the id is one. */
+export interface ReporterValue {
+  id: string | null;
+  name: string | null;
+  gmcNumber: string | null;
+}
+
+/** One stored report version, as the writer reads it back (and the read model serves it). */
+export interface RisReportRow {
+  accessionNumber: string;
+  version: number;
+  status: ReportStatusValue;
+  text: string;
+  reportedAt: string | null;
+  author: string | null;
+  kind: ReportKindValue;
+  /** The version came with an encapsulated report (OBX ED, e.g. a PDF), kept in the store. */
+  hasAttachment: boolean;
+  reporter: ReporterValue | null;
+  assistant: ReporterValue | null;
+}
 
 /** RIS workflow position of an order, moved by ORC-1/ORC-5 and SIU (forward only, see status-machine.ts). */
 export type WorkflowStatus = 'REQUESTED' | 'SCHEDULED' | 'ARRIVED' | 'IN_PROGRESS' | 'COMPLETED';
 
-/** A patient row as stored (not following merges). */
-export interface PatientRecord {
-  id: number;
+/** A patient's demographics as stored (PID-3 NHS number, PID-5 name, PID-7 birth date, PID-8 sex). */
+export interface PatientDemographics {
   nhsNumber: string | null;
   family: string | null;
   given: string[];
+  /** YYYY-MM-DD */
   birthDate: string | null;
   sex: SexValue | null;
+}
+
+/** A patient row as stored (not following merges). */
+export interface PatientRecord extends PatientDemographics {
+  id: number;
   /** The patient this one was merged into (A40), or null for a survivor. */
   mergedInto: number | null;
 }
@@ -170,4 +199,94 @@ export interface TrustWriter {
   recordFailure(journalId: number, failure: FailureRecord): number;
   /** Replay outcome of a failed message. */
   markReplay(failedId: number, result: { ok: true } | { ok: false; failure: FailureRecord }): void;
+}
+
+/** A message received from the RIS, before anything else is known about it. */
+export interface ReceivedMessage {
+  /** ISO 8601 with offset. */
+  receivedAt: string;
+  remoteAddress: string | null;
+  connectionId: number | null;
+  /** The bytes as they came off the wire (charset decoding happens later, and again on replay). */
+  raw: Buffer;
+  /** The frame's full size when `raw` is only its head (an oversized frame). @default raw.length */
+  frameSize?: number;
+}
+
+export type FailedStatus = 'FAILED' | 'REPLAYED';
+
+/** A message kept because it could not be applied, for an operator to see and replay. */
+export interface FailedMessage {
+  id: number;
+  journalId: number;
+  receivedAt: string;
+  failedAt: string;
+  remoteAddress: string | null;
+  /** `MSH-3/MSH-4` (sending application and facility), when the message could be parsed. */
+  sender: string | null;
+  controlId: string | null;
+  messageType: string | null;
+  ackCode: string;
+  errCode: number;
+  reason: string;
+  location: string | null;
+  status: FailedStatus;
+  /** Replay attempts so far. */
+  attempts: number;
+  replayedAt: string | null;
+}
+
+export interface FailedMessageWithRaw extends FailedMessage {
+  raw: Buffer;
+  /** Only the head of an oversized frame was kept: it cannot be replayed. */
+  truncated: boolean;
+}
+
+/**
+ * The storage itself failed (disk full, I/O error, database locked past the busy timeout,
+ * read-only). Distinct from a message that cannot be applied: the RIS ingest answers a store
+ * failure with no ACK at all, so the sender keeps the message and resends it (MLLP reliable
+ * delivery), instead of an AE/AR that would make the sender drop it.
+ */
+export class StoreFailure extends Error {
+  override readonly name = 'StoreFailure';
+  /** The driver's error code, e.g. `SQLITE_FULL`, `SQLITE_BUSY`. */
+  readonly code: string;
+
+  constructor(cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    super(`store failure: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.code = typeof code === 'string' ? code : 'UNKNOWN';
+  }
+}
+
+/**
+ * What the RIS ingest needs of the store (`TrustStore` implements it): the journal, the
+ * transactional writer and the kept messages. A failure of the storage itself is thrown as
+ * `StoreFailure`, so the ingest can tell "could not store" (no ACK: the sender resends) from a
+ * message that cannot be applied.
+ */
+export interface RisIngestStore {
+  /**
+   * Writes the raw message to the journal and returns its id. On its own it commits (durably);
+   * inside `commitGroup` it is part of the group's one commit (see there for why that is enough).
+   */
+  journalReceived(message: ReceivedMessage): number;
+  /**
+   * Runs `work` in one transaction (all or nothing); commits durably before returning. Inside
+   * `commitGroup` it is a savepoint: all or nothing on its own, durable with the group.
+   */
+  transaction<T>(work: (writer: TrustWriter) => T): T;
+  /**
+   * Group commit: runs `work` in ONE durable transaction (one fsync), in which `journalReceived`
+   * and `transaction` calls nest (savepoints). Lets the ingest commit the messages of several
+   * connections that arrived in the same turn of the event loop at the cost of one fsync
+   * (ris-ingest.ts says why one commit for the journal row and the outcome is enough). A storage
+   * failure anywhere rolls the whole group back (StoreFailure): nothing of it was ACKed.
+   */
+  commitGroup<T>(work: () => T): T;
+  /** Kept messages, newest first; by default only those still failing. */
+  listFailed(opts?: { includeReplayed?: boolean }): FailedMessage[];
+  /** Still-failing kept messages with their raw bytes, oldest first (all, or these ids). */
+  failedForReplay(ids?: readonly number[]): FailedMessageWithRaw[];
 }

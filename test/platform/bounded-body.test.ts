@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBoundedBody } from '../../schema/bounded-body.ts';
+import { readBoundedBody } from '../../platform/bounded-body.ts';
 
 /** A request whose body arrives in `chunks` (no content-length: as a chunked upload). */
 function chunked(chunks: string[]): Request {

@@ -43,8 +43,9 @@ export function parseDicomwebPath(path: string): DicomwebResource | undefined {
   const clean = path.replace(/^\/+/, '').replace(/\/+$/, '');
   if (clean.length === 0 || clean.length > 1024) return undefined;
   const parts = clean.split('/');
-  if (parts.length === 1 && ['studies', 'series', 'instances'].includes(parts[0]!)) {
-    return { transaction: 'QIDO-RS', what: `${parts[0]} search`, path: clean };
+  const [resource = ''] = parts;
+  if (parts.length === 1 && ['studies', 'series', 'instances'].includes(resource)) {
+    return { transaction: 'QIDO-RS', what: `${resource} search`, path: clean };
   }
   if (parts[0] !== 'studies' || !isUid(parts[1])) return undefined;
   const ids: Pick<DicomwebResource, 'studyInstanceUid' | 'seriesInstanceUid' | 'sopInstanceUid'> = { studyInstanceUid: parts[1] };
@@ -53,14 +54,16 @@ export function parseDicomwebPath(path: string): DicomwebResource | undefined {
   if (parts[i] === 'series' && parts.length === i + 1) return { transaction: 'QIDO-RS', what: 'series search', ...ids, path: clean };
   if (parts[i] === 'instances' && parts.length === i + 1) return { transaction: 'QIDO-RS', what: 'instances search', ...ids, path: clean };
   if (parts[i] === 'series') {
-    if (!isUid(parts[i + 1])) return undefined;
-    ids.seriesInstanceUid = parts[i + 1]!;
+    const series = parts[i + 1];
+    if (!isUid(series)) return undefined;
+    ids.seriesInstanceUid = series;
     level = 'series';
     i += 2;
     if (parts[i] === 'instances' && parts.length === i + 1) return { transaction: 'QIDO-RS', what: 'instances search', ...ids, path: clean };
     if (parts[i] === 'instances') {
-      if (!isUid(parts[i + 1])) return undefined;
-      ids.sopInstanceUid = parts[i + 1]!;
+      const instance = parts[i + 1];
+      if (!isUid(instance)) return undefined;
+      ids.sopInstanceUid = instance;
       level = 'instance';
       i += 2;
     }
@@ -80,7 +83,7 @@ export function parseDicomwebPath(path: string): DicomwebResource | undefined {
 }
 
 /**
- * The text a gateway→trust DICOMweb call is signed over (schema/request-signature.ts signs it in
+ * The text a gateway→trust DICOMweb call is signed over (platform/request-signature.ts signs it in
  * place of a body, which a GET does not have): the method, the path and query as sent, and the
  * root the trust is to write into URLs it passes back. A changed path, query or root breaks the
  * signature. The `DICOMWEB` line keeps these texts apart from GraphQL bodies (JSON objects).

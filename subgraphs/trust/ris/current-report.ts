@@ -1,4 +1,4 @@
-import type { ReportStatusValue } from './read-model.ts';
+import type { ReportStatusValue } from '../../../schema/generated/enums.ts';
 
 /**
  * The current report of a study, derived from ALL its report versions (ARCHITECTURE.md: "report

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dicomwebSigningText, mayRetrieveImages, parseDicomwebPath } from '../../schema/dicomweb-path.ts';
+import { dicomwebSigningText, mayRetrieveImages, parseDicomwebPath } from '../../platform/dicomweb-path.ts';
 
 const S = '1.2.826.0.1.3680043.8.498.1';
 const SE = '1.2.826.0.1.3680043.8.498.2';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { bodyIdleDeadline } from '../../schema/body-idle-deadline.ts';
+import { bodyIdleDeadline } from '../../platform/body-idle-deadline.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

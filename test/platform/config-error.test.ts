@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, parseConfig } from '../../schema/config-error.ts';
+import { ConfigError, parseConfig } from '../../platform/config-error.ts';
 import { ConfigError as GatewayConfigError } from '../../gateway/config.ts';
 import { ConfigError as TrustConfigError, parseTrustConfig } from '../../subgraphs/trust/config.ts';
 

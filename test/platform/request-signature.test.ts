@@ -9,7 +9,7 @@ import {
   NONCE_HEADER,
   verifyRequest,
   type CallerIdentity,
-} from '../../schema/request-signature.ts';
+} from '../../platform/request-signature.ts';
 
 const AUD = { trust: 'RXA', path: '/graphql' };
 const SECRET = 'test-secret-0123456789abcdef0123456789';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertLoopbackWhenUnauthenticated, isLoopbackHost } from '../../schema/loopback-guard.ts';
+import { assertLoopbackWhenUnauthenticated, isLoopbackHost } from '../../platform/loopback-guard.ts';
 
 describe('assertLoopbackWhenUnauthenticated', () => {
   it('knows loopback addresses', () => {

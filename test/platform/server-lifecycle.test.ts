@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { serve } from '../../schema/server-lifecycle.ts';
+import { serve } from '../../platform/server-lifecycle.ts';
 
 /** A GET over a keep-alive agent-less socket; resolves with status and body, or the socket error code. */
 function get(url: string): Promise<{ status: number; body: string } | { error: string }> {

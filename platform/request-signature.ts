@@ -68,7 +68,7 @@ export interface SignRequestInput {
   /** @default Date.now() */
   now?: number;
   /** Absent: no caller (the gateway runs without authentication). */
-  identity?: CallerIdentity;
+  identity?: CallerIdentity | undefined;
 }
 
 export type HeaderSource = Headers | Record<string, string | string[] | undefined>;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolvers } from '../../../../subgraphs/trust/resolvers.ts';
-import { currentReport, reportedStudyStatus } from '../../../../subgraphs/trust/store/current-report.ts';
-import type { ReportStatusValue } from '../../../../subgraphs/trust/store/read-model.ts';
+import { currentReport, reportedStudyStatus } from '../../../../subgraphs/trust/ris/current-report.ts';
+import type { ReportStatusValue } from '../../../../schema/generated/enums.ts';
 import { joinStudy } from '../../../../subgraphs/trust/study-view.ts';
 import { orm, oru } from '../../../fixtures/ris/hl7-fixtures.ts';
 import { openClinicalHarness, type ClinicalHarness } from '../clinical-harness.ts';
