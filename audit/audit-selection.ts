@@ -65,12 +65,24 @@ function namedTypeName(type: unknown): string | undefined {
   return t?.name;
 }
 
-/** A copy of `data` without the response keys that start with `prefix` (JSON values only). */
+/**
+ * A copy of `data` without the response keys that start with `prefix` (JSON values only). On every
+ * response that discloses a study (issue 16 profile: 3.5 % of the gateway's busy time as an
+ * `Object.entries` copy), so a plain `for…in` loop without intermediate arrays.
+ */
 export function withoutHiddenKeys(data: unknown, prefix: string): unknown {
-  if (Array.isArray(data)) return data.map((item) => withoutHiddenKeys(item, prefix));
   if (data === null || typeof data !== 'object') return data;
+  if (Array.isArray(data)) {
+    const items = new Array<unknown>(data.length);
+    for (let i = 0; i < data.length; i++) items[i] = withoutHiddenKeys(data[i], prefix);
+    return items;
+  }
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) if (!key.startsWith(prefix)) out[key] = withoutHiddenKeys(value, prefix);
+  const source = data as Record<string, unknown>;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key) || key.startsWith(prefix)) continue;
+    out[key] = withoutHiddenKeys(source[key], prefix);
+  }
   return out;
 }
 

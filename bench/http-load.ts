@@ -23,6 +23,8 @@ export interface LoadOptions {
   seconds: number;
   /** A response body that fails this counts as a failure (e.g. a GraphQL `errors` answer). */
   verify?: (body: string) => boolean;
+  /** Extra request headers (a bearer token for the full-job gateway). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function measureLoad(options: LoadOptions): Promise<LoadSample> {
   const instance = autocannon({
     url: options.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
     body: options.body,
     connections: options.connections,
     pipelining: 1,

@@ -5,6 +5,8 @@ import { progress } from './progress.ts';
 export interface LoadTarget {
   name: string;
   url: string;
+  /** Extra request headers for this target (e.g. its bearer token). */
+  headers?: Record<string, string>;
 }
 
 export interface InterleavedOptions {
@@ -23,16 +25,16 @@ export interface InterleavedOptions {
  */
 export async function runInterleaved(targets: readonly LoadTarget[], options: InterleavedOptions): Promise<Map<string, LoadSample[]>> {
   const { durations } = options;
-  const load = (url: string, seconds: number) =>
-    measureLoad({ url, body: options.body, connections: options.connections, seconds, ...(options.verify ? { verify: options.verify } : {}) });
+  const load = (t: LoadTarget, seconds: number) =>
+    measureLoad({ url: t.url, body: options.body, connections: options.connections, seconds, ...(options.verify ? { verify: options.verify } : {}), ...(t.headers ? { headers: t.headers } : {}) });
   for (const t of targets) {
     progress(`  warm-up ${t.name} (${durations.warmupSeconds} s)`);
-    await load(t.url, durations.warmupSeconds);
+    await load(t, durations.warmupSeconds);
   }
   const samples = new Map<string, LoadSample[]>(targets.map((t) => [t.name, []]));
   for (let rep = 1; rep <= durations.repetitions; rep++) {
     for (const t of targets) {
-      const s = await load(t.url, durations.repetitionSeconds);
+      const s = await load(t, durations.repetitionSeconds);
       samples.get(t.name)!.push(s);
       progress(`  rep ${rep}/${durations.repetitions} ${t.name}: ${s.rps.toFixed(1)} req/s, p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms${s.failures ? `, ${s.failures} FAILED` : ''}`);
     }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
 import { join } from 'node:path';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import { benchGatewayConfig } from './gateway-config.ts';
@@ -10,7 +12,11 @@ import type { SectionContext } from './sections/section-report.ts';
 /** The seeded trust of the overhead test: 14 days × 20 requests/day of the simulator's RXA world. */
 export const OVERHEAD_WORLD = { profile: 'RXA', seed: 8, days: 14, studiesPerDay: 20 } as const;
 
-export type GatewayKind = 'ours' | 'apollo' | 'hive' | 'hive-dedupe';
+export type GatewayKind = 'ours-full' | 'ours' | 'apollo' | 'hive' | 'hive-dedupe';
+
+/** Issuer and audience of the bench's tokens (HS256, a secret made per run). */
+const BENCH_ISSUER = 'https://idp.bench.invalid';
+const BENCH_AUDIENCE = 'imaging-network';
 
 /** A gateway that started, or why it did not. */
 export type GatewayUnderTest = { kind: GatewayKind; ok: true; server: ChildServer<{ url: string }> } | { kind: GatewayKind; ok: false; reason: string };
@@ -25,6 +31,8 @@ export interface OverheadBed {
   supergraphFile: string;
   /** The trust as a gateway config lists it (the profile section starts another gateway over it). */
   trustEntry: { code: string; url: string };
+  /** The bearer header the full-job gateway (`ours-full`) is called with: a clinician of the trust. */
+  fullJobHeaders: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -41,18 +49,34 @@ async function tryStart(kind: GatewayKind, start: () => Promise<ChildServer<{ ur
 /** `withGateways: false` starts the seeded trust only (the profile section alone needs no comparison). */
 export async function startOverheadBed(ctx: SectionContext, options: { withGateways: boolean }): Promise<OverheadBed> {
   progress(`seeding trust ${OVERHEAD_WORLD.profile}: simulator PACS + ${OVERHEAD_WORLD.days} days × ${OVERHEAD_WORLD.studiesPerDay} studies/day of HL7 over MLLP`);
-  const trust = await startSimulatedTrust({ ...OVERHEAD_WORLD, now: ctx.now, dir: join(ctx.tmpDir, 'overhead') });
+  // Secrets made for this run only: the gateway verifies HS256 tokens and signs every trust call.
+  const jwtSecret = randomBytes(32).toString('hex');
+  const gatewaySecret = randomBytes(24).toString('hex');
+  const trust = await startSimulatedTrust({ ...OVERHEAD_WORLD, now: ctx.now, dir: join(ctx.tmpDir, 'overhead'), signedTwinSecret: gatewaySecret });
   progress(`  seeded: ${trust.seedMessages} messages, ACKs ${JSON.stringify(trust.seedAcks)}, PACS studies ${trust.pacs.ready.studies}`);
 
+  const token = await new SignJWT({ roles: ['clinician'], trust: trust.code })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench-clinician')
+    .setIssuer(BENCH_ISSUER)
+    .setAudience(BENCH_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(jwtSecret));
   const gateways: GatewayUnderTest[] = [];
   const trustEntry = { code: trust.code, url: trust.url };
   const supergraphFile = join(ctx.tmpDir, 'supergraph.graphql');
   try {
     if (options.withGateways) {
       const gatewayConfig = benchGatewayConfig(ctx.tmpDir, [trustEntry]);
+      const fullJobConfig = benchGatewayConfig(ctx.tmpDir, [{ code: trust.code, url: trust.signedTwin!.ready.url }], {
+        auth: { jwt: { secret: jwtSecret, issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE } },
+        gatewaySecret,
+      });
       writeFileSync(supergraphFile, await composeSupergraph([{ name: trust.code.toLowerCase(), url: trust.url }]));
-      progress('starting gateways: ours, @apollo/gateway, Hive Gateway (dedupe off, and on)');
+      progress('starting gateways: ours (full job, and auth off), @apollo/gateway, Hive Gateway (dedupe off, and on)');
       gateways.push(
+        await tryStart('ours-full', () => startChildServer('our gateway (full job)', './servers/gateway-process.ts', { config: fullJobConfig })),
         await tryStart('ours', () => startChildServer('our gateway', './servers/gateway-process.ts', { config: gatewayConfig })),
         await tryStart('apollo', () => startChildServer('@apollo/gateway', './servers/apollo-gateway-process.ts', { supergraphFile })),
         await tryStart('hive', () => startChildServer('Hive Gateway', './servers/hive-gateway-process.ts', { supergraphFile, dedupe: false })),
@@ -69,6 +93,7 @@ export async function startOverheadBed(ctx: SectionContext, options: { withGatew
     gateways,
     supergraphFile,
     trustEntry,
+    fullJobHeaders: { authorization: `Bearer ${token}` },
     async close() {
       for (const g of gateways) if (g.ok) await g.server.stop();
       await trust.close();

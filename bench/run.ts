@@ -91,7 +91,7 @@ const minutes = (performance.now() - started) / 60_000;
 const verdict = (met: boolean | null) => (met === null ? '–' : met ? 'yes' : '**no**');
 const targets = reports.flatMap((r) => r.targets);
 const report = [
-  `# Benchmarks (issue #8)${options.quick ? ' (--quick: short runs, noisier numbers)' : ''}`,
+  `# Benchmarks (issues #8, #16)${options.quick ? ' (--quick: short runs, noisier numbers)' : ''}`,
   '',
   machineInfoMarkdown(machine),
   `- sections: ${options.sections.join(', ')}; whole run ${minutes.toFixed(1)} min; 1-minute load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end (2 cores: above ~2 means other work shared the CPU)`,

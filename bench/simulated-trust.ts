@@ -24,6 +24,12 @@ export interface SimulatedTrust {
   /** ACK codes of the seeding messages, e.g. `{ AA: 1374 }`. */
   seedAcks: Record<string, number>;
   seedMessages: number;
+  /**
+   * A second trust process over the same seeded store that requires the gateway's signature
+   * (`gatewaySecret`), with its own audit log: present when `signedTwinSecret` was given. The
+   * unsigned trust stays reachable directly (the "direct" baseline needs unsigned requests).
+   */
+  signedTwin?: ChildServer<{ url: string; mllpPort: number }>;
   close(): Promise<void>;
 }
 
@@ -32,6 +38,8 @@ export interface SimulatedTrustOptions extends SimulatedHistoryArgs {
   dir: string;
   /** Put counting proxies in front of the trust and its PACS. @default false */
   countRequests?: boolean;
+  /** Also start a signed twin (see `SimulatedTrust.signedTwin`) with this `gatewaySecret`. */
+  signedTwinSecret?: string;
 }
 
 export async function startSimulatedTrust(options: SimulatedTrustOptions): Promise<SimulatedTrust> {
@@ -40,11 +48,13 @@ export async function startSimulatedTrust(options: SimulatedTrustOptions): Promi
   const history: SimulatedHistoryArgs = { profile: options.profile, seed: options.seed, days: options.days, studiesPerDay: options.studiesPerDay, now: options.now };
   const pacs = await startChildServer<{ url: string; studies: number }>(`${profile.code} PACS`, './servers/pacs-simulator-process.ts', history);
   let trust: ChildServer<{ url: string; mllpPort: number }> | undefined;
+  let signedTwin: ChildServer<{ url: string; mllpPort: number }> | undefined;
   let pacsProxy: CountingProxy | undefined;
   let trustProxy: CountingProxy | undefined;
   const close = async () => {
     await trustProxy?.close();
     await pacsProxy?.close();
+    await signedTwin?.stop();
     await trust?.stop();
     await pacs.stop();
   };
@@ -72,8 +82,13 @@ export async function startSimulatedTrust(options: SimulatedTrustOptions): Promi
     } finally {
       await client.close();
     }
+    if (options.signedTwinSecret) {
+      const twinConfig = { ...config, gatewaySecret: options.signedTwinSecret, audit: { sqlite: join(options.dir, `${profile.code}-signed.audit.db`) } };
+      signedTwin = await startChildServer<{ url: string; mllpPort: number }>(`${profile.code} trust (signed)`, './servers/trust-process.ts', { config: twinConfig });
+    }
     return {
       code: profile.code,
+      ...(signedTwin ? { signedTwin } : {}),
       url: trustProxy ? `${trustProxy.url}/graphql` : trust.ready.url,
       trust,
       pacs,

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Logger } from 'pino';
 import { createRequestContext, type GatewayContext, type GatewayServices } from './gateway-context.ts';
 import { networkErrorMask } from './use-error-masking.ts';
@@ -47,7 +46,10 @@ export function createGatewayHandler(services: GatewayServices): RequestHandler 
         })
       : false,
     cors: corsOptions(services.config.cors.origins),
-    renderGraphiQL,
+    // Loaded on the first IDE page only: the package inlines GraphiQL's whole bundle, ~78 MiB of
+    // resident memory once imported (issue 16: most of the gateway's idle RSS), and the IDE is off
+    // unless configured.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     // yoga's masking (single, streamed and subscription results) with the network's rule.
     maskedErrors: { maskError: networkErrorMask(services.log) },

@@ -60,7 +60,7 @@ export async function runProfile(ctx: SectionContext, bed: OverheadBed): Promise
     summary.files.map((f, i) => [String(i + 1), f.location, f.selfMs.toFixed(0), f.percent.toFixed(1)]),
   );
   const header = [
-    `Our gateway (one trust, the overhead test's query and load: ${OVERHEAD_CONNECTIONS} connections, ${ctx.durations.profileSeconds} s after a short warm-up) under \`node --cpu-prof\`, in its own process. Only samples taken during the measured load count (start-up and warm-up left out).`,
+    `Our gateway (auth off, as in the issue 16 "before" profile \`profile-before.md\`; one trust, the overhead test's query and load: ${OVERHEAD_CONNECTIONS} connections, ${ctx.durations.profileSeconds} s after a short warm-up) under \`node --cpu-prof\`, in its own process. Only samples taken during the measured load count (start-up and warm-up left out).`,
     'Lines of project files are mapped back to the TypeScript source through tsx\'s source maps (the profile has generated positions).',
     'The raw profile is bench/results/gateway.cpuprofile (not committed): open it in Chrome DevTools (Performance) or speedscope for call trees.',
     `Served ${load.requests} requests (${load.rps.toFixed(1)} req/s, ${load.failures} failed) while profiled (profiling slows it down).`,

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { readBoundedBody } from '../../platform/bounded-body.ts';
 import { ErrorCode } from '../../schema/error-codes.ts';
@@ -75,7 +75,7 @@ export function useLimits(options: QueryLimits = {}): Plugin {
     },
     onValidate({ params, context, setResult }) {
       const operationName = (context as { params?: { operationName?: string | null } }).params?.operationName ?? null;
-      const m = measureOperation(params.documentAST, { schema: params.schema, operationName, budget: FIELD_BUDGET });
+      const m = documentMeasure(params.documentAST, operationName, () => measureOperation(params.documentAST, { schema: params.schema, operationName, budget: FIELD_BUDGET }));
       if (m.fields > FIELD_BUDGET) setResult([tooComplex(`Query selects more than ${FIELD_BUDGET} fields (fragments expanded)`)]);
       else if (m.depth > limits.maxDepth) setResult([tooComplex(`Query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`)]);
       else if (m.aliases > limits.maxAliases) setResult([tooComplex(`Query has ${m.aliases} aliases; the limit is ${limits.maxAliases}`)]);
@@ -102,6 +102,24 @@ export function useLimits(options: QueryLimits = {}): Plugin {
       };
     },
   };
+}
+
+/**
+ * The document-only measures (depth, aliases, fields) per parsed document and operation name.
+ * yoga's parser cache hands the same DocumentNode for the same query text, and its validation
+ * cache skips graphql-js's rules, but every onValidate hook still runs on every request: without
+ * this the walk ran on every request, and again at execute for the cost (issue 16). One schema per
+ * gateway, so the schema is not part of the key.
+ */
+const measured = new WeakMap<DocumentNode, Map<string | null, ReturnType<typeof measureOperation>>>();
+function documentMeasure(document: DocumentNode, operationName: string | null, measure: () => ReturnType<typeof measureOperation>): ReturnType<typeof measureOperation> {
+  let byName = measured.get(document);
+  const known = byName?.get(operationName);
+  if (known) return known;
+  const m = measure();
+  if (!byName) measured.set(document, (byName = new Map()));
+  if (byName.size < 16) byName.set(operationName, m);
+  return m;
 }
 
 function definedOnly(options: QueryLimits): Partial<Record<keyof typeof DEFAULT_LIMITS, number>> {

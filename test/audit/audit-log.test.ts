@@ -67,4 +67,22 @@ describe('auditPathOf', () => {
     expect(() => auditPathOf({ http: {} })).toThrow(/neither/);
     expect(() => auditPathOf({ audit: { sqlite: 3 }, trusts: [] })).toThrow(/audit.sqlite/);
   });
+
+  it('concurrent appends (group commit, synced off the event loop) are all kept, in one unbroken chain, also after reopening', async () => {
+    const path = join(tempDir(), 'audit.db');
+    const log = AuditLog.open(path);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => log.append([entry({ sub: `u${i}` }), entry({ sub: `u${i}`, studyId: `S${i}` })])));
+    // A second wave while the first sync may still be in flight.
+    const wave = Array.from({ length: 20 }, (_, i) => log.append([entry({ sub: `w${i}` })]));
+    await Promise.all(wave);
+    log.close();
+    const again = AuditLog.open(path);
+    await again.append([entry({ sub: 'after-reopen' })]);
+    again.close();
+    const reader = AuditLog.open(path, { readonly: true });
+    expect(reader.query()).toHaveLength(121);
+    expect(reader.query({ sub: 'u7' })).toHaveLength(2);
+    expect(reader.verify()).toMatchObject({ ok: true, entries: 121, unchained: 0 });
+    reader.close();
+  });
 });

@@ -7,9 +7,25 @@ import { NEEDS_REPORT } from './worklist-filter.ts';
  * The store as the RIS ingest sees it, watching orders go on and off the worklist: a saved order
  * whose status enters COMPLETED/PRELIMINARY from anything else is ADDED; one that leaves it for
  * FINAL/AMENDED (a report from the RIS itself) is REPORTED. Published only after the transaction
- * commits, so a rolled-back message announces nothing.
+ * commits, so a rolled-back message announces nothing. Inside the ingest's group commit
+ * (`commitGroup`, issue 16) a transaction is only a savepoint: its changes are held until the whole
+ * group has committed durably, and dropped if the group rolls back.
  */
 export function watchWorklist(store: TrustStore, publish: (change: WorklistChange) => void): TrustStore {
+  /** Changes of the group commit in progress, published when it commits. */
+  let group: WorklistChange[] | undefined;
+  const commitGroup = <T>(work: () => T): T => {
+    const collected: WorklistChange[] = [];
+    group = collected;
+    let result: T;
+    try {
+      result = store.commitGroup(work);
+    } finally {
+      group = undefined;
+    }
+    for (const change of collected) publish(change);
+    return result;
+  };
   const transaction = <T>(work: (writer: TrustWriter) => T): T => {
     const changes = new Map<string, WorklistChange>();
     const result = store.transaction((writer) => {
@@ -33,12 +49,14 @@ export function watchWorklist(store: TrustStore, publish: (change: WorklistChang
       });
       return work(watched);
     });
-    for (const change of changes.values()) publish(change);
+    if (group) group.push(...changes.values());
+    else for (const change of changes.values()) publish(change);
     return result;
   };
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'transaction') return transaction;
+      if (prop === 'commitGroup') return commitGroup;
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

@@ -268,12 +268,23 @@ export class StoreFailure extends Error {
  */
 export interface RisIngestStore {
   /**
-   * Writes the raw message to the journal and commits (durably) before anything is parsed, so a
-   * message that crashes the parser or the process is still on disk. Returns the journal id.
+   * Writes the raw message to the journal and returns its id. On its own it commits (durably);
+   * inside `commitGroup` it is part of the group's one commit (see there for why that is enough).
    */
   journalReceived(message: ReceivedMessage): number;
-  /** Runs `work` in one transaction (all or nothing); commits durably before returning. */
+  /**
+   * Runs `work` in one transaction (all or nothing); commits durably before returning. Inside
+   * `commitGroup` it is a savepoint: all or nothing on its own, durable with the group.
+   */
   transaction<T>(work: (writer: TrustWriter) => T): T;
+  /**
+   * Group commit: runs `work` in ONE durable transaction (one fsync), in which `journalReceived`
+   * and `transaction` calls nest (savepoints). Lets the ingest commit the messages of several
+   * connections that arrived in the same turn of the event loop at the cost of one fsync
+   * (ris-ingest.ts says why one commit for the journal row and the outcome is enough). A storage
+   * failure anywhere rolls the whole group back (StoreFailure): nothing of it was ACKed.
+   */
+  commitGroup<T>(work: () => T): T;
   /** Kept messages, newest first; by default only those still failing. */
   listFailed(opts?: { includeReplayed?: boolean }): FailedMessage[];
   /** Still-failing kept messages with their raw bytes, oldest first (all, or these ids). */

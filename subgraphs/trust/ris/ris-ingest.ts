@@ -56,13 +56,28 @@ export interface RisIngest {
 /**
  * The RIS side of a trust: frame in, ACK out, with the reliable-receiver rules of
  * ARCHITECTURE.md ("data rules") and HL7 v2.5.1 ch. 2.9, in four steps (`ingest/`):
- * 1. receive: the raw bytes are journalled and committed first (a crash after this loses nothing);
+ * 1. receive: the raw bytes are journalled before anything is parsed;
  * 2. decode: charset (MSH-18) and parse, pure;
  * 3. decide: allow-lists, then mapping to domain events, pure;
- * 4. commit: one transaction: refused → kept; duplicate of an ACCEPTED message (MSH-3 + MSH-4 +
- *    MSH-10) → the original ACK; apply and record the ACK; durable before the ACK is returned.
+ * 4. commit: a savepoint: refused → kept; duplicate of an ACCEPTED message (MSH-3 + MSH-4 +
+ *    MSH-10) → the original ACK; apply and record the ACK.
  * Anything not applied gets AE/AR with ERR and is kept in `failed` for replay, which runs steps
  * 2–4 again. A storage failure returns null: no ACK, the listener closes, the sender resends.
+ *
+ * Group commit (issue 16). Steps 1–4 of every frame handed over before the next turn of the event
+ * loop (one per waiting connection) run in ONE durable transaction (`RisIngestStore.commitGroup`: one
+ * fsync), and no ACK of the group is released before that commit returns. The durability argument:
+ * an original-mode sender keeps a message until its ACK arrives and resends it when the connection
+ * drops without one (HL7 v2.5.1 ch. 2.9.2; MLLP release 2 reliable delivery). So what must be on
+ * disk before the ACK leaves is the journal row AND the outcome together, which one commit gives;
+ * committing the journal row separately first (two fsyncs per message, as before) bought no
+ * delivery guarantee: a crash between the two commits left a journal row without outcome and no
+ * ACK, and the sender resent the message anyway. What the separate commit did keep is a trace of a
+ * frame that kills the whole process while it is parsed; parsing and mapping are pure and their
+ * exceptions are caught (the frame is then kept, AR), frames are capped at `maxFrameBytes`, so that
+ * case is a process crash we do not expect; it would now leave no journal row, and the sender's
+ * resends are its trace. Within the group each frame's apply is a savepoint, so one message that
+ * fails to apply is kept (AE/AR) without undoing the others.
  */
 export function createRisIngest(opts: RisIngestOptions): RisIngest {
   const { store, logger } = opts;
@@ -109,21 +124,62 @@ export function createRisIngest(opts: RisIngestOptions): RisIngest {
     }
   }
 
-  async function handle(frame: InboundFrame): Promise<Buffer | null> {
+  /** Frames waiting for the next group commit, each with its caller. */
+  let waiting: Array<{ frame: InboundFrame; settle: (ack: Buffer | null) => void }> = [];
+  let commitScheduled = false;
+
+  function handle(frame: InboundFrame): Promise<Buffer | null> {
+    return new Promise((settle) => {
+      waiting.push({ frame, settle });
+      if (commitScheduled) return;
+      commitScheduled = true;
+      // After I/O callbacks: frames that arrived on other connections in this turn join the group.
+      setImmediate(commitWaiting);
+    });
+  }
+
+  /** Steps 1–4 of one frame inside the group; null when it could not be stored (non-storage error). */
+  function ingestInGroup(frame: InboundFrame): string | null {
     let journalId: number;
     try {
       journalId = receiveFrame(store, frame);
     } catch (error) {
+      if (error instanceof StoreFailure) throw error;
       logger.error({ err: errorSummary(error) }, 'could not journal an HL7 message; no ACK, the sender will resend');
       return null;
     }
     try {
-      // The ACK in the charset its MSH-18 names (it copies the message's MSH-18).
-      return encodeHl7Text(ingest(frame, journalId));
+      return ingest(frame, journalId);
     } catch (error) {
+      if (error instanceof StoreFailure) throw error;
       logger.error({ journalId, err: errorSummary(error) }, 'could not store an HL7 message; no ACK, the sender will resend');
       return null;
     }
+  }
+
+  function commitWaiting(): void {
+    const group = waiting;
+    waiting = [];
+    commitScheduled = false;
+    let acks: Array<string | null>;
+    try {
+      acks = store.commitGroup(() => group.map((g) => ingestInGroup(g.frame)));
+    } catch (error) {
+      // The whole group rolled back: none of it is stored, none of it is ACKed.
+      logger.error({ messages: group.length, err: errorSummary(error) }, 'could not store HL7 messages; no ACK, the senders will resend');
+      for (const g of group) g.settle(null);
+      return;
+    }
+    group.forEach((g, i) => {
+      const ack = acks[i];
+      try {
+        // The ACK in the charset its MSH-18 names (it copies the message's MSH-18).
+        g.settle(ack === null || ack === undefined ? null : encodeHl7Text(ack));
+      } catch (error) {
+        logger.error({ err: errorSummary(error) }, 'could not encode an HL7 ACK; no ACK, the sender will resend');
+        g.settle(null);
+      }
+    });
   }
 
   async function replayFailed(ids?: number[]): Promise<{ replayed: number; stillFailing: number }> {

@@ -163,6 +163,11 @@ class SqliteTrustStore implements TrustStore {
     );
   }
 
+  commitGroup<T>(work: () => T): T {
+    // better-sqlite3 turns the transactions nested inside into savepoints; IMMEDIATE as above.
+    return guarded(() => this.#db.transaction(work).immediate());
+  }
+
   listFailed(opts: { includeReplayed?: boolean } = {}): FailedMessage[] {
     const where = opts.includeReplayed ? '' : ` WHERE f.status = 'FAILED'`;
     return (this.#statements.prepare(`${FAILED_SELECT}${where} ORDER BY f.id DESC`).all() as FailedColumns[]).map(
@@ -214,7 +219,8 @@ class SqliteTrustStore implements TrustStore {
  * process. WAL with NORMAL survives a process crash but may lose the last commits on power loss
  * (SQLite docs, "PRAGMA synchronous": NORMAL in WAL mode "does lose durability"), which would
  * turn an AA into a lost message; FULL syncs the WAL at every commit. The cost is one fsync per
- * commit; messages arrive one at a time per connection, so throughput is bounded by the RIS anyway.
+ * commit, so the ingest commits a message's journal row and its outcome together, and the
+ * messages of several connections together (`commitGroup`, ris/ris-ingest.ts).
  */
 export function openTrustStore(path: string, opts: OpenTrustStoreOptions = {}): TrustStore {
   return guarded(() => {

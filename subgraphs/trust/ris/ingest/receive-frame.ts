@@ -12,9 +12,10 @@ export interface InboundFrame {
 }
 
 /**
- * The receive step: the raw bytes are journalled and committed before anything is parsed, so a
- * message that crashes the parser or the process is still on disk (ARCHITECTURE.md "data
- * rules"). Throws when the store cannot write: the caller then sends no ACK.
+ * The receive step: the raw bytes are journalled before anything is parsed. The ingest runs it
+ * inside its group commit (ris-ingest.ts), so the journal row is durable in the same commit as the
+ * message's outcome and before its ACK (ARCHITECTURE.md "data rules"). Throws when the store
+ * cannot write: the caller then sends no ACK.
  */
 export function receiveFrame(store: RisIngestStore, frame: InboundFrame, now: Date = new Date()): number {
   return store.journalReceived({

@@ -38,4 +38,26 @@ describe('watchWorklist', () => {
     // Everything else of the store is the store's own.
     expect(watched.counts().orders).toBe(1);
   });
+
+  it('inside the ingest\'s group commit, announces only once the whole group committed, and nothing of a group that rolled back', () => {
+    store = openTrustStore(':memory:');
+    const changes: WorklistChange[] = [];
+    const watched = watchWorklist(store, (c) => changes.push(c));
+    const patientId = watched.transaction((w) => w.createPatient({ family: 'TEST' }));
+    expect(() =>
+      watched.commitGroup(() => {
+        watched.transaction((w) => w.saveOrder(order(patientId, 'COMPLETED')));
+        throw new Error('the group failed');
+      }),
+    ).toThrow('the group failed');
+    expect(changes).toEqual([]);
+    expect(watched.counts().orders).toBe(0);
+    let seenInside: number | undefined;
+    watched.commitGroup(() => {
+      watched.transaction((w) => w.saveOrder(order(patientId, 'COMPLETED')));
+      seenInside = changes.length;
+    });
+    expect(seenInside).toBe(0);
+    expect(changes).toEqual([{ type: 'ADDED', accessionNumber: 'A1' }]);
+  });
 });

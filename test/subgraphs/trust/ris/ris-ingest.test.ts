@@ -145,6 +145,55 @@ describe('messages that cannot be applied are answered and kept', () => {
   });
 });
 
+describe('group commit (issue 16)', () => {
+  it('frames handed over in the same turn (several connections) share one commit, each with its own ACK', async () => {
+    let groups = 0;
+    const real = store;
+    // The real store, its group commits counted (methods bound: the store has private fields).
+    const counting = new Proxy(real, {
+      get(target, key) {
+        if (key === 'commitGroup') return <T>(work: () => T): T => (groups++, real.commitGroup(work));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const ingest = createRisIngest({ store: counting, logger });
+    const frames = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ ...frame(adt('A04', `G${i}`, { mrn: `GM${i}` })), connectionId: i }));
+    const acks = await Promise.all(frames.map((f) => ingest.handle(f)));
+    expect(groups).toBe(1);
+    expect(acks.map((a) => Hl7Message.parse(decodeHl7Bytes(a!)).get('MSA-2'))).toEqual(['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7', 'G8']);
+    expect(store.counts()).toMatchObject({ journal: 8, acks: 8, patients: 8, failed: 0 });
+  });
+
+  it('a message of the group that is refused is kept (AR) without undoing the others', async () => {
+    const ingest = ingestWith();
+    const [good, bad, other] = await Promise.all([
+      ingest.handle(frame(adt('A04', 'OK1', { mrn: 'OK1' }))),
+      ingest.handle(frame('this is not HL7\r')),
+      ingest.handle(frame(adt('A04', 'OK2', { mrn: 'OK2' }))),
+    ]);
+    expect([good, bad, other].map((a) => Hl7Message.parse(decodeHl7Bytes(a!)).get('MSA-1'))).toEqual(['AA', 'AR', 'AA']);
+    expect(store.counts()).toMatchObject({ journal: 3, acks: 2, patients: 2, failed: 1 });
+  });
+
+  it('a group the store cannot commit is not ACKed at all, and nothing of it is stored', async () => {
+    store.close();
+    store = openTrustStore(join(dir, 'RXA.db'), { busyTimeoutMs: 0 });
+    const other = new Database(join(dir, 'RXA.db'));
+    other.exec('BEGIN IMMEDIATE');
+    let acks;
+    try {
+      const ingest = ingestWith();
+      acks = await Promise.all([ingest.handle(frame(adt('A04', 'N1', { mrn: 'N1' }))), ingest.handle(frame(adt('A04', 'N2', { mrn: 'N2' })))]);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(acks).toEqual([null, null]);
+    expect(store.counts()).toMatchObject({ journal: 0, acks: 0, patients: 0 });
+  });
+});
+
 describe('identity', () => {
   it('invalid NHS number: applied, AA with ERR W 102, warn log without the number', async () => {
     const ack = await send(adt('A04', 'N1', { mrn: 'M1', nhs: BAD_NHS }));
