@@ -1,5 +1,5 @@
 import type { GraphQLFieldResolver } from 'graphql';
-import { sortMillis } from '../schema/index.ts';
+import { compareTimeThenId, sortMillis } from '../schema/index.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { RowOrder } from './merged-connection.ts';
 import { resolveMergedRoot } from './merged-root.ts';
@@ -24,12 +24,7 @@ export interface WorklistKey {
  * keyset page (subgraphs/trust/store/sqlite-reporting.ts).
  */
 export function compareWorklistOrder(a: WorklistKey, b: WorklistKey): number {
-  if (a.dueAt !== b.dueAt) {
-    if (a.dueAt === null) return 1;
-    if (b.dueAt === null) return -1;
-    return a.dueAt - b.dueAt;
-  }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareTimeThenId(a.dueAt, a.id, b.dueAt, b.id, 'oldest-first');
 }
 
 export const WORKLIST_ORDER: RowOrder<WorklistKey> = {

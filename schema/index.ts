@@ -7,7 +7,7 @@ export { checkNhsNumber, isValidNhsNumber, describeNhsNumberProblem } from './nh
 export type { NhsNumberProblem, NhsNumberResult } from './nhs-number.ts';
 export { encodeStudyId, decodeStudyId, trustOfStudyId, studyIdPayload, studyIdOfPayload, payloadOfStudyId } from './study-id.ts';
 export type { StudyKey } from './study-id.ts';
-export { compareStudyOrder, sortMillis } from './study-order.ts';
+export { compareStudyOrder, compareTimeThenId, sortMillis } from './study-order.ts';
 export type { StudySortKey } from './study-order.ts';
 export { DateTimeScalar, DateScalar, parseDateTime, parseDate } from './scalars.ts';
 export { isTrustCode, TRUST_CODE_PATTERN } from './trust-code.ts';

@@ -12,12 +12,21 @@ export interface StudySortKey {
 
 /** Negative when `a` comes before `b`. */
 export function compareStudyOrder(a: StudySortKey, b: StudySortKey): number {
-  if (a.sortAt !== b.sortAt) {
-    if (a.sortAt === null) return 1;
-    if (b.sortAt === null) return -1;
-    return b.sortAt - a.sortAt;
+  return compareTimeThenId(a.sortAt, a.id, b.sortAt, b.id, 'newest-first');
+}
+
+/**
+ * The shape every network list order shares: by a time (newest or oldest first), rows without a
+ * time last, ties by `id` ascending in code-unit order. `studies` is newest `sortAt` first; the
+ * worklist is oldest `dueAt` first (most overdue first).
+ */
+export function compareTimeThenId(aTime: number | null, aId: string, bTime: number | null, bId: string, direction: 'newest-first' | 'oldest-first'): number {
+  if (aTime !== bTime) {
+    if (aTime === null) return 1;
+    if (bTime === null) return -1;
+    return direction === 'newest-first' ? bTime - aTime : aTime - bTime;
   }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
 /** Parses a DateTime string into epoch ms for ordering; null for null/undefined. */
