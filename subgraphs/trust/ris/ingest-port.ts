@@ -278,13 +278,22 @@ export interface RisIngestStore {
    */
   transaction<T>(work: (writer: TrustWriter) => T): T;
   /**
-   * Group commit: runs `work` in ONE durable transaction (one fsync), in which `journalReceived`
-   * and `transaction` calls nest (savepoints). Lets the ingest commit the messages of several
-   * connections that arrived in the same turn of the event loop at the cost of one fsync
-   * (ris-ingest.ts says why one commit for the journal row and the outcome is enough). A storage
-   * failure anywhere rolls the whole group back (StoreFailure): nothing of it was ACKed.
+   * Group commit: runs `work` in ONE transaction, in which `journalReceived` and `transaction`
+   * calls nest (savepoints). Lets the ingest commit the messages of several connections that
+   * arrived in the same turn of the event loop at the cost of one sync (ris-ingest.ts says why
+   * one commit for the journal row and the outcome is enough). A storage failure anywhere rolls
+   * the whole group back (StoreFailure): nothing of it was ACKed. When it returns the group is
+   * committed (readers see it) but NOT necessarily on disk yet: nothing of it may be acknowledged
+   * before `durable()` resolves.
    */
   commitGroup<T>(work: () => T): T;
+  /**
+   * Resolves once every commit that returned before this call is on disk (the SQLite store syncs
+   * the WAL off the event loop, so the next group can be applied meanwhile). Rejects with
+   * StoreFailure when the sync failed; after that it always rejects (nothing is trusted after a
+   * failed fsync), so no later ACK can go out.
+   */
+  durable(): Promise<void>;
   /** Kept messages, newest first; by default only those still failing. */
   listFailed(opts?: { includeReplayed?: boolean }): FailedMessage[];
   /** Still-failing kept messages with their raw bytes, oldest first (all, or these ids). */

@@ -65,11 +65,13 @@ export interface RisIngest {
  * 2–4 again. A storage failure returns null: no ACK, the listener closes, the sender resends.
  *
  * Group commit (issue 16). Steps 1–4 of every frame handed over before the next turn of the event
- * loop (one per waiting connection) run in ONE durable transaction (`RisIngestStore.commitGroup`: one
- * fsync), and no ACK of the group is released before that commit returns. The durability argument:
- * an original-mode sender keeps a message until its ACK arrives and resends it when the connection
- * drops without one (HL7 v2.5.1 ch. 2.9.2; MLLP release 2 reliable delivery). So what must be on
- * disk before the ACK leaves is the journal row AND the outcome together, which one commit gives;
+ * loop (one per waiting connection) run in ONE transaction (`RisIngestStore.commitGroup`), and no
+ * ACK of the group is released before that commit is on disk (`RisIngestStore.durable()`: the
+ * SQLite store syncs its WAL on libuv's thread pool, so the next group is parsed and applied while
+ * the disk works). The durability argument: an original-mode sender keeps a message until its ACK
+ * arrives and resends it when the connection drops without one (HL7 v2.5.1 ch. 2.9.2; MLLP
+ * release 2 reliable delivery). So what must be on disk before the ACK leaves is the journal row
+ * AND the outcome together, which one commit gives;
  * committing the journal row separately first (two fsyncs per message, as before) bought no
  * delivery guarantee: a crash between the two commits left a journal row without outcome and no
  * ACK, and the sender resent the message anyway. What the separate commit did keep is a trace of a
@@ -78,6 +80,13 @@ export interface RisIngest {
  * case is a process crash we do not expect; it would now leave no journal row, and the sender's
  * resends are its trace. Within the group each frame's apply is a savepoint, so one message that
  * fails to apply is kept (AE/AR) without undoing the others.
+ *
+ * A group committed but not yet synced is visible to readers (a GraphQL query, a worklist event)
+ * before its ACK leaves; a power cut then loses it, and the sender, never ACKed, resends it.
+ * When a sync fails, that group and every later one get no ACK, for the life of the process
+ * ("fsyncgate": after a failed fsync a later one may succeed without the lost pages, so nothing
+ * is trusted); the senders keep resending until the trust is restarted, and a message that did
+ * reach the disk is then a duplicate answered with its original ACK: nothing lost, nothing doubled.
  */
 export function createRisIngest(opts: RisIngestOptions): RisIngest {
   const { store, logger } = opts;
@@ -157,10 +166,17 @@ export function createRisIngest(opts: RisIngestOptions): RisIngest {
     }
   }
 
+  /** Set when the store could not make a commit durable: no ACK is ever sent again (see below). */
+  let unsynced: Error | undefined;
+
   function commitWaiting(): void {
     const group = waiting;
     waiting = [];
     commitScheduled = false;
+    if (unsynced) {
+      for (const g of group) g.settle(null);
+      return;
+    }
     let acks: Array<string | null>;
     try {
       acks = store.commitGroup(() => group.map((g) => ingestInGroup(g.frame)));
@@ -170,6 +186,19 @@ export function createRisIngest(opts: RisIngestOptions): RisIngest {
       for (const g of group) g.settle(null);
       return;
     }
+    // Committed, not yet on disk: the ACKs wait for the sync, and the event loop goes on with the
+    // next group meanwhile (pipelining); groups committed during one sync share the next.
+    store.durable().then(
+      () => release(group, acks),
+      (error: unknown) => {
+        if (!unsynced) logger.error({ messages: group.length, err: errorSummary(error) }, 'HL7 commits could not be synced to disk: no further ACK will be sent; restart the trust (the senders resend, duplicates are answered with the original ACK)');
+        unsynced ??= error instanceof Error ? error : new Error(String(error));
+        for (const g of group) g.settle(null);
+      },
+    );
+  }
+
+  function release(group: typeof waiting, acks: Array<string | null>): void {
     group.forEach((g, i) => {
       const ack = acks[i];
       try {
