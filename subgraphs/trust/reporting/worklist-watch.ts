@@ -33,14 +33,14 @@ export function watchWorklist(store: TrustStore, publish: (change: WorklistChang
         get(target, prop) {
           if (prop === 'saveOrder') {
             return (order: OrderRecord) => {
-              const before = target.order(order.accessionNumber)?.status;
-              target.saveOrder(order);
+              const before = target.saveOrder(order);
               const was = before !== undefined && NEEDS_REPORT.has(before);
               const is = NEEDS_REPORT.has(order.status);
               if (is && !was) changes.set(order.accessionNumber, { type: 'ADDED', accessionNumber: order.accessionNumber });
               else if (was && (order.status === 'FINAL' || order.status === 'AMENDED')) {
                 changes.set(order.accessionNumber, { type: 'REPORTED', accessionNumber: order.accessionNumber });
               }
+              return before;
             };
           }
           const value = Reflect.get(target, prop, target) as unknown;

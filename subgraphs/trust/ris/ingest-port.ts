@@ -187,7 +187,8 @@ export interface TrustWriter {
   order(accessionNumber: string): OrderRecord | undefined;
   /** The order with this filler (ORC-3 / SCH-27) or placer (ORC-2 / SCH-26) order number. */
   orderByOrderNumber(kind: 'filler' | 'placer', orderNumber: string): OrderRecord | undefined;
-  saveOrder(order: OrderRecord): void;
+  /** Inserts or updates the order; returns the status it had before (undefined: new). */
+  saveOrder(order: OrderRecord): StudyStatusValue | undefined;
   reportVersions(accessionNumber: string): RisReportRow[];
   /** Appends a version; returns its number. */
   addReportVersion(report: NewReportVersion): number;

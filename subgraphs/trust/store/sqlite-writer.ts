@@ -4,6 +4,7 @@ import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
 import type { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { toOrderRecord, toPatientRecord, toReportRow, type OrderColumns, type PatientColumns, type ReportColumns } from './sqlite-rows.ts';
+import type { StudyStatusValue } from '../../../schema/generated/enums.ts';
 import type { DedupeKey, FailureRecord, JournalCompletion, NewReportVersion, OrderRecord, PatientChanges, PatientRecord, StoredAck, TrustWriter } from '../ris/ingest-port.ts';
 
 const now = (): string => new Date().toISOString();
@@ -22,6 +23,17 @@ function patientValue(key: keyof PatientChanges, value: PatientChanges[keyof Pat
   return (value as string | null | undefined) ?? null;
 }
 
+/** The stored columns of an order, by the `OrderRecord` field each holds. */
+const ORDER_COLUMNS = [
+  ['accessionNumber', 'accession_number'], ['patientId', 'patient_id'], ['placerOrderNumber', 'placer_order_number'],
+  ['fillerOrderNumber', 'filler_order_number'], ['studyInstanceUid', 'study_instance_uid'], ['description', 'description'],
+  ['bodyPart', 'body_part'], ['modality', 'modality'], ['priority', 'priority'], ['workflowStatus', 'workflow_status'],
+  ['cancelled', 'cancelled'], ['status', 'status'], ['requestedAt', 'requested_at'], ['scheduledAt', 'scheduled_at'],
+  ['performedAt', 'performed_at'], ['appointmentCancelledAt', 'appointment_cancelled_at'], ['orderMissing', 'order_missing'],
+  ['procedureCode', 'procedure_code'], ['procedureCodingSystem', 'procedure_coding_system'], ['patientClass', 'patient_class'],
+  ['onHold', 'on_hold'], ['didNotAttendAt', 'did_not_attend_at'], ['waitStartedAt', 'wait_started_at'], ['cancelledAt', 'cancelled_at'],
+] as const satisfies ReadonlyArray<readonly [keyof OrderRecord, keyof OrderColumns]>;
+
 /** The TrustWriter over SQLite; only used inside `SqliteTrustStore.transaction`. */
 export class SqliteWriter implements TrustWriter {
   readonly #statements: StatementCache;
@@ -37,6 +49,7 @@ export class SqliteWriter implements TrustWriter {
     order: Statement<[string], OrderColumns>;
     reports: Statement<[string], ReportColumns>;
     ack: Statement<[string, string, string], { ack_code: string; ack_text: string; journal_id: number }>;
+    insertOrder: Statement<[Record<string, unknown>]>;
   };
 
   constructor(db: Database, statements: StatementCache, read: SqliteReadModel) {
@@ -54,6 +67,10 @@ export class SqliteWriter implements TrustWriter {
       ack: db.prepare(
         `SELECT ack_code, ack_text, journal_id FROM acks
           WHERE sending_application = ? AND sending_facility = ? AND control_id = ?`,
+      ),
+      insertOrder: db.prepare(
+        `INSERT INTO orders (${ORDER_COLUMNS.map(([, c]) => c).join(', ')}, created_at, updated_at)
+         VALUES (${ORDER_COLUMNS.map(([f]) => `@${f}`).join(', ')}, @t, @t)`,
       ),
     };
   }
@@ -146,35 +163,24 @@ export class SqliteWriter implements TrustWriter {
     return c ? toOrderRecord(c) : undefined;
   }
 
-  saveOrder(o: OrderRecord): void {
+  saveOrder(o: OrderRecord): StudyStatusValue | undefined {
     const t = now();
-    this.#statements
-      .prepare(
-        `INSERT INTO orders (accession_number, patient_id, placer_order_number, filler_order_number,
-           study_instance_uid, description, body_part, modality, priority, workflow_status, cancelled,
-           status, requested_at, scheduled_at, performed_at, appointment_cancelled_at, order_missing, procedure_code, procedure_coding_system, patient_class,
-           on_hold, did_not_attend_at, wait_started_at, cancelled_at, created_at, updated_at)
-         VALUES (@accessionNumber, @patientId, @placerOrderNumber, @fillerOrderNumber, @studyInstanceUid,
-           @description, @bodyPart, @modality, @priority, @workflowStatus, @cancelled, @status, @requestedAt,
-           @scheduledAt, @performedAt, @appointmentCancelledAt, @orderMissing, @procedureCode, @procedureCodingSystem, @patientClass,
-           @onHold, @didNotAttendAt, @waitStartedAt, @cancelledAt, @t, @t)
-         ON CONFLICT (accession_number) DO UPDATE SET
-           patient_id = excluded.patient_id, placer_order_number = excluded.placer_order_number,
-           filler_order_number = excluded.filler_order_number, study_instance_uid = excluded.study_instance_uid,
-           description = excluded.description, body_part = excluded.body_part, modality = excluded.modality,
-           priority = excluded.priority, workflow_status = excluded.workflow_status,
-           cancelled = excluded.cancelled, status = excluded.status, requested_at = excluded.requested_at,
-           scheduled_at = excluded.scheduled_at, performed_at = excluded.performed_at,
-           appointment_cancelled_at = excluded.appointment_cancelled_at, order_missing = excluded.order_missing,
-           procedure_code = excluded.procedure_code, procedure_coding_system = excluded.procedure_coding_system,
-           patient_class = excluded.patient_class, on_hold = excluded.on_hold,
-           did_not_attend_at = excluded.did_not_attend_at, wait_started_at = excluded.wait_started_at,
-           cancelled_at = excluded.cancelled_at,
-           updated_at = excluded.updated_at`,
-      )
-      .run({ ...o, cancelled: o.cancelled ? 1 : 0, orderMissing: o.orderMissing ? 1 : 0, onHold: o.onHold ? 1 : 0, t });
+    const values: Record<string, unknown> = { ...o, cancelled: o.cancelled ? 1 : 0, orderMissing: o.orderMissing ? 1 : 0, onHold: o.onHold ? 1 : 0, t };
+    const stored = this.#stmt.order.get(o.accessionNumber) as (OrderColumns & Record<string, unknown>) | undefined;
+    if (!stored) {
+      this.#stmt.insertOrder.run(values);
+    } else {
+      // Only the columns that changed (and updated_at): SQLite then rewrites only the indexes
+      // over them, usually none (patient, order numbers and UID rarely change), and each index
+      // entry rewritten is one more page in the commit's WAL write (issue 16).
+      const changed = ORDER_COLUMNS.filter(([field, column]) => stored[column] !== values[field]);
+      this.#statements
+        .prepare(`UPDATE orders SET ${changed.map(([field, column]) => `${column} = @${field}, `).join('')}updated_at = @t WHERE accession_number = @accessionNumber`)
+        .run(values);
+    }
     this.#dirtyAccessions.add(o.accessionNumber);
     this.#recordHistory(o, t);
+    return stored?.status as StudyStatusValue | undefined;
   }
 
   /**
