@@ -1,4 +1,5 @@
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { DateTime, FixedOffsetZone, type Zone } from 'luxon';
+import { CachedIanaZone } from './cached-zone.ts';
 
 /**
  * HL7 DTM values (v2.5.1 ch. 2A.3.22; also the first component of TS, 2A.3.77):
@@ -30,7 +31,7 @@ export function parseHl7Time(value: string, opts: ParseHl7TimeOptions): string |
   const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', frac, off] = m;
   const parts = { year: +y!, month: +mo, day: +d, hour: +h, minute: +mi, second: +s };
   if (parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.hour > 23 || parts.minute > 59 || parts.second > 59) return null;
-  let zone: FixedOffsetZone | string = opts.timezone;
+  let zone: Zone | string = CachedIanaZone.of(opts.timezone) ?? opts.timezone;
   if (off !== undefined) {
     const minutes = offsetMinutes(off);
     if (minutes === null) return null;
@@ -39,7 +40,19 @@ export function parseHl7Time(value: string, opts: ParseHl7TimeOptions): string |
   const dt = DateTime.fromObject(parts, { zone });
   if (!dt.isValid || dt.day !== parts.day || dt.month !== parts.month) return null;
   const fraction = frac ? `.${frac}` : '';
-  return dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") + fraction + dt.toFormat('ZZ');
+  // What dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") + fraction + dt.toFormat('ZZ') writes, without
+  // parsing the format string again for every value.
+  return `${pad(dt.year, 4)}-${pad(dt.month, 2)}-${pad(dt.day, 2)}T${pad(dt.hour, 2)}:${pad(dt.minute, 2)}:${pad(dt.second, 2)}${fraction}${offsetText(dt.offset, 'short')}`;
+}
+
+/** luxon's padding of a date part (`yyyy`, `MM`, …): at least `width` digits, sign kept. */
+function pad(n: number, width: number): string {
+  return n < 0 ? `-${String(-n).padStart(width, '0')}` : String(n).padStart(width, '0');
+}
+
+/** The offset as luxon's `ZZ` (short, `+01:00`) or `ZZZ` (techie, `+0100`) writes it. */
+function offsetText(minutes: number, format: 'short' | 'techie'): string {
+  return FixedOffsetZone.instance(minutes).formatOffset(0, format);
 }
 
 /**
@@ -55,9 +68,10 @@ export function formatHl7Time(iso: string): string {
 
 /** HL7 time of an instant in an IANA zone (for MSH-7 of messages we send). */
 export function hl7TimeIn(instant: Date, timezone: string): string {
-  const dt = DateTime.fromJSDate(instant, { zone: timezone });
+  const dt = DateTime.fromJSDate(instant, { zone: CachedIanaZone.of(timezone) ?? timezone });
   if (!dt.isValid) throw new RangeError(`unknown time zone "${timezone}"`);
-  return dt.toFormat('yyyyMMddHHmmssZZZ');
+  // What dt.toFormat('yyyyMMddHHmmssZZZ') writes.
+  return `${pad(dt.year, 4)}${pad(dt.month, 2)}${pad(dt.day, 2)}${pad(dt.hour, 2)}${pad(dt.minute, 2)}${pad(dt.second, 2)}${offsetText(dt.offset, 'techie')}`;
 }
 
 /** `+0100`, `-0530`, `+01:00` → minutes east of UTC; null if malformed (HL7 allows −12:00…+14:00). */
