@@ -3,6 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
 import type { SqliteStudyIndex } from './sqlite-study-index.ts';
+import { INDEXED_ORDER_FIELDS } from './study-index-row.ts';
 import { toOrderRecord, toPatientRecord, toReportRow, type OrderColumns, type PatientColumns, type ReportColumns } from './sqlite-rows.ts';
 import type { StudyStatusValue } from '../../../schema/generated/enums.ts';
 import type { DedupeKey, FailureRecord, JournalCompletion, NewReportVersion, OrderRecord, PatientChanges, PatientRecord, StoredAck, TrustWriter } from '../ris/ingest-port.ts';
@@ -33,6 +34,8 @@ const ORDER_COLUMNS = [
   ['procedureCode', 'procedure_code'], ['procedureCodingSystem', 'procedure_coding_system'], ['patientClass', 'patient_class'],
   ['onHold', 'on_hold'], ['didNotAttendAt', 'did_not_attend_at'], ['waitStartedAt', 'wait_started_at'], ['cancelledAt', 'cancelled_at'],
 ] as const satisfies ReadonlyArray<readonly [keyof OrderRecord, keyof OrderColumns]>;
+
+const INDEXED: ReadonlySet<string> = new Set(INDEXED_ORDER_FIELDS);
 
 /** The TrustWriter over SQLite; only used inside `SqliteTrustStore.transaction`. */
 export class SqliteWriter implements TrustWriter {
@@ -118,7 +121,9 @@ export class SqliteWriter implements TrustWriter {
     this.#statements
       .prepare(`UPDATE patients SET ${sets}, updated_at = ? WHERE id = ?`)
       .run(...keys.map((k) => patientValue(k, changes[k])), now(), id);
-    this.#dirtyPatients.add(id);
+    // The index holds the patient's NHS number only (study-index-row.ts): other demographics
+    // leave its rows as they are.
+    if (changes.nhsNumber !== undefined) this.#dirtyPatients.add(id);
   }
 
   addMrn(patientId: number, mrn: string): boolean {
@@ -167,6 +172,7 @@ export class SqliteWriter implements TrustWriter {
     const t = now();
     const values: Record<string, unknown> = { ...o, cancelled: o.cancelled ? 1 : 0, orderMissing: o.orderMissing ? 1 : 0, onHold: o.onHold ? 1 : 0, t };
     const stored = this.#stmt.order.get(o.accessionNumber) as (OrderColumns & Record<string, unknown>) | undefined;
+    let reindex = true;
     if (!stored) {
       this.#stmt.insertOrder.run(values);
     } else {
@@ -177,8 +183,9 @@ export class SqliteWriter implements TrustWriter {
       this.#statements
         .prepare(`UPDATE orders SET ${changed.map(([field, column]) => `${column} = @${field}, `).join('')}updated_at = @t WHERE accession_number = @accessionNumber`)
         .run(values);
+      reindex = changed.some(([field]) => INDEXED.has(field));
     }
-    this.#dirtyAccessions.add(o.accessionNumber);
+    if (reindex) this.#dirtyAccessions.add(o.accessionNumber);
     this.#recordHistory(o, t);
     return stored?.status as StudyStatusValue | undefined;
   }

@@ -82,6 +82,17 @@ export interface StudyIndexInput {
 }
 
 /**
+ * The order fields `studyIndexRow` and the join (`SqliteStudyIndex`: accession, else the order's
+ * Study Instance UID) read. A save that changes none of them leaves the study's rows as they are,
+ * so the writer does not re-join it (issue 16: most of the ingest's reads were that re-join).
+ * Keep in step with `studyIndexRow`: the index-equals-rebuild test catches a field left out.
+ */
+export const INDEXED_ORDER_FIELDS = [
+  'accessionNumber', 'patientId', 'studyInstanceUid', 'description', 'bodyPart', 'modality', 'priority', 'status',
+  'requestedAt', 'scheduledAt', 'performedAt',
+] as const satisfies ReadonlyArray<keyof RisOrderRow>;
+
+/**
  * The index row of one joined study. Pure; the same derivations as the resolvers
  * (study-join.ts, ris/current-report.ts), so the index never disagrees with a resolved study.
  */

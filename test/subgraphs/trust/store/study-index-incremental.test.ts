@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_PROFILES, generateHistory, trustHl7Config } from '../../../../simulator/index.ts';
 import { createRisIngest } from '../../../../subgraphs/trust/ris/ris-ingest.ts';
 import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
+import { NHS, a40, adt, orm } from '../../../fixtures/ris/hl7-fixtures.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -59,4 +60,29 @@ describe('study index kept in step by the ingest', () => {
       }
     }, 60_000);
   }
+
+  it('an ADT that changes a patient\'s NHS number re-joins that patient\'s studies; a merge re-points them; other demographics leave them', async () => {
+    const path = join(dir, 'RXA.db');
+    const store = openTrustStore(path);
+    try {
+      const ingest = createRisIngest({ store, logger });
+      const send = (text: string) => ingest.handle({ payload: Buffer.from(text, 'latin1'), oversized: false, remoteAddress: '127.0.0.1', connectionId: 1 });
+      const nhsOf = () => Object.fromEntries((snapshot(path).rows as { accession_number: string; nhs_number: string | null }[]).map((r) => [r.accession_number, r.nhs_number]));
+      await send(orm({ controlId: 'O1', patient: { mrn: 'M1', nhs: NHS.a }, accession: 'ACC1', orderTime: '20250115103000' }));
+      await send(orm({ controlId: 'O2', patient: { mrn: 'M2' }, accession: 'ACC2', orderTime: '20250115103000' }));
+      expect(nhsOf()).toEqual({ ACC1: NHS.a, ACC2: null });
+      await send(adt('A08', 'A1', { mrn: 'M1', nhs: NHS.b, name: 'OTHER^NAME' }));
+      expect(nhsOf()).toEqual({ ACC1: NHS.b, ACC2: null });
+      await send(adt('A08', 'A2', { mrn: 'M1', nhs: NHS.b, name: 'THIRD^NAME' }));
+      expect(nhsOf()).toEqual({ ACC1: NHS.b, ACC2: null });
+      // M1 merges into M2 (which has no NHS number: it inherits M1's), ACC1 follows the survivor.
+      await send(a40('A3', { mrn: 'M2' }, 'M1'));
+      expect(nhsOf()).toEqual({ ACC1: NHS.b, ACC2: NHS.b });
+      const incremental = snapshot(path);
+      store.rebuildStudyIndex();
+      expect(incremental).toEqual(snapshot(path));
+    } finally {
+      store.close();
+    }
+  });
 });
