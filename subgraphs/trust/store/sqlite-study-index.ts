@@ -11,6 +11,7 @@ import type { CapacityScope, RisOrderRow, StudyIndexHit, StudyIndexQuery, StudyI
 import { chunks, toOrderRow, toReportRow, type OrderColumns, type ReportColumns } from './sqlite-rows.ts';
 import { sortKeyOf, studyIndexRow, type StudyIndexRow } from './study-index-row.ts';
 import { primaryPacsStudy } from './primary-pacs-study.ts';
+import { ChangedColumnsUpdate } from './changed-columns-update.ts';
 
 interface PacsColumns {
   study_instance_uid: string;
@@ -109,11 +110,13 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   };
 
   readonly #nationalNumber: 'NHS' | 'CHI' | 'HC';
+  readonly #rowUpdate: ChangedColumnsUpdate;
 
   constructor(db: Database, statements: StatementCache, nationalNumber: 'NHS' | 'CHI' | 'HC' = 'NHS') {
     this.#db = db;
     this.#statements = statements;
     this.#nationalNumber = nationalNumber;
+    this.#rowUpdate = new ChangedColumnsUpdate(db, 'study_index', ROW_COLUMNS, 'id_key = @idKey');
     this.#s = {
       orderByAccession: db.prepare('SELECT * FROM orders WHERE accession_number = ?'),
       orderByUid: db.prepare('SELECT * FROM orders WHERE study_instance_uid = ? ORDER BY accession_number LIMIT 1'),
@@ -257,18 +260,16 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
    */
   #write(row: StudyIndexRow): void {
     const values: Record<string, unknown> = { ...row, hasOrder: row.hasOrder ? 1 : 0, modalities: `,${row.modalities.join(',')},` };
-    const stored = this.#s.storedRow.get(row.idKey);
+    const stored = this.#s.storedRow.get(row.idKey) as Record<string, unknown> | undefined;
     if (!stored) {
       this.#s.insertRow.run(values);
       for (const m of row.modalities) this.#s.insertModality.run(m, row.sortKey, row.idKey);
       return;
     }
-    const changed = ROW_COLUMNS.filter(([field, column]) => stored[column] !== values[field]);
-    if (changed.length === 0) return;
-    this.#statements
-      .prepare(`UPDATE study_index SET ${changed.map(([field, column]) => `${column} = @${field}`).join(', ')} WHERE id_key = @idKey`)
-      .run(values);
-    if (stored.modalities !== values['modalities'] || stored.sort_key !== row.sortKey) {
+    const changed = this.#rowUpdate.changes(stored, values);
+    if (changed === 0) return;
+    this.#rowUpdate.run(changed, values);
+    if (stored['modalities'] !== values['modalities'] || stored['sort_key'] !== row.sortKey) {
       this.#s.deleteModalities.run(row.idKey);
       for (const m of row.modalities) this.#s.insertModality.run(m, row.sortKey, row.idKey);
     }

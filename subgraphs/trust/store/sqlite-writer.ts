@@ -4,6 +4,7 @@ import type { RisReportRow } from '../ris/ingest-port.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
 import type { SqliteStudyIndex } from './sqlite-study-index.ts';
 import { INDEXED_ORDER_FIELDS } from './study-index-row.ts';
+import { ChangedColumnsUpdate } from './changed-columns-update.ts';
 import { toOrderRecord, toPatientRecord, toReportRow, type OrderColumns, type PatientColumns, type ReportColumns } from './sqlite-rows.ts';
 import type { StudyStatusValue } from '../../../schema/generated/enums.ts';
 import type { DedupeKey, FailureRecord, JournalCompletion, NewReportVersion, OrderRecord, PatientChanges, PatientRecord, StoredAck, TrustWriter } from '../ris/ingest-port.ts';
@@ -35,8 +36,6 @@ const ORDER_COLUMNS = [
   ['onHold', 'on_hold'], ['didNotAttendAt', 'did_not_attend_at'], ['waitStartedAt', 'wait_started_at'], ['cancelledAt', 'cancelled_at'],
 ] as const satisfies ReadonlyArray<readonly [keyof OrderRecord, keyof OrderColumns]>;
 
-const INDEXED: ReadonlySet<string> = new Set(INDEXED_ORDER_FIELDS);
-
 /** The TrustWriter over SQLite; only used inside `SqliteTrustStore.transaction`. */
 export class SqliteWriter implements TrustWriter {
   readonly #statements: StatementCache;
@@ -44,6 +43,9 @@ export class SqliteWriter implements TrustWriter {
   /** Study-index rows to re-join before the transaction commits (see `flushStudyIndex`). */
   readonly #dirtyAccessions = new Set<string>();
   readonly #dirtyPatients = new Set<number>();
+  readonly #orderUpdate: ChangedColumnsUpdate;
+  /** The order columns the study index reads (`INDEXED_ORDER_FIELDS`), as a change mask. */
+  readonly #indexedMask: number;
   readonly #stmt: {
     byMrn: Statement<[string], { patient_id: number }>;
     byNhs: Statement<[string], { id: number }>;
@@ -58,6 +60,8 @@ export class SqliteWriter implements TrustWriter {
   constructor(db: Database, statements: StatementCache, read: SqliteReadModel) {
     this.#statements = statements;
     this.#read = read;
+    this.#orderUpdate = new ChangedColumnsUpdate(db, 'orders', ORDER_COLUMNS, 'accession_number = @accessionNumber', 'updated_at = @t');
+    this.#indexedMask = this.#orderUpdate.maskOf(INDEXED_ORDER_FIELDS);
     this.#stmt = {
       byMrn: db.prepare(`SELECT patient_id FROM patient_identifiers WHERE type = 'MR' AND value = ?`),
       byNhs: db.prepare(
@@ -176,14 +180,11 @@ export class SqliteWriter implements TrustWriter {
     if (!stored) {
       this.#stmt.insertOrder.run(values);
     } else {
-      // Only the columns that changed (and updated_at): SQLite then rewrites only the indexes
-      // over them, usually none (patient, order numbers and UID rarely change), and each index
-      // entry rewritten is one more page in the commit's WAL write (issue 16).
-      const changed = ORDER_COLUMNS.filter(([field, column]) => stored[column] !== values[field]);
-      this.#statements
-        .prepare(`UPDATE orders SET ${changed.map(([field, column]) => `${column} = @${field}, `).join('')}updated_at = @t WHERE accession_number = @accessionNumber`)
-        .run(values);
-      reindex = changed.some(([field]) => INDEXED.has(field));
+      // Only the columns that changed (and updated_at): the order-number, patient and UID indexes
+      // are rewritten only when those change, which is rare.
+      const changed = this.#orderUpdate.changes(stored, values);
+      this.#orderUpdate.run(changed, values);
+      reindex = (changed & this.#indexedMask) !== 0;
     }
     if (reindex) this.#dirtyAccessions.add(o.accessionNumber);
     this.#recordHistory(o, t);
