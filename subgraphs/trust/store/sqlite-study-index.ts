@@ -91,12 +91,10 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
   readonly #s: {
     orderByAccession: Statement<[string], OrderColumns>;
     orderByUid: Statement<[string], OrderColumns>;
-    pacsByAccession: Statement<[string], PacsColumns>;
     pacsAllByAccession: Statement<[string], PacsColumns>;
     pacsByUid: Statement<[string], PacsColumns>;
     reports: Statement<[string], ReportColumns>;
     patientNhs: Statement<[number], { nhs_number: string | null }>;
-    rowByKey: Statement<[string], { pacs_uid: string | null }>;
     storedRow: Statement<[string], StoredIndexRow>;
     rowsByPacsUid: Statement<[string], { id_key: string; has_order: number; accession_number: string | null }>;
     deleteRow: Statement<[string]>;
@@ -120,12 +118,10 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     this.#s = {
       orderByAccession: db.prepare('SELECT * FROM orders WHERE accession_number = ?'),
       orderByUid: db.prepare('SELECT * FROM orders WHERE study_instance_uid = ? ORDER BY accession_number LIMIT 1'),
-      pacsByAccession: db.prepare('SELECT * FROM pacs_studies WHERE accession_number = ? ORDER BY study_instance_uid LIMIT 1'),
       pacsAllByAccession: db.prepare('SELECT * FROM pacs_studies WHERE accession_number = ? ORDER BY study_instance_uid'),
       pacsByUid: db.prepare('SELECT * FROM pacs_studies WHERE study_instance_uid = ?'),
       reports: db.prepare('SELECT * FROM reports WHERE accession_number = ? ORDER BY version'),
       patientNhs: db.prepare('SELECT nhs_number FROM patients WHERE id = ?'),
-      rowByKey: db.prepare('SELECT pacs_uid FROM study_index WHERE id_key = ?'),
       storedRow: db.prepare(`SELECT ${ROW_COLUMNS.map(([, c]) => c).join(', ')} FROM study_index WHERE id_key = ?`),
       rowsByPacsUid: db.prepare('SELECT id_key, has_order, accession_number FROM study_index WHERE pacs_uid = ?'),
       deleteRow: db.prepare('DELETE FROM study_index WHERE id_key = ?'),
@@ -168,14 +164,16 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     }
     const order = toOrderRow(columns);
     const byAccession = this.#s.pacsAllByAccession.all(accessionNumber).map(toPacsStudy);
-    const byUid = byAccession.length ? undefined : this.#pacsForOrder(order);
+    // No PACS study carries the accession: the join falls back to the order's UID.
+    const byUid = byAccession.length ? undefined : this.#pacsByOrderUid(order);
     const candidates = byAccession.length ? byAccession : byUid ? [byUid] : [];
     const primary = primaryPacsStudy(candidates, order.studyInstanceUid);
     const reports = this.#s.reports.all(accessionNumber).map(toReportRow);
     const patientNhsNumber = this.#s.patientNhs.get(order.patientId)?.nhs_number ?? null;
     const row = studyIndexRow({ order, pacs: primary, reports, patientNhsNumber, nationalNumber: this.#nationalNumber });
-    const previousPacs = this.#s.rowByKey.get(row.idKey)?.pacs_uid ?? null;
-    this.#write(row);
+    const stored = this.#s.storedRow.get(row.idKey) as Record<string, unknown> | undefined;
+    const previousPacs = (stored?.['pacs_uid'] as string | null | undefined) ?? null;
+    this.#write(row, stored);
     if (primary) this.#dropOtherRowsOf(primary.studyInstanceUid, row.idKey);
     for (const other of candidates) {
       if (other === primary) continue;
@@ -235,10 +233,11 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
     return columns ? toOrderRow(columns) : undefined;
   }
 
-  /** The join of ARCHITECTURE.md: on accession number, else on the order's Study Instance UID. */
-  #pacsForOrder(order: RisOrderRow): PacsStudy | undefined {
-    const byAccession = this.#s.pacsByAccession.get(order.accessionNumber);
-    if (byAccession) return toPacsStudy(byAccession);
+  /**
+   * The second half of the join of ARCHITECTURE.md (on accession number, else on the order's
+   * Study Instance UID): the PACS study with the order's UID, unless it names another order.
+   */
+  #pacsByOrderUid(order: RisOrderRow): PacsStudy | undefined {
     if (!order.studyInstanceUid) return undefined;
     const byUid = this.#s.pacsByUid.get(order.studyInstanceUid);
     if (!byUid) return undefined;
@@ -258,9 +257,9 @@ export class SqliteStudyIndex implements StudyIndexReader, PacsIndexPort {
    * index entry rewritten is a page in the commit's WAL write (issue 16: the study index was the
    * ingest's largest writer, 12 indexes rewritten per message by INSERT OR REPLACE).
    */
-  #write(row: StudyIndexRow): void {
+  #write(row: StudyIndexRow, known?: Record<string, unknown>): void {
     const values: Record<string, unknown> = { ...row, hasOrder: row.hasOrder ? 1 : 0, modalities: `,${row.modalities.join(',')},` };
-    const stored = this.#s.storedRow.get(row.idKey) as Record<string, unknown> | undefined;
+    const stored = known ?? (this.#s.storedRow.get(row.idKey) as Record<string, unknown> | undefined);
     if (!stored) {
       this.#s.insertRow.run(values);
       for (const m of row.modalities) this.#s.insertModality.run(m, row.sortKey, row.idKey);
