@@ -3,6 +3,7 @@ import { builtInProfile, generateHistory, trustHl7Config } from '../../simulator
 import { formatAckCounts } from '../ack-code.ts';
 import { mkdirSync } from 'node:fs';
 import { probeFsyncMs } from '../fsync-probe.ts';
+import { cpuPerRequest, cpuSnapshot } from '../cpu-time.ts';
 import { startChildServer } from '../child-server.ts';
 import { partitionByPatient } from '../hl7-partition.ts';
 import { markdownTable } from '../markdown-table.ts';
@@ -22,7 +23,7 @@ const MESSAGES_PER_DAY_ESTIMATE = 180;
 /**
  * Issue #8, part 4: simulator HL7 (ADT/ORM/ORU as the RXA profile sends them) over one MLLP
  * connection and over eight, each into a fresh real trust (own process, SQLite on disk in a temp
- * dir, WAL with synchronous=FULL), ACK after durable commit.
+ * dir, WAL), ACK after durable commit (the WAL synced off the event loop: platform/wal-file-sync.ts).
  */
 export async function runIngest(ctx: SectionContext): Promise<SectionReport> {
   const wanted = ctx.durations.ingestMessages;
@@ -36,7 +37,7 @@ export async function runIngest(ctx: SectionContext): Promise<SectionReport> {
   for (const m of messages) mix.set(m.type, (mix.get(m.type) ?? 0) + 1);
   const texts = messages.map((m) => m.hl7);
 
-  const runs: Array<{ connections: (typeof INGEST_CONNECTIONS)[number]; run: IngestRun; fsyncMs: number }> = [];
+  const runs: Array<{ connections: (typeof INGEST_CONNECTIONS)[number]; run: IngestRun; fsyncMs: number; cpu: Record<string, number> }> = [];
   for (const connections of INGEST_CONNECTIONS) {
     const config = {
       code: profile.code,
@@ -55,15 +56,18 @@ export async function runIngest(ctx: SectionContext): Promise<SectionReport> {
     const trust = await startChildServer<{ url: string; mllpPort: number }>(`ingest trust (${connections})`, './servers/trust-process.ts', { config });
     try {
       progress(`ingest: ${messages.length} messages over ${connections} connection(s), at most ${ctx.durations.ingestMaxSeconds} s`);
+      const pids = { trust: trust.pid, sender: 'self' } as const;
+      const before = cpuSnapshot(pids);
       const run = await sendOverMllp(trust.ready.mllpPort, partitionByPatient(texts, connections), ctx.durations.ingestMaxSeconds);
-      progress(`  ${run.acked} ACKed in ${run.seconds.toFixed(1)} s: ${(run.acked / run.seconds).toFixed(0)} msg/s, p99 ACK ${percentileOfSorted(run.ackLatenciesMs, 99).toFixed(2)} ms; ${formatAckCounts(run.ackCodes)}`);
-      runs.push({ connections, run, fsyncMs });
+      const cpu = cpuPerRequest(before, cpuSnapshot(pids), run.acked);
+      progress(`  ${run.acked} ACKed in ${run.seconds.toFixed(1)} s: ${(run.acked / run.seconds).toFixed(0)} msg/s, p99 ACK ${percentileOfSorted(run.ackLatenciesMs, 99).toFixed(2)} ms; ${formatAckCounts(run.ackCodes)}; CPU ms per message: trust ${cpu['trust']!.toFixed(3)}, sender ${cpu['sender']!.toFixed(3)}`);
+      runs.push({ connections, run, fsyncMs, cpu });
     } finally {
       await trust.stop();
     }
   }
 
-  const rows = runs.map(({ connections, run, fsyncMs }) => [
+  const rows = runs.map(({ connections, run, fsyncMs, cpu }) => [
     String(connections),
     `${run.acked} of ${run.planned}${run.acked < run.planned ? ' (time cap)' : ''}`,
     run.seconds.toFixed(1),
@@ -74,23 +78,26 @@ export async function runIngest(ctx: SectionContext): Promise<SectionReport> {
     formatAckCounts(run.ackCodes),
     `${fsyncMs.toFixed(2)} (${(1000 / fsyncMs).toFixed(0)}/s)`,
     `${((run.acked / run.seconds) / (1000 / fsyncMs) * 100).toFixed(0)} %`,
+    cpu['trust']!.toFixed(3),
+    cpu['sender']!.toFixed(3),
   ]);
   const notes = [
     `Messages: the simulator's ${profile.code} profile (HL7 v${profile.dialect.version}, ${profile.dialect.orders}), first ${messages.length} of ${days} days × ${STUDIES_PER_DAY} studies/day: ${[...mix].map(([t, n]) => `${t} ${n}`).join(', ')}.`,
-    'Each variant into a fresh trust process (SQLite on disk in a temp dir, WAL, synchronous=FULL); the sender (bench process, `subgraphs/trust/ris/mllp/mllp-client.ts`) waits for each ACK before the next message on that connection (original mode). Eight connections: the stream split by patient (PID-3), so no patient\'s messages reorder.',
-    'Group commit (issue 16): the trust journals each frame and applies it in ONE transaction (one fsync), and the frames of every connection that arrive in the same turn of the event loop share that commit; each ACK leaves only after it. "fsync ms" is probed on the same disk just before each variant (median of 200 × 4 KiB append + fdatasync); "÷ fsync ceiling" = msg/s ÷ (1000 ÷ fsync ms), the share of one-commit-per-message speed reached (above 100 % only with commits shared between connections).',
+    'Each variant into a fresh trust process (SQLite on disk in a temp dir, WAL); the sender (bench process, `subgraphs/trust/ris/mllp/mllp-client.ts`) waits for each ACK before the next message on that connection (original mode). Eight connections: the stream split by patient (PID-3), so no patient\'s messages reorder.',
+    `Group commit (issue 16): the trust journals each frame and applies it in ONE transaction, and the frames of every connection that arrive in the same turn of the event loop share that commit; the commit skips SQLite's own fsync (synchronous=NORMAL for it alone) and the WAL file is then fdatasync'ed on libuv's thread pool, each ACK leaving only after a sync that started after its commit returned (platform/wal-file-sync.ts); the next group is applied meanwhile. "fsync ms" is probed on the same disk just before each variant (median of 200 × 4 KiB append + fdatasync); "÷ fsync ceiling" = msg/s ÷ (1000 ÷ fsync ms), the share of one-commit-per-message speed reached (above 100 % only with commits shared between connections).`,
+    '"trust CPU ms/msg" and "sender CPU ms/msg": CPU time (user + system, /proc/<pid>/stat, 10 ms ticks) of the trust process and of the bench process (the MLLP sender) over the variant, per ACKed message; both share the same 2 cores.',
     `Time cap per variant: ${ctx.durations.ingestMaxSeconds} s; "ACKed" says how many of the planned messages fit. msg/s over the whole run; "thirds" = msg/s in each third of the run, median (min–max). AE/AR ACKs are durable too (the message is kept for replay) and count.`,
   ];
   return {
     name: 'ingest',
     title: 'HL7 ingest (issue #8 part 4)',
-    body: `${markdownTable(['connections', 'ACKed', 'seconds', 'msg/s', 'msg/s by thirds', 'p50 ACK ms', 'p99 ACK ms', 'ACK codes', 'fsync ms (ceiling)', '÷ fsync ceiling'], rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`,
-    targets: runs.map(({ connections, run, fsyncMs }) => {
+    body: `${markdownTable(['connections', 'ACKed', 'seconds', 'msg/s', 'msg/s by thirds', 'p50 ACK ms', 'p99 ACK ms', 'ACK codes', 'fsync ms (ceiling)', '÷ fsync ceiling', 'trust CPU ms/msg', 'sender CPU ms/msg'], rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`,
+    targets: runs.map(({ connections, run, fsyncMs, cpu }) => {
       const rate = run.acked / run.seconds;
       const goal = INGEST_TARGET_PER_SECOND[connections];
       return {
         target: `HL7 ingest, ACK after durable commit, ≥ ${goal} msg/s on ${connections} connection${connections === 1 ? '' : 's'}`,
-        measured: `${rate.toFixed(0)} msg/s (p99 ACK ${percentileOfSorted(run.ackLatenciesMs, 99).toFixed(2)} ms; fsync ${fsyncMs.toFixed(2)} ms here now: ${(rate / (1000 / fsyncMs) * 100).toFixed(0)} % of one fsync per message)`,
+        measured: `${rate.toFixed(0)} msg/s (p99 ACK ${percentileOfSorted(run.ackLatenciesMs, 99).toFixed(2)} ms; fsync ${fsyncMs.toFixed(2)} ms here now: ${(rate / (1000 / fsyncMs) * 100).toFixed(0)} % of one fsync per message; trust CPU ${cpu['trust']!.toFixed(3)} ms per message)`,
         met: rate >= goal,
       };
     }),
