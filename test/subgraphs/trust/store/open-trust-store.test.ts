@@ -76,6 +76,18 @@ describe('migrations', () => {
 });
 
 describe('durability', () => {
+  it('group commits are synced through the WAL file, also after a clean close deleted it', async () => {
+    openStore().close(); // the last connection's close removes the -wal file
+    const synced: number[] = [];
+    const store = openStore({ syncWal: (fd, done) => (synced.push(fd), done(null)) });
+    const received = { receivedAt: '2026-01-01T00:00:00.000Z', remoteAddress: null, connectionId: null, raw: Buffer.from('MSH|^~\\&|') };
+    store.commitGroup(() => store.journalReceived(received));
+    expect(synced).toHaveLength(0); // not before durable() is asked: the commit alone syncs nothing
+    await store.durable();
+    expect(synced).toHaveLength(1);
+    expect(store.counts()).toMatchObject({ journal: 1 });
+  });
+
   it('keeps journal, acks, patients, orders and reports across close and reopen', () => {
     const store = openStore();
     const journalId = store.journalReceived({ receivedAt: '2025-01-15T10:30:00Z', remoteAddress: '127.0.0.1', connectionId: 1, raw: Buffer.from('MSH|^~\\&|x') });
