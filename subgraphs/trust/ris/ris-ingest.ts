@@ -83,7 +83,8 @@ export interface RisIngest {
  *
  * A group committed but not yet synced is visible to readers (a GraphQL query, a worklist event)
  * before its ACK leaves; a power cut then loses it, and the sender, never ACKed, resends it.
- * When a sync fails, that group and every later one get no ACK, for the life of the process
+ * When a sync fails, that group and every later one get no ACK (and the store refuses every other
+ * write: open-trust-store.ts), for the life of the process
  * ("fsyncgate": after a failed fsync a later one may succeed without the lost pages, so nothing
  * is trusted); the senders keep resending until the trust is restarted, and a message that did
  * reach the disk is then a duplicate answered with its original ACK: nothing lost, nothing doubled.

@@ -211,6 +211,12 @@ class SqliteTrustStore implements TrustStore {
   durable(): Promise<void> {
     if (!this.#walSync) return Promise.resolve();
     return this.#walSync.afterCommit().catch((error: unknown) => {
+      // After a failed sync the WAL on disk may have lost frames that a later sync would not
+      // restore, and SQLite's recovery stops at the first bad frame: no later commit of this
+      // connection can be trusted either, whoever makes it (claims, report write-back, the PACS
+      // sync). The connection turns read-only (writes fail SQLITE_READONLY, a StoreFailure) until
+      // the trust is restarted and SQLite recovers the WAL.
+      if (this.#db.open) this.#db.pragma('query_only = ON');
       throw new StoreFailure(error);
     });
   }

@@ -16,6 +16,7 @@ import { startMllpListener, type MllpListener } from '../../../../subgraphs/trus
 import { createRisIngest, type IngestLogger } from '../../../../subgraphs/trust/ris/ris-ingest.ts';
 import { openTrustStore } from '../../../../subgraphs/trust/store/open-trust-store.ts';
 import type { TrustStore } from '../../../../subgraphs/trust/store/trust-store.ts';
+import { StoreFailure } from '../../../../subgraphs/trust/ris/ingest-port.ts';
 import type { FileSync } from '../../../../platform/wal-file-sync.ts';
 import { orm } from '../../../fixtures/ris/hl7-fixtures.ts';
 
@@ -163,6 +164,11 @@ describe('a failed WAL sync (fsyncgate: nothing is trusted after it)', () => {
     await sendAll(first.port, [7, 8]);
     expect([...acks.keys()]).toEqual([0, 1, 2, 3]);
     expect(errors.some((e) => e.includes('could not be synced'))).toBe(true);
+    // Nor does the store take any other write on that connection (claims, reports, replay…);
+    // it still answers reads.
+    expect(() => first.store.transaction((w) => w.createPatient({ family: 'AFTER' }))).toThrow(StoreFailure);
+    // The four ACKed, and the one whose sync failed (committed, never ACKed); nothing after it.
+    expect(first.store.counts().orders).toBe(5);
 
     // Restart on the same database; the senders resend everything not ACKed, and some that were
     // (a sender that lost an ACK resends too).
