@@ -23,7 +23,17 @@ export function watchWorklist(store: TrustStore, publish: (change: WorklistChang
     } finally {
       group = undefined;
     }
-    for (const change of collected) publish(change);
+    // After the group is on disk (`durable()`), not merely committed: an event must not announce
+    // a study that a power cut before the sync would take away again. A failed sync announces
+    // nothing (the ingest then sends no ACK, and the senders resend).
+    if (collected.length) {
+      store.durable().then(
+        () => {
+          for (const change of collected) publish(change);
+        },
+        () => undefined,
+      );
+    }
     return result;
   };
   const transaction = <T>(work: (writer: TrustWriter) => T): T => {

@@ -81,7 +81,7 @@ export interface RisIngest {
  * resends are its trace. Within the group each frame's apply is a savepoint, so one message that
  * fails to apply is kept (AE/AR) without undoing the others.
  *
- * A group committed but not yet synced is visible to readers (a GraphQL query, a worklist event)
+ * A group committed but not yet synced is visible to GraphQL readers (not to worklist events: those wait for the sync, reporting/worklist-watch.ts)
  * before its ACK leaves; a power cut then loses it, and the sender, never ACKed, resends it.
  * When a sync fails, that group and every later one get no ACK (and the store refuses every other
  * write: open-trust-store.ts), for the life of the process
