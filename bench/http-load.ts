@@ -12,6 +12,8 @@ export interface LoadSample {
   requests: number;
   /** Non-2xx answers, socket errors, timeouts, and bodies that failed `verify`. */
   failures: number;
+  /** CPU ms per request of named processes during this run, when asked (interleaved-runs.ts). */
+  cpuMsPerRequest?: Record<string, number>;
 }
 
 export interface LoadOptions {

@@ -1,4 +1,5 @@
 import type { BenchDurations } from './bench-options.ts';
+import { cpuPerRequest, cpuSnapshot } from './cpu-time.ts';
 import { measureLoad, type LoadSample } from './http-load.ts';
 import { progress } from './progress.ts';
 
@@ -7,6 +8,11 @@ export interface LoadTarget {
   url: string;
   /** Extra request headers for this target (e.g. its bearer token). */
   headers?: Record<string, string>;
+  /**
+   * Processes whose CPU time is read around each measured repetition (name → pid, or 'self' for
+   * the load generator): the sample then carries their CPU ms per request (`cpuMsPerRequest`).
+   */
+  cpuOf?: Readonly<Record<string, number | 'self'>>;
 }
 
 export interface InterleavedOptions {
@@ -34,7 +40,9 @@ export async function runInterleaved(targets: readonly LoadTarget[], options: In
   const samples = new Map<string, LoadSample[]>(targets.map((t) => [t.name, []]));
   for (let rep = 1; rep <= durations.repetitions; rep++) {
     for (const t of targets) {
+      const before = t.cpuOf ? cpuSnapshot(t.cpuOf) : undefined;
       const s = await load(t, durations.repetitionSeconds);
+      if (before && t.cpuOf) s.cpuMsPerRequest = cpuPerRequest(before, cpuSnapshot(t.cpuOf), s.requests);
       samples.get(t.name)!.push(s);
       progress(`  rep ${rep}/${durations.repetitions} ${t.name}: ${s.rps.toFixed(1)} req/s, p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms${s.failures ? `, ${s.failures} FAILED` : ''}`);
     }

@@ -2,6 +2,7 @@ import { startChildServer, type ChildServer } from '../child-server.ts';
 import { benchGatewayConfig } from '../gateway-config.ts';
 import { postGraphql } from '../graphql-post.ts';
 import { graphqlBody, isCleanGraphqlAnswer } from '../http-load.ts';
+import type { LoadSample } from '../http-load.ts';
 import { pairedRatios, runInterleaved } from '../interleaved-runs.ts';
 import { markdownTable } from '../markdown-table.ts';
 import { progress } from '../progress.ts';
@@ -34,8 +35,11 @@ export async function runFanOut(ctx: SectionContext): Promise<SectionReport> {
   const widest = Math.max(...FANOUT_WIDTHS);
   const codes = fanOutCodes(widest);
   const subgraphArgs: DelayedSubgraphsArgs = { codes, delayMs: TRUST_DELAY_MS, studiesPerTrust: 40 };
+  // All trusts in one process: on 2 shared cores, one process per trust cost ~4× the CPU in
+  // total (16 event loops waking per request), taken from the gateway being measured.
   progress(`fan-out: ${widest} delayed subgraphs (${TRUST_DELAY_MS} ms) in one child process`);
   const subgraphs = await startChildServer<{ urls: Record<string, string> }>('delayed subgraphs', './servers/delayed-subgraphs-process.ts', subgraphArgs);
+  const subgraphPids = (): Record<string, number> => ({ trusts: subgraphs.pid });
   const gateways: Array<{ width: number; server: ChildServer<{ url: string }> }> = [];
   try {
     for (const width of FANOUT_WIDTHS) {
@@ -54,11 +58,18 @@ export async function runFanOut(ctx: SectionContext): Promise<SectionReport> {
     // Reference: the first trust asked directly, so the gateway's own share of latency shows.
     const directUrl = subgraphs.ready.urls[codes[0]!]!;
     const samples = await runInterleaved(
-      [{ name: 'direct', url: directUrl }, ...gateways.map((g) => ({ name: String(g.width), url: g.server.ready.url }))],
+      [
+        { name: 'direct', url: directUrl, cpuOf: subgraphPids() },
+        ...gateways.map((g) => ({ name: String(g.width), url: g.server.ready.url, cpuOf: { gateway: g.server.pid, ...subgraphPids() } })),
+      ],
       { body: graphqlBody(FANOUT_QUERY), connections: FANOUT_CONNECTIONS, verify: isCleanGraphqlAnswer, durations: ctx.durations },
     );
     const one = samples.get('1')!;
     const direct = samples.get('direct')!;
+    // CPU ms per request: the gateway's own, and all trusts' together (their sum over the width).
+    const cpuCell = (s: readonly LoadSample[], pick: (c: Record<string, number>) => number) => formatSpread(spreadOf(s.map((x) => pick(x.cpuMsPerRequest ?? {}))), 2);
+    const gatewayCpu = (c: Record<string, number>) => c.gateway ?? Number.NaN;
+    const trustsCpu = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k === 'trusts').reduce((n, [, v]) => n + v, 0);
     const rows = FANOUT_WIDTHS.map((width) => {
       const s = samples.get(String(width))!;
       const ratios = pairedRatios(s, one, (x) => x.p50Ms);
@@ -68,6 +79,8 @@ export async function runFanOut(ctx: SectionContext): Promise<SectionReport> {
         formatSpread(spreadOf(s.map((x) => x.p99Ms)), 1),
         formatSpread(spreadOf(s.map((x) => x.rps)), 1),
         width === 1 ? '1' : formatSpread(spreadOf(ratios), 2),
+        cpuCell(s, gatewayCpu),
+        cpuCell(s, trustsCpu),
         String(s.reduce((n, x) => n + x.failures, 0)),
       ];
     });
@@ -77,13 +90,16 @@ export async function runFanOut(ctx: SectionContext): Promise<SectionReport> {
       formatSpread(spreadOf(direct.map((x) => x.p99Ms)), 1),
       formatSpread(spreadOf(direct.map((x) => x.rps)), 1),
       '–',
+      '–',
+      cpuCell(direct, trustsCpu),
       String(direct.reduce((n, x) => n + x.failures, 0)),
     ]);
     const at16 = spreadOf(pairedRatios(samples.get(String(widest))!, one, (x) => x.p50Ms));
-    const table = markdownTable(['trusts', 'p50 ms', 'p99 ms', 'req/s', 'p50 ÷ p50 at 1 trust', 'failed requests'], rows);
+    const table = markdownTable(['trusts', 'p50 ms', 'p99 ms', 'req/s', 'p50 ÷ p50 at 1 trust', 'gateway CPU ms/req', 'trusts\' process CPU ms/req', 'failed requests'], rows);
     const notes = [
-      `Each trust: a real Federation 2 subgraph (buildSubgraphSchema over schema/network.graphql, graphql-yoga, own loopback port) whose \`studies\` answer comes ${TRUST_DELAY_MS} ms after the request; all ${widest} in one child process, our gateway (one process per width) in others.`,
+      `Each trust: a real Federation 2 subgraph (buildSubgraphSchema over schema/network.graphql, graphql-js execute behind a lean node:http handler, own loopback port) whose \`studies\` answer comes ${TRUST_DELAY_MS} ms after the request; all ${widest} in one child process, our gateway (one process per width) in others. (Until issue 16's last run the subgraphs were served by graphql-yoga, at ~2 ms of CPU per answer on these shared cores; the lean handler costs a third of that, so less of the trusts' work competes with the gateway's.)`,
       'Query: `studies(first: 20)` (id, accession, status, sortAt, trust) merged across every trust; each answer checked: 20 rows from min(N, 20) trusts, no errors.',
+      'CPU ms per request (utime + stime from /proc/<pid>/stat over each repetition ÷ its requests): the gateway process, and the process of all the trusts.',
       `Load: autocannon, ${FANOUT_CONNECTIONS} connection (latency, not saturation), ${ctx.durations.warmupSeconds} s warm-up, ${ctx.durations.repetitions} × ${ctx.durations.repetitionSeconds} s round-robin across widths; median (min–max); the ratio is per repetition.`,
     ];
     return {

@@ -82,7 +82,16 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
   const idle = new Map(candidates.map((c) => [c.name, rssMiB(c.pid)]));
   const samplers = new Map<string, RssSampler>(candidates.map((c) => [c.name, startRssSampler(c.pid)]));
   progress(`overhead: ${candidates.length} targets, ${OVERHEAD_CONNECTIONS} connections, ${ctx.durations.repetitions} × ${ctx.durations.repetitionSeconds} s each`);
-  const targets: LoadTarget[] = candidates.map((c) => ({ name: c.name, url: c.url, ...(c.headers ? { headers: c.headers } : {}) }));
+  // Where each request's CPU goes: the load generator (this process), the gateway, the trust that
+  // answers (the signed twin for the full job) and the PACS simulator behind it.
+  const trustPid = (c: Checked) => (c.name === 'ours-full' ? bed.trust.signedTwin!.pid : bed.trust.trust.pid);
+  const cpuOf = (c: Checked): Record<string, number | 'self'> => ({
+    'load generator': 'self',
+    ...(c.name === 'direct' ? {} : { gateway: c.pid }),
+    trust: trustPid(c),
+    PACS: bed.trust.pacs.pid,
+  });
+  const targets: LoadTarget[] = candidates.map((c) => ({ name: c.name, url: c.url, cpuOf: cpuOf(c), ...(c.headers ? { headers: c.headers } : {}) }));
   const samples = await runInterleaved(targets, { body, connections: OVERHEAD_CONNECTIONS, verify: isCleanGraphqlAnswer, durations: ctx.durations });
   for (const s of samplers.values()) s.stop();
 
@@ -110,6 +119,14 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
     ['target', 'throughput req/s', 'p50 ms', 'p99 ms', 'throughput ÷ direct', 'RSS MiB idle → max under load (peak)', 'failed requests'],
     rows,
   );
+  const cpuColumns = ['load generator', 'gateway', 'trust', 'PACS'];
+  const cpuRows = candidates.map((c) => {
+    const per = samples.get(c.name)!.map((x) => x.cpuMsPerRequest ?? {});
+    const cell = (k: string) => (per.every((p) => p[k] === undefined) ? '–' : formatSpread(spreadOf(per.map((p) => p[k]!)), 2));
+    const total = formatSpread(spreadOf(per.map((p) => Object.values(p).reduce((a, b) => a + b, 0))), 2);
+    return [LABEL[c.name], ...cpuColumns.map(cell), total];
+  });
+  const cpuTable = markdownTable(['target', ...cpuColumns.map((k) => `${k} CPU ms/req`), 'all processes CPU ms/req'], cpuRows);
   const notes = [
     `Query: \`studies(first: ${OVERHEAD_PAGE}, filter: {statuses: [PRELIMINARY, FINAL, AMENDED]})\` with patient, series (PACS) and reports (RIS); every answer checked: ${shape.rows} rows, ${shape.withSeries} with series, ${shape.withReports} with reports, same ids through every gateway.`,
     `Trust seeded with the simulator's ${OVERHEAD_WORLD.profile} world (${OVERHEAD_WORLD.days} days × ${OVERHEAD_WORLD.studiesPerDay} requests/day): ${bed.trust.seedMessages} HL7 messages over MLLP (ACKs ${JSON.stringify(bed.trust.seedAcks)}), ${bed.trust.pacs.ready.studies} studies in the simulated PACS (DICOMweb, own process).`,
@@ -147,5 +164,13 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
     if (sampler) checks.push({ target: `our gateway (${which}) peak RSS under the overhead load ≤ ${RSS_TARGET_MIB} MiB`, measured: `${sampler.peakMiB().toFixed(0)} MiB (VmHWM)`, met: sampler.peakMiB() <= RSS_TARGET_MIB });
   }
   notes.push('Full job: the gateway verifies an HS256 bearer JWT (a clinician of the trust) on every request, checks roles (@requiresScopes), applies the query limits, writes the durable audit entry before answering, and signs every trust call (HMAC), which a second trust process over the same seeded store (`gatewaySecret` set, its own audit log) verifies and audits too. Auth off: no token, unsigned calls to the unsigned trust; limits and audit still on.');
-  return { name: 'overhead', title: 'Gateway overhead and memory (issue #8 parts 1 and 5)', body: `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}`, targets: checks };
+  const cpuNotes = [
+    'CPU ms per request of each process during the measured repetitions (utime + stime from /proc/<pid>/stat, 10 ms ticks; the load generator from process.cpuUsage), median (min–max) over repetitions. "trust" is the process that answered: the signed twin for the full job. With 2 cores, throughput cannot exceed 2000 ÷ (all processes CPU ms/req), nor 1000 ÷ the largest single process\'s CPU ms/req (each is one event loop).',
+  ];
+  return {
+    name: 'overhead',
+    title: 'Gateway overhead and memory (issue #8 parts 1 and 5)',
+    body: `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n### Where the CPU goes\n\n${cpuTable}\n\n${cpuNotes.map((n) => `- ${n}`).join('\n')}`,
+    targets: checks,
+  };
 }
