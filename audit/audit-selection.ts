@@ -87,8 +87,21 @@ export function removeHiddenKeys(data: unknown, prefix: string): void {
   }
 }
 
+/** Per document and alias: yoga hands the same parsed document for the same query text. */
+const aliasUse = new WeakMap<DocumentNode, Map<string, boolean>>();
+
 /** True when the client's own document already uses `alias` as a response key (it is reserved). */
 export function usesAlias(document: DocumentNode, alias: string): boolean {
+  let byAlias = aliasUse.get(document);
+  const known = byAlias?.get(alias);
+  if (known !== undefined) return known;
+  const found = findAlias(document, alias);
+  if (!byAlias) aliasUse.set(document, (byAlias = new Map()));
+  byAlias.set(alias, found);
+  return found;
+}
+
+function findAlias(document: DocumentNode, alias: string): boolean {
   let found = false;
   visit(document, {
     Field(node) {
