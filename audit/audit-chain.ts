@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The audit log's hash chain: each entry holds the SHA-256 of the entry before it and its own
@@ -28,7 +28,9 @@ export interface ChainedFields {
 /** SHA-256 over the previous hash and the entry's fields in a fixed order (JSON: unambiguous). */
 export function entryHash(prevHash: string, e: ChainedFields): string {
   const fields = [e.id, e.at, e.server, e.sub, e.roles, e.callerTrust, e.operation, e.studyId, e.nhsNumber, e.dataTrust];
-  return createHash('sha256').update(`${prevHash}\n${JSON.stringify(fields)}`, 'utf8').digest('hex');
+  // One-shot crypto.hash (UTF-8 in, hex out): the same digest as createHash().update().digest()
+  // without a Hash object per entry (20 entries a request; issue 16).
+  return hash('sha256', `${prevHash}\n${JSON.stringify(fields)}`, 'hex');
 }
 
 export type ChainCheck = { ok: true; entries: number; head: string } | { ok: false; id: number; reason: string };

@@ -65,6 +65,16 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
     operation?.operation === 'mutation' ? input.schema.getMutationType() : operation?.operation === 'subscription' ? input.schema.getSubscriptionType() : input.schema.getQueryType();
   if (!operation || !root) return [];
 
+  // A list's rows share one selection set: its fields are collected once per set and type.
+  const collected = new Map<SelectionSetNode, Map<GraphQLObjectType, FieldNode[]>>();
+  const fieldsOnce = (set: SelectionSetNode, type: GraphQLObjectType): FieldNode[] => {
+    let byType = collected.get(set);
+    if (!byType) collected.set(set, (byType = new Map()));
+    let fields = byType.get(type);
+    if (!fields) byType.set(type, (fields = fieldsOf(set, type)));
+    return fields;
+  };
+
   const fieldsOf = (set: SelectionSetNode, type: GraphQLObjectType, out: FieldNode[] = []): FieldNode[] => {
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) out.push(s);
@@ -108,19 +118,10 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
   };
 
   const walkObject = (value: Record<string, unknown>, type: GraphQLObjectType, set: SelectionSetNode, outer: Scope): void => {
-    const fields = fieldsOf(set, type);
-    // Every node of the field (the client's and the hidden audit id, say): the first with a value.
-    const read = (name: string): unknown => {
-      for (const node of fields) {
-        if (node.name.value !== name) continue;
-        const v = value[node.alias?.value ?? node.name.value];
-        if (v !== undefined && v !== null) return v;
-      }
-      return undefined;
-    };
+    const fields = fieldsOnce(set, type);
     let scope = outer;
     if (type.name === 'Study') {
-      const id = read('id');
+      const id = readField(fields, value, 'id');
       const studyId = typeof id === 'string' ? id : null;
       const record: PatientDataAccess = { studyId, nhsNumber: outer.nhsNumber, trust: (studyId && trustOfStudyId(studyId)) || outer.trust };
       records.push(record);
@@ -128,12 +129,12 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
     } else if (type.name === 'Patient') {
       const record: PatientDataAccess = outer.record ?? { studyId: null, nhsNumber: outer.nhsNumber, trust: outer.trust };
       if (!outer.record) records.push(record);
-      const nhs = normalise(read('nhsNumber'));
+      const nhs = normalise(readField(fields, value, 'nhsNumber'));
       if (nhs) record.nhsNumber = nhs;
       scope = { ...outer, record, nhsNumber: record.nhsNumber };
     } else if (type.name === 'PatientIdentifier' && outer.record && !outer.record.nhsNumber) {
-      const kind = read('type');
-      const nhs = normalise(read('value'));
+      const kind = readField(fields, value, 'type');
+      const nhs = normalise(readField(fields, value, 'value'));
       if (nhs && (kind === 'NHS_NUMBER' || kind === undefined)) outer.record.nhsNumber = nhs;
     }
     for (const field of fields) {
@@ -163,6 +164,20 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
     if (!found.has(key)) found.set(key, { ...r });
   }
   return [...found.values()];
+}
+
+/**
+ * Every node of the field (the client's and the hidden audit id, say): the first with a value.
+ * Module level, not a closure per row: tsx (esbuild `keepNames`) names every closure it creates
+ * with a `defineProperty`, which showed in the profile (issue 16).
+ */
+function readField(fields: readonly FieldNode[], value: Record<string, unknown>, name: string): unknown {
+  for (const node of fields) {
+    if (node.name.value !== name) continue;
+    const v = value[node.alias?.value ?? node.name.value];
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
 }
 
 function normalise(value: unknown): string | null {

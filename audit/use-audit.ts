@@ -4,7 +4,7 @@ import { ErrorCode } from '../schema/error-codes.ts';
 import type { CallerIdentity } from '../platform/request-signature.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
 import { patientDataAccesses } from './patient-data-accesses.ts';
-import { auditAlias, usesAlias, withAuditIds, withoutHiddenKeys } from './audit-selection.ts';
+import { auditAlias, removeHiddenKeys, usesAlias, withAuditIds } from './audit-selection.ts';
 
 /** What a failed audit write is told; never patient data. */
 export interface AuditFailureLogger {
@@ -33,8 +33,8 @@ export function useAudit(options: AuditOptions): Plugin {
   const callerOf = options.caller ?? ((context: unknown) => (context as { caller?: CallerIdentity }).caller);
   const now = options.now ?? (() => new Date());
   /**
-   * Shows the result without the hidden ids, then records what it disclosed; when the entry cannot
-   * be written the result is replaced: no audit, no data.
+   * Records what the result disclosed and strips the hidden ids from it; when the entry cannot be
+   * written the result is replaced: no audit, no data.
    */
   const record = async (
     args: { schema: Parameters<typeof patientDataAccesses>[0]['schema']; document: DocumentNode; operationName?: string | null | undefined; variableValues?: Record<string, unknown> | null | undefined; contextValue: unknown },
@@ -44,8 +44,7 @@ export function useAudit(options: AuditOptions): Plugin {
     setResult: (r: ExecutionResult) => void,
   ): Promise<void> => {
     if (!r.data) return;
-    const data = withoutHiddenKeys(r.data, alias) as NonNullable<ExecutionResult['data']>;
-    setResult({ ...r, data });
+    // Read what the result discloses (by the hidden ids), then strip them from it in place.
     const accesses = patientDataAccesses({
       schema: args.schema,
       document,
@@ -54,6 +53,7 @@ export function useAudit(options: AuditOptions): Plugin {
       data: r.data,
       ...(options.where === 'gateway' ? {} : { defaultTrust: options.where }),
     });
+    removeHiddenKeys(r.data, alias);
     if (accesses.length === 0) return;
     const caller = callerOf(args.contextValue);
     const at = now().toISOString();

@@ -53,6 +53,15 @@ export const gatewayConfigSchema = z
       .positive('must be a positive integer')
       .default(30_000)
       .describe('How often each trust\'s schema is checked against the network contract, in ms. @default 30000'),
+    trustCalls: z
+      .strictObject({
+        dedupeInFlight: z
+          .boolean()
+          .default(true)
+          .describe('A query identical to one already in flight to the same trust, for the same caller (same body, same signed identity), waits for that call\'s answer instead of sending another; never across callers, never for mutations. @default true'),
+      })
+      .prefault({})
+      .describe('Calls from the gateway to trusts.'),
     circuit: z
       .strictObject({
         failureThreshold: int('a positive integer').positive('must be a positive integer').default(5).describe('Consecutive failures that open a trust\'s circuit. @default 5'),

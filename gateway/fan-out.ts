@@ -12,7 +12,9 @@ export type TrustOutcome =
  * Sends one operation per trust, all at once, each under its own deadline (TrustClient): the
  * fan-out takes as long as the slowest trust, not the sum. A trust that fails, is late, has its
  * circuit open, or is not UP in the registry is an outcome, never an exception: the others' rows
- * stand. Outcomes come back in the order of `targets` (config order). This is the I/O step only:
+ * stand. Outcomes come back in the order of `targets` (config order). Every fan-out operation is a
+ * query (forward-selection.ts builds queries only), so it may share an identical call of the same
+ * caller already in flight (`trustCalls.dedupeInFlight`). This is the I/O step only:
  * what the outcomes mean (data, errors, unavailable trusts) is trust-outcomes.ts's one step.
  */
 export async function fanOut(ctx: GatewayContext, targets: readonly TrustEntry[], build: (trust: TrustEntry) => ForwardedOperation): Promise<TrustOutcome[]> {
@@ -24,7 +26,7 @@ export async function fanOut(ctx: GatewayContext, targets: readonly TrustEntry[]
       }
       try {
         const op = build(trust);
-        return { trust, ok: true, response: await trust.client.request(op.query, op.variables, { identity: forwardedIdentity(ctx, op.operationName) }) };
+        return { trust, ok: true, response: await trust.client.request(op.query, op.variables, { identity: forwardedIdentity(ctx, op.operationName), shareInFlight: true }) };
       } catch (err) {
         if (!(err instanceof TrustFailure)) throw err;
         return { trust, ok: false, failure: err };

@@ -8,6 +8,7 @@ import { attachResolvers } from './gateway-resolvers.ts';
 import { buildContractSchema, buildGatewaySchema } from './gateway-schema.ts';
 import { createGatewayHandler } from './server.ts';
 import { TrustRegistry } from './trust-registry.ts';
+import { boundHeapGrowth } from './heap-growth.ts';
 import { applyRolePolicy, callerRoles, readRolePolicy } from '../schema/role-policy.ts';
 import { networkSdl } from '../schema/index.ts';
 import { AuditLog } from '../audit/audit-log.ts';
@@ -38,6 +39,7 @@ export interface GatewayOptions {
  */
 export async function createGateway(config: unknown, options: GatewayOptions = {}): Promise<RunningGateway> {
   const parsed = parseGatewayConfig(config);
+  boundHeapGrowth();
   const log = options.logger ?? pino({ level: parsed.logLevel, base: { service: 'gateway' } });
   assertLoopbackWhenUnauthenticated(parsed.http.host, parsed.auth !== undefined, log);
   mkdirSync(dirname(resolvePath(parsed.audit.sqlite)), { recursive: true });

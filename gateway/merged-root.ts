@@ -1,4 +1,4 @@
-import { responsePathAsArray, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { responsePathAsArray, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionNode, type VariableDefinitionNode } from 'graphql';
 import { fanOut } from './fan-out.ts';
 import { buildOperation, field, forwardedSelections, variable, variableDefinition } from './forward-selection.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -34,20 +34,8 @@ export interface MergedRoot<K extends object> {
  * ordered by `dueAt`) is this with its own RowOrder.
  */
 export async function resolveMergedRoot<K extends object>(ctx: GatewayContext, info: GraphQLResolveInfo, root: MergedRoot<K>): Promise<Record<string | symbol, unknown>> {
-  const connectionType = ctx.schema.getType(root.connectionType) as GraphQLObjectType;
-  const clientSelections = forwardedSelections({ schema: ctx.schema, fragments: info.fragments }, info.fieldNodes, connectionType);
   const args = Object.entries(root.args ?? {});
-  const argNames = args.map(([name]) => name);
-  const forwarded = field(root.field, {
-    alias: ROOT_KEY,
-    args: Object.fromEntries([...argNames, 'first', 'after'].map((name) => [name, variable(`__gw_${name}`)])),
-    selections: [...clientSelections, ...hiddenConnectionSelections(root.order)],
-  });
-  const definitions = [
-    ...args.map(([name, arg]) => variableDefinition(`__gw_${name}`, arg.type)),
-    variableDefinition('__gw_first', 'Int'),
-    variableDefinition('__gw_after', 'String'),
-  ];
+  const { forwarded, definitions, clientSelections } = forwardedRoot(ctx, info, root, args);
   const values: Record<string, unknown> = Object.fromEntries(args.map(([name, arg]) => [`__gw_${name}`, arg.value]));
   const outcomes = await fanOut(ctx, root.targets, (trust) =>
     buildOperation(info, [forwarded], { definitions, values: { ...values, __gw_first: root.first, __gw_after: root.start[trust.code] ?? null } }),
@@ -69,4 +57,46 @@ export async function resolveMergedRoot<K extends object>(ctx: GatewayContext, i
     unavailable,
     root.order.compare,
   );
+}
+
+interface ForwardedRoot {
+  forwarded: FieldNode;
+  definitions: VariableDefinitionNode[];
+  clientSelections: SelectionNode[];
+}
+
+/**
+ * The forwarded root field and its variable definitions depend on the client's field node and the
+ * root's shape only (argument values travel as variables), and yoga hands the same parsed document
+ * for the same query text: built once per field node and shape, so the query printed from it is
+ * cached too (forward-selection.ts keys its printed queries by this node). Before (issue 16
+ * profile) the selection was rebuilt, walked and printed on every request.
+ */
+const forwardedRoots = new WeakMap<FieldNode, Map<string, ForwardedRoot>>();
+
+function forwardedRoot<K extends object>(ctx: GatewayContext, info: GraphQLResolveInfo, root: MergedRoot<K>, args: Array<[string, { type: string; value: unknown }]>): ForwardedRoot {
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  const shapeKey = `${root.field}|${root.connectionType}|${args.map(([name, arg]) => `${name}:${arg.type}`).join(',')}|${root.order.fields.join(',')}`;
+  const known = node ? forwardedRoots.get(node)?.get(shapeKey) : undefined;
+  if (known) return known;
+  const connectionType = ctx.schema.getType(root.connectionType) as GraphQLObjectType;
+  const clientSelections = forwardedSelections({ schema: ctx.schema, fragments: info.fragments }, info.fieldNodes, connectionType);
+  const argNames = args.map(([name]) => name);
+  const forwarded = field(root.field, {
+    alias: ROOT_KEY,
+    args: Object.fromEntries([...argNames, 'first', 'after'].map((name) => [name, variable(`__gw_${name}`)])),
+    selections: [...clientSelections, ...hiddenConnectionSelections(root.order)],
+  });
+  const definitions = [
+    ...args.map(([name, arg]) => variableDefinition(`__gw_${name}`, arg.type)),
+    variableDefinition('__gw_first', 'Int'),
+    variableDefinition('__gw_after', 'String'),
+  ];
+  const built = { forwarded, definitions, clientSelections };
+  if (node) {
+    let byShape = forwardedRoots.get(node);
+    if (!byShape) forwardedRoots.set(node, (byShape = new Map()));
+    if (byShape.size < 16) byShape.set(shapeKey, built);
+  }
+  return built;
 }

@@ -2,7 +2,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { GraphQLFormattedError } from 'graphql';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import { signRequest, type CallerIdentity } from '../platform/request-signature.ts';
+import { boundedIdentity, signRequest, type CallerIdentity } from '../platform/request-signature.ts';
+import { InFlightCalls } from './in-flight-calls.ts';
 import { TrustFailure, type TrustFailureKind } from './trust-failure.ts';
 
 /** A GraphQL response from a trust: `data` may be partial, `errors` located by the trust's path. */
@@ -25,6 +26,11 @@ export interface TrustClientOptions {
   observe?: TrustCallObserver | undefined;
   /** HMAC secret shared with the trust: every call is signed (platform/request-signature.ts). */
   secret?: string;
+  /**
+   * Identical queries of one caller in flight at once share one call (`trustCalls.dedupeInFlight`;
+   * see `TrustClient.request`). @default false
+   */
+  dedupeInFlight?: boolean;
 }
 
 export interface TrustRequestOptions {
@@ -37,6 +43,19 @@ export interface TrustRequestOptions {
    * reset could store a second version, so it is sent once. @default true
    */
   idempotent?: boolean;
+  /**
+   * The operation is a query the caller may share with an identical one already in flight (the
+   * fan-out's forwarded queries). Never set for mutations: each must reach the trust itself.
+   * Takes effect only when the client was made with `dedupeInFlight`. @default false
+   */
+  shareInFlight?: boolean;
+}
+
+/** A trust's answer as it came off the wire. */
+interface RawAnswer {
+  status: number;
+  ok: boolean;
+  text: string;
 }
 
 /**
@@ -65,8 +84,11 @@ export class TrustClient {
   private readonly path: string;
   private readonly target: URL;
   private readonly agent: http.Agent;
+  /** Present when identical queries in flight are shared (`dedupeInFlight`). */
+  private readonly inFlight: InFlightCalls<{ raw: RawAnswer; response: TrustResponse }> | undefined;
 
   constructor(private readonly options: TrustClientOptions) {
+    this.inFlight = options.dedupeInFlight ? new InFlightCalls() : undefined;
     this.target = new URL(options.url);
     this.path = this.target.pathname;
     const agent = AGENTS[this.target.protocol as keyof typeof AGENTS];
@@ -82,7 +104,27 @@ export class TrustClient {
     return this.options.breaker;
   }
 
+  /**
+   * One GraphQL call under the trust's deadline and breaker. With `shareInFlight` (and the client's
+   * `dedupeInFlight`), a query identical to one already in flight to this trust (same URL: one
+   * client per trust; same body; same caller, i.e. the same identity header the signature covers)
+   * waits for that call's answer instead of sending another: same caller, same question, same
+   * moment. The answer is shared as the text the trust sent; each caller parses its own copy,
+   * because the gateway annotates the parsed answer in place (cursors, located errors). The shared
+   * call alone counts for the breaker and the metrics: it is one call to the trust.
+   */
   async request(query: string, variables: Record<string, unknown>, opts: TrustRequestOptions = {}): Promise<TrustResponse> {
+    const payload = JSON.stringify({ query, variables });
+    if (this.inFlight && opts.shareInFlight && isQueryDocument(query)) {
+      const caller = opts.identity ? JSON.stringify(boundedIdentity(opts.identity)) : '';
+      const { promise, leader } = this.inFlight.run(`${caller}\n${payload}`, () => this.call(payload, opts));
+      const { raw, response } = await promise;
+      return leader ? response : readAnswer(this.options.code, raw);
+    }
+    return (await this.call(payload, opts)).response;
+  }
+
+  private async call(payload: string, opts: TrustRequestOptions): Promise<{ raw: RawAnswer; response: TrustResponse }> {
     const { code, breaker, observe } = this.options;
     if (!opts.bypassBreaker && !breaker.tryAcquire()) {
       observe?.(code, 'circuit-open', 0);
@@ -91,16 +133,17 @@ export class TrustClient {
     const started = performance.now();
     const deadline = started + this.options.timeoutMs;
     try {
-      let response: TrustResponse;
+      let raw: RawAnswer;
       try {
-        response = await this.post(query, variables, deadline, opts.identity);
+        raw = await this.exchange(payload, deadline, opts.identity);
       } catch (err) {
         if (!(err instanceof TrustFailure) || err.kind !== 'reset' || opts.idempotent === false) throw err;
-        response = await this.post(query, variables, deadline, opts.identity);
+        raw = await this.exchange(payload, deadline, opts.identity);
       }
+      const response = readAnswer(code, raw);
       if (!opts.bypassBreaker) breaker.success();
       observe?.(code, 'ok', (performance.now() - started) / 1000);
-      return response;
+      return { raw, response };
     } catch (err) {
       const failure = err instanceof TrustFailure ? err : new TrustFailure(code, 'network', undefined, { cause: err });
       // Only the trust's faults open its circuit: a request the trust refused as malformed or too
@@ -135,40 +178,19 @@ export class TrustClient {
     }
   }
 
-  private async post(query: string, variables: Record<string, unknown>, deadline: number, identity: CallerIdentity | undefined): Promise<TrustResponse> {
+  /** Signs and sends one call; its answer as text. Signed at send time (a retry re-signs: the trust refuses an exact replay). */
+  private async exchange(payload: string, deadline: number, identity: CallerIdentity | undefined): Promise<RawAnswer> {
     const { code, secret } = this.options;
-    const payload = JSON.stringify({ query, variables });
-    // Signed at send time (a retry re-signs: the trust refuses an exact replay).
     const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: this.path }, ...(identity ? { identity } : {}) }) : {};
-    let res: { status: number; ok: boolean; text: string };
     try {
-      res = await this.send(payload, signature, deadline);
+      return await this.send(payload, signature, deadline);
     } catch (err) {
       throw classifyFetchError(code, err);
     }
-    const { text } = res;
-    let body: unknown;
-    try {
-      body = withoutPrototypes(JSON.parse(text));
-    } catch (err) {
-      throw new TrustFailure(code, res.ok ? 'invalid-json' : 'http-status', res.ok ? undefined : String(res.status), { cause: err });
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TrustFailure(code, 'invalid-json', 'not an object');
-    const { data, errors } = body as { data?: unknown; errors?: unknown };
-    const okData = data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data));
-    const okErrors = errors === undefined || Array.isArray(errors);
-    if (!okData || !okErrors) throw new TrustFailure(code, 'invalid-json', 'not a GraphQL response');
-    const response: TrustResponse = {
-      data: (data as Record<string, unknown> | null | undefined) ?? null,
-      errors: (errors as GraphQLFormattedError[] | undefined) ?? [],
-    };
-    // GraphQL over HTTP: a 4xx/5xx with a GraphQL body is a request error; without data it is a failure.
-    if (!res.ok && response.data === null) throw new TrustFailure(code, 'http-status', String(res.status));
-    return response;
   }
 
   /** One POST on a pooled socket; the whole answer as text. Rejects at the deadline (TimeoutError). */
-  private send(payload: string, signature: Record<string, string>, deadline: number): Promise<{ status: number; ok: boolean; text: string }> {
+  private send(payload: string, signature: Record<string, string>, deadline: number): Promise<RawAnswer> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) return Promise.reject(timeoutError());
     const { target, agent } = this;
@@ -210,6 +232,38 @@ export class TrustClient {
       req.end(payload);
     });
   }
+}
+
+/** A trust's answer text → a GraphQL response, or the TrustFailure that says why it is unusable. */
+function readAnswer(code: string, raw: RawAnswer): TrustResponse {
+  let body: unknown;
+  try {
+    body = withoutPrototypes(JSON.parse(raw.text));
+  } catch (err) {
+    throw new TrustFailure(code, raw.ok ? 'invalid-json' : 'http-status', raw.ok ? undefined : String(raw.status), { cause: err });
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TrustFailure(code, 'invalid-json', 'not an object');
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  const okData = data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data));
+  const okErrors = errors === undefined || Array.isArray(errors);
+  if (!okData || !okErrors) throw new TrustFailure(code, 'invalid-json', 'not a GraphQL response');
+  const response: TrustResponse = {
+    data: (data as Record<string, unknown> | null | undefined) ?? null,
+    errors: (errors as GraphQLFormattedError[] | undefined) ?? [],
+  };
+  // GraphQL over HTTP: a 4xx/5xx with a GraphQL body is a request error; without data it is a failure.
+  if (!raw.ok && response.data === null) throw new TrustFailure(code, 'http-status', String(raw.status));
+  return response;
+}
+
+/**
+ * Only a query may share a call (GraphQL spec §2.3: a document whose one operation is a query,
+ * written `{ … }` or `query …`). The forwarded documents are printed by graphql-js (no comments,
+ * operations first), so the first word names the operation; anything else is not shared.
+ */
+export function isQueryDocument(document: string): boolean {
+  const text = document.trimStart();
+  return text.startsWith('{') || /^query\b/.test(text);
 }
 
 function timeoutError(): Error {

@@ -44,7 +44,7 @@ export class TrustRegistry {
     for (const t of config.trusts) {
       const breaker = new CircuitBreaker(config.circuit);
       const secret = t.gatewaySecret ?? config.gatewaySecret;
-      const client = new TrustClient({ code: t.code, url: t.url, timeoutMs: config.trustTimeoutMs, breaker, observe, ...(secret ? { secret } : {}) });
+      const client = new TrustClient({ code: t.code, url: t.url, timeoutMs: config.trustTimeoutMs, breaker, observe, dedupeInFlight: config.trustCalls.dedupeInFlight, ...(secret ? { secret } : {}) });
       this.configNames.set(t.code, t.name);
       this.entries.set(t.code, { code: t.code, client, checked: 'DOWN', name: t.name ?? t.code, lastError: 'not checked yet' });
     }

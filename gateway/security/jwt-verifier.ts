@@ -1,6 +1,7 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwksCache, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { isLoopbackHost } from '../../platform/loopback-guard.ts';
 import type { CallerIdentity } from '../../platform/request-signature.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 /**
  * The gateway's `auth.jwt` config: exactly one of `jwksUrl` (production: RS256/ES256 keys the
@@ -55,12 +56,15 @@ export function createJwtVerifier(config: JwtAuthConfig): JwtVerifier {
   }
   let key: JWTVerifyGetKey | Uint8Array;
   let algorithms: string[];
+  // jose records each successful JWKS fetch here (`uat`): the key set's generation.
+  const keySet: { uat?: number } = {};
   if (config.jwksUrl !== undefined) {
     assertJwksUrlSafe(config.jwksUrl);
     key = createRemoteJWKSet(new URL(config.jwksUrl), {
       cooldownDuration: config.jwksCooldownMs ?? 30_000,
       cacheMaxAge: config.jwksCacheMaxAgeMs ?? 600_000,
       timeoutDuration: config.jwksTimeoutMs ?? 5_000,
+      [jwksCache]: keySet as Record<string, never>,
     });
     algorithms = ASYMMETRIC;
   } else {
@@ -76,7 +80,10 @@ export function createJwtVerifier(config: JwtAuthConfig): JwtVerifier {
     clockTolerance: config.clockToleranceSec ?? 30,
     requiredClaims: ['exp', 'sub'],
   };
+  const verified = new VerifiedTokens(() => keySet.uat);
   return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       // jwtVerify overloads differ by key type only; both branches are the same call.
@@ -87,7 +94,9 @@ export function createJwtVerifier(config: JwtAuthConfig): JwtVerifier {
     }
     checkType(token);
     checkLifetime(payload, maxTokenAge);
-    return identityOf(payload);
+    const identity = identityOf(payload);
+    verified.remember(token, identity, payload.exp);
+    return identity;
   };
 }
 

@@ -1,4 +1,4 @@
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { readBoundedBody } from '../../platform/bounded-body.ts';
 import { ErrorCode } from '../../schema/error-codes.ts';
@@ -55,7 +55,12 @@ export function useLimits(options: QueryLimits = {}): Plugin {
     onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
       const length = request.headers.get('content-length');
       if (length !== null && Number(length) > limits.maxBodyBytes) return endResponse(bodyTooLarge());
-      if (requestParser && request.body) {
+      // With a Content-Length, Node's HTTP parser (llhttp) delivers exactly that many bytes as the
+      // body (RFC 9112 §6.3; a message with both Content-Length and chunked Transfer-Encoding, or a
+      // malformed length, is refused with 400 before it gets here): the length checked above is the
+      // body's, and reading it through a counting copy would only cost (issue 16 profile: a stream
+      // pipeline, an AbortController and a second Request per request).
+      if (requestParser && request.body && length === null) {
         const parse = requestParser;
         // Chunked bodies have no length: count while reading, stop at the limit.
         setRequestParser(async (req) => {
@@ -89,19 +94,34 @@ export function useLimits(options: QueryLimits = {}): Plugin {
       });
       if (m.cost !== null && m.cost > limits.maxCost) {
         setResultAndStopExecution({ errors: [tooComplex(`Query cost ${m.cost} (pages × page size × trusts) exceeds the limit of ${limits.maxCost}`)] });
-        return undefined;
       }
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (isAsyncIterable(result)) return;
-          const size = Buffer.byteLength(JSON.stringify(result));
-          if (size > limits.maxResponseBytes) {
-            setResult({ data: null, errors: [tooComplex(`Response of ${size} bytes exceeds the limit of ${limits.maxResponseBytes}`)] });
-          }
-        },
-      };
+      return undefined;
+    },
+    // After masking (onExecuteDone) and after yoga chose the JSON processor: the result as sent.
+    onResultProcess({ result, setResult }) {
+      if (isAsyncIterable(result)) return;
+      if (Array.isArray(result)) setResult(result.map((r: ExecutionResult) => capResponse(r, limits.maxResponseBytes)));
+      else setResult(capResponse(result as ExecutionResult, limits.maxResponseBytes));
     },
   };
+}
+
+/**
+ * One serialisation per response (issue 16): the result is stringified once here, its length
+ * checked against `maxResponseBytes`, and the same text handed to yoga as the result's serialiser
+ * (`ExecutionResultWithSerializer.stringify`, which yoga's JSON processor calls instead of
+ * JSON.stringify). Before, the limit stringified every result only to measure it and yoga
+ * stringified it again to send it. A result with errors or HTTP extensions is what yoga reshapes
+ * before sending (it drops internal error extensions), so that rarer case is measured on its own
+ * text and yoga serialises it again, as before. Over the limit: no data, QUERY_TOO_COMPLEX.
+ */
+function capResponse(result: ExecutionResult, maxBytes: number): ExecutionResult {
+  const plain = !result.errors?.length && !(result.extensions as { http?: unknown } | undefined)?.http;
+  const text = JSON.stringify(result);
+  // A UTF-16 string of n code units is at most 3n UTF-8 bytes: short answers skip the count.
+  const size = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
+  if (size > maxBytes) return { data: null, errors: [tooComplex(`Response of ${size} bytes exceeds the limit of ${maxBytes}`)] };
+  return plain ? Object.assign({}, result, { stringify: () => text }) : result;
 }
 
 /**

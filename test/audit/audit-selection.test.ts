@@ -1,6 +1,6 @@
 import { buildASTSchema, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { auditAlias, usesAlias, withAuditIds, withoutHiddenKeys } from '../../audit/audit-selection.ts';
+import { auditAlias, removeHiddenKeys, usesAlias, withAuditIds } from '../../audit/audit-selection.ts';
 import { networkSdl } from '../../schema/network-sdl.ts';
 
 const schema = buildASTSchema(parse(networkSdl), { assumeValidSDL: true });
@@ -21,10 +21,12 @@ describe('withAuditIds', () => {
   });
 });
 
-describe('withoutHiddenKeys', () => {
-  it('removes the hidden keys at every depth and keeps everything else', () => {
-    const data = { study: { [alias]: 'S1', status: 'FINAL', series: [{ [alias]: 'x', modality: 'CT' }] }, n: null };
-    expect(withoutHiddenKeys(data, alias)).toEqual({ study: { status: 'FINAL', series: [{ modality: 'CT' }] }, n: null });
+describe('removeHiddenKeys', () => {
+  it('removes the hidden keys at every depth, in place, and keeps everything else', () => {
+    const data = { study: { status: 'FINAL', series: [{ modality: 'CT', [alias]: 'x' }], [alias]: 'S1' }, n: null, list: [null, 1, 'a'] };
+    removeHiddenKeys(data, alias);
+    expect(data).toEqual({ study: { status: 'FINAL', series: [{ modality: 'CT' }] }, n: null, list: [null, 1, 'a'] });
+    expect(JSON.stringify(data)).toBe('{"study":{"status":"FINAL","series":[{"modality":"CT"}]},"n":null,"list":[null,1,"a"]}');
   });
 });
 

@@ -24,6 +24,13 @@ describe('parseGatewayConfig', () => {
     });
   });
 
+  it('shares identical trust queries in flight unless trustCalls.dedupeInFlight is false', () => {
+    expect(parseGatewayConfig(minimal).trustCalls).toEqual({ dedupeInFlight: true });
+    expect(parseGatewayConfig({ ...minimal, trustCalls: { dedupeInFlight: false } }).trustCalls.dedupeInFlight).toBe(false);
+    expect(problem({ ...minimal, trustCalls: { dedupeInFlight: 'yes' } })).toContain('trustCalls.dedupeInFlight');
+    expect(problem({ ...minimal, trustCalls: { dedupe: true } })).toContain('trustCalls');
+  });
+
   it('accepts the security keys, with defaults for limits and audit', () => {
     const c = parseGatewayConfig({
       ...minimal,

@@ -134,3 +134,39 @@ describe('useLimits with configured limits', () => {
     }
   });
 });
+
+describe('useLimits: maxResponseBytes on the serialised answer (one serialisation, issue 16)', () => {
+  // The answer as the tiny schema's resolvers give it, serialised by the test itself.
+  const expected = { data: { items: [{ id: '0' }, { id: '1' }, { id: '2' }] } };
+  const bytes = Buffer.byteLength(JSON.stringify(expected));
+  const query = { query: '{ items(first: 3) { id } }' };
+
+  it('serves an answer of exactly maxResponseBytes, byte for byte', async () => {
+    const server = await listenLoopback(tinyYoga([useLimits({ maxResponseBytes: bytes })]));
+    try {
+      const r = await postJson(`${server.url}/graphql`, query);
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual(expected);
+      expect(Number(r.headers.get('content-length') ?? bytes)).toBe(bytes);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('replaces an answer one byte over with QUERY_TOO_COMPLEX (HTTP 400, no data), per operation of a batch', async () => {
+    const server = await listenLoopback(tinyYoga([useLimits({ maxResponseBytes: bytes - 1 })], { batching: { limit: 5 } }));
+    try {
+      const r = await postJson(`${server.url}/graphql`, query);
+      expect(r.status).toBe(400);
+      expect(codeOf(r.body)).toBe('QUERY_TOO_COMPLEX');
+      expect(r.body.errors[0].message).toBe(`Response of ${bytes} bytes exceeds the limit of ${bytes - 1}`);
+      expect(r.body.data ?? null).toBeNull();
+      const batch = await postJson(`${server.url}/graphql`, [query, { query: '{ hello }' }]);
+      expect(codeOf(batch.body[0])).toBe('QUERY_TOO_COMPLEX');
+      expect(batch.body[0].data ?? null).toBeNull();
+      expect(batch.body[1]).toEqual({ data: { hello: 'world' } });
+    } finally {
+      await server.close();
+    }
+  });
+});
