@@ -12,7 +12,7 @@ import type { SectionContext } from './sections/section-report.ts';
 /** The seeded trust of the overhead test: 14 days × 20 requests/day of the simulator's RXA world. */
 export const OVERHEAD_WORLD = { profile: 'RXA', seed: 8, days: 14, studiesPerDay: 20 } as const;
 
-export type GatewayKind = 'ours-full' | 'ours' | 'apollo' | 'hive' | 'hive-dedupe';
+export type GatewayKind = 'ours-full' | 'ours-full-unshared' | 'ours' | 'apollo' | 'hive' | 'hive-dedupe';
 
 /** Issuer and audience of the bench's tokens (HS256, a secret made per run). */
 const BENCH_ISSUER = 'https://idp.bench.invalid';
@@ -74,9 +74,12 @@ export async function startOverheadBed(ctx: SectionContext, options: { withGatew
         gatewaySecret,
       });
       writeFileSync(supergraphFile, await composeSupergraph([{ name: trust.code.toLowerCase(), url: trust.url }]));
-      progress('starting gateways: ours (full job, and auth off), @apollo/gateway, Hive Gateway (dedupe off, and on)');
+      progress('starting gateways: ours (full job, full job without in-flight sharing, auth off), @apollo/gateway, Hive Gateway (dedupe off, and on)');
       gateways.push(
         await tryStart('ours-full', () => startChildServer('our gateway (full job)', './servers/gateway-process.ts', { config: fullJobConfig })),
+        await tryStart('ours-full-unshared', () =>
+          startChildServer('our gateway (full job, no sharing)', './servers/gateway-process.ts', { config: benchGatewayConfig(ctx.tmpDir, [{ code: trust.code, url: trust.signedTwin!.ready.url }], { auth: fullJobConfig.auth, gatewaySecret, trustCalls: { dedupeInFlight: false } }) }),
+        ),
         await tryStart('ours', () => startChildServer('our gateway', './servers/gateway-process.ts', { config: gatewayConfig })),
         await tryStart('apollo', () => startChildServer('@apollo/gateway', './servers/apollo-gateway-process.ts', { supergraphFile })),
         await tryStart('hive', () => startChildServer('Hive Gateway', './servers/hive-gateway-process.ts', { supergraphFile, dedupe: false })),

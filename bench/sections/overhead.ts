@@ -22,6 +22,7 @@ const RSS_TARGET_MIB = 200;
 const LABEL: Record<GatewayKind | 'direct', string> = {
   direct: 'trust subgraph, direct',
   'ours-full': 'our gateway, full job (JWT auth, roles, limits, audit, signed trust calls)',
+  'ours-full-unshared': 'our gateway, full job, in-flight sharing off (`trustCalls.dedupeInFlight: false`)',
   ours: 'our gateway, auth off (limits, audit; unsigned trust calls)',
   apollo: '@apollo/gateway on @apollo/server',
   hive: 'Hive Gateway, in-flight dedupe off',
@@ -63,7 +64,8 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
       notRun.set(g.kind, g.reason);
       continue;
     }
-    const headers = g.kind === 'ours-full' ? bed.fullJobHeaders : {};
+    const fullJob = g.kind === 'ours-full' || g.kind === 'ours-full-unshared';
+    const headers = fullJob ? bed.fullJobHeaders : {};
     const answer = await postGraphql(g.server.ready.url, STUDIES_PAGE_QUERY, { first: OVERHEAD_PAGE }, headers).catch((err: Error) => ({ status: 0, body: { errors: [{ message: err.message }] } }));
     const a = readStudiesPage(answer.body);
     const ids = idsOf(answer.body);
@@ -76,7 +78,7 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
       notRun.set(g.kind, problem);
       continue;
     }
-    candidates.push({ name: g.kind, url: g.server.ready.url, pid: g.server.pid, ...(g.kind === 'ours-full' ? { headers } : {}) });
+    candidates.push({ name: g.kind, url: g.server.ready.url, pid: g.server.pid, ...(fullJob ? { headers } : {}) });
   }
 
   const idle = new Map(candidates.map((c) => [c.name, rssMiB(c.pid)]));
@@ -84,7 +86,7 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
   progress(`overhead: ${candidates.length} targets, ${OVERHEAD_CONNECTIONS} connections, ${ctx.durations.repetitions} × ${ctx.durations.repetitionSeconds} s each`);
   // Where each request's CPU goes: the load generator (this process), the gateway, the trust that
   // answers (the signed twin for the full job) and the PACS simulator behind it.
-  const trustPid = (c: Checked) => (c.name === 'ours-full' ? bed.trust.signedTwin!.pid : bed.trust.trust.pid);
+  const trustPid = (c: Checked) => (c.name === 'ours-full' || c.name === 'ours-full-unshared' ? bed.trust.signedTwin!.pid : bed.trust.trust.pid);
   const cpuOf = (c: Checked): Record<string, number | 'self'> => ({
     'load generator': 'self',
     ...(c.name === 'direct' ? {} : { gateway: c.pid }),
@@ -139,8 +141,9 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
 
   const checks: TargetCheck[] = [];
   const apollo = samples.get('apollo');
-  for (const kind of ['ours-full', 'ours'] as const) {
-    const which = kind === 'ours-full' ? 'full job' : 'auth off';
+  const whichOf = { 'ours-full': 'full job', 'ours-full-unshared': 'full job, in-flight sharing off', ours: 'auth off' } as const;
+  for (const kind of ['ours-full', 'ours-full-unshared', 'ours'] as const) {
+    const which = whichOf[kind];
     const vsDirect = fraction.get(kind);
     const own = samples.get(kind);
     checks.push(
@@ -158,12 +161,13 @@ export async function runOverhead(ctx: SectionContext, bed: OverheadBed): Promis
     const hive = samples.get('hive');
     if (own && hive) notes.push(`Our gateway (${which}) ÷ Hive Gateway (dedupe off) throughput per repetition: ${formatSpread(spreadOf(pairedRatios(own, hive, (x) => x.rps)), 2)}.`);
   }
-  for (const kind of ['ours-full', 'ours'] as const) {
+  for (const kind of ['ours-full', 'ours-full-unshared', 'ours'] as const) {
     const sampler = samplers.get(kind);
-    const which = kind === 'ours-full' ? 'full job' : 'auth off';
+    const which = whichOf[kind];
     if (sampler) checks.push({ target: `our gateway (${which}) peak RSS under the overhead load ≤ ${RSS_TARGET_MIB} MiB`, measured: `${sampler.peakMiB().toFixed(0)} MiB (VmHWM)`, met: sampler.peakMiB() <= RSS_TARGET_MIB });
   }
   notes.push('Full job: the gateway verifies an HS256 bearer JWT (a clinician of the trust) on every request, checks roles (@requiresScopes), applies the query limits, writes the durable audit entry before answering, and signs every trust call (HMAC), which a second trust process over the same seeded store (`gatewaySecret` set, its own audit log) verifies and audits too. Auth off: no token, unsigned calls to the unsigned trust; limits and audit still on.');
+  notes.push('In-flight sharing (`trustCalls.dedupeInFlight`, on by default since issue 16): identical queries of the same caller to the same trust while one is in flight share that one call. All 8 connections here send the same query with the same token, the best case for sharing (as for Hive Gateway\'s defaults row); the "in-flight sharing off" row is the same full job with every request making its own trust call, the worst case.');
   const cpuNotes = [
     'CPU ms per request of each process during the measured repetitions (utime + stime from /proc/<pid>/stat, 10 ms ticks; the load generator from process.cpuUsage), median (min–max) over repetitions. "trust" is the process that answered: the signed twin for the full job. With 2 cores, throughput cannot exceed 2000 ÷ (all processes CPU ms/req), nor 1000 ÷ the largest single process\'s CPU ms/req (each is one event loop).',
   ];
