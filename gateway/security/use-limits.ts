@@ -53,7 +53,9 @@ export function useLimits(options: QueryLimits = {}): Plugin {
   const bodyTooLarge = () => jsonErrorResponse(413, `Request body larger than ${limits.maxBodyBytes} bytes`, ErrorCode.QUERY_TOO_COMPLEX);
   return {
     onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
-      const length = request.headers.get('content-length');
+      const header = request.headers.get('content-length');
+      // Only a plain decimal is a length (RFC 9110 §8.6); anything else is counted as it is read.
+      const length = header !== null && /^\d+$/.test(header) ? header : null;
       if (length !== null && Number(length) > limits.maxBodyBytes) return endResponse(bodyTooLarge());
       // With a Content-Length, Node's HTTP parser (llhttp) delivers exactly that many bytes as the
       // body (RFC 9112 §6.3; a message with both Content-Length and chunked Transfer-Encoding, or a
