@@ -79,6 +79,7 @@ export class TrustRegistry {
 
   stop(): void {
     clearInterval(this.timer);
+    for (const entry of this.all()) entry.client.close();
   }
 
   checkAll(): Promise<void> {
