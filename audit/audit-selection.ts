@@ -83,7 +83,11 @@ export function removeHiddenKeys(data: unknown, prefix: string): void {
   for (const key in source) {
     if (!Object.hasOwn(source, key)) continue;
     if (key.startsWith(prefix)) delete source[key];
-    else removeHiddenKeys(source[key], prefix);
+    else {
+      // Most values are scalars: tested here rather than in a call per value.
+      const value = source[key];
+      if (value !== null && typeof value === 'object') removeHiddenKeys(value, prefix);
+    }
   }
 }
 

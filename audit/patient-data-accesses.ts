@@ -65,13 +65,24 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
     operation?.operation === 'mutation' ? input.schema.getMutationType() : operation?.operation === 'subscription' ? input.schema.getSubscriptionType() : input.schema.getQueryType();
   if (!operation || !root) return [];
 
-  // A list's rows share one selection set: its fields are collected once per set and type.
-  const collected = new Map<SelectionSetNode, Map<GraphQLObjectType, FieldNode[]>>();
-  const fieldsOnce = (set: SelectionSetNode, type: GraphQLObjectType): FieldNode[] => {
+  // A list's rows share one selection set: its fields are collected once per set and type, with
+  // the ones the walk descends into (a selection set and a field of the type) and their named
+  // types, so a row costs a loop over those only, not over its scalars (issue 16 profile).
+  const collected = new Map<SelectionSetNode, Map<GraphQLObjectType, CollectedFields>>();
+  const fieldsOnce = (set: SelectionSetNode, type: GraphQLObjectType): CollectedFields => {
     let byType = collected.get(set);
     if (!byType) collected.set(set, (byType = new Map()));
     let fields = byType.get(type);
-    if (!fields) byType.set(type, (fields = fieldsOf(set, type)));
+    if (!fields) {
+      const all = fieldsOf(set, type);
+      const defs = type.getFields();
+      const nested: CollectedFields['nested'] = [];
+      for (const field of all) {
+        const def = defs[field.name.value];
+        if (def && field.selectionSet) nested.push({ field, key: field.alias?.value ?? field.name.value, type: getNamedType(def.type), set: field.selectionSet });
+      }
+      byType.set(type, (fields = { all, nested }));
+    }
     return fields;
   };
 
@@ -118,7 +129,7 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
   };
 
   const walkObject = (value: Record<string, unknown>, type: GraphQLObjectType, set: SelectionSetNode, outer: Scope): void => {
-    const fields = fieldsOnce(set, type);
+    const { all: fields, nested } = fieldsOnce(set, type);
     let scope = outer;
     if (type.name === 'Study') {
       const id = readField(fields, value, 'id');
@@ -137,9 +148,7 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
       const nhs = normalise(readField(fields, value, 'value'));
       if (nhs && (kind === 'NHS_NUMBER' || kind === undefined)) outer.record.nhsNumber = nhs;
     }
-    for (const field of fields) {
-      const def = type.getFields()[field.name.value];
-      if (!def || !field.selectionSet) continue;
+    for (const { field, key, type: fieldType, set: fieldSet } of nested) {
       let inner = scope;
       if (type === root) {
         const args = argumentsOf(field, input.variables);
@@ -152,7 +161,7 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
           asked.push({ studyId: null, nhsNumber: nhs, trust: scope.trust });
         }
       }
-      walkValue(value[field.alias?.value ?? field.name.value], getNamedType(def.type), field.selectionSet, inner);
+      walkValue(value[key], fieldType, fieldSet, inner);
     }
   };
 
@@ -164,6 +173,12 @@ export function patientDataAccesses(input: AccessInput): PatientDataAccess[] {
     if (!found.has(key)) found.set(key, { ...r });
   }
   return [...found.values()];
+}
+
+/** A selection set's fields for one type: all of them, and those the walk descends into. */
+interface CollectedFields {
+  all: FieldNode[];
+  nested: Array<{ field: FieldNode; key: string; type: GraphQLNamedType; set: SelectionSetNode }>;
 }
 
 /**

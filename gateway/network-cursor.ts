@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import { badUserInput, isTrustCode } from '../schema/index.ts';
 
@@ -18,7 +18,9 @@ const MAX_TRUST_CURSOR = 1024;
 
 function checksum(positions: TrustPositions): string {
   const canonical = JSON.stringify([VERSION, Object.keys(positions).sort().map((k) => [k, positions[k]])]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+  // One-shot crypto.hash: the same digest as createHash().update().digest() without a Hash
+  // object per cursor (one cursor per merged row; issue 16).
+  return hash('sha256', canonical, 'base64url').slice(0, 16);
 }
 
 export function encodeNetworkCursor(positions: TrustPositions): string {
