@@ -332,6 +332,14 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('index_needs_fill', 'true');
     `,
   },
+  {
+    version: 8,
+    name: 'no index on journal.control_id',
+    // Issue 16: no query reads the journal by control id (duplicates are found in acks by its
+    // primary key; operators read the journal by id), yet every message wrote a page of this
+    // index when its outcome recorded MSH-10.
+    sql: `DROP INDEX IF EXISTS journal_control_id;`,
+  },
 ];
 
 /** The version a fully migrated database has. */
