@@ -334,11 +334,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    name: 'no index on journal.control_id',
-    // Issue 16: no query reads the journal by control id (duplicates are found in acks by its
-    // primary key; operators read the journal by id), yet every message wrote a page of this
-    // index when its outcome recorded MSH-10.
-    sql: `DROP INDEX IF EXISTS journal_control_id;`,
+    name: 'no indexes that no query reads: journal.control_id, study_index.nhs_number',
+    // Issue 16: indexes written by every ingested message but read by no query. The journal is
+    // never looked up by control id (duplicates are found in acks by its primary key; operators
+    // read the journal by id). The study index's patient filter resolves the NHS number to RIS and
+    // PACS patient ids first and walks study_index_ris_patient / study_index_pacs_patient; its
+    // nhs_number column is only returned, never filtered or sorted on. Measured (4,000 RXA
+    // messages, 1 connection): 19.9 -> 17.1 WAL pages written per message without them.
+    sql: `
+      DROP INDEX IF EXISTS journal_control_id;
+      DROP INDEX IF EXISTS study_index_nhs;
+    `,
   },
 ];
 
