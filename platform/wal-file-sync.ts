@@ -1,8 +1,10 @@
-import { closeSync, existsSync, fdatasync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** How the WAL file is flushed: `fs.fdatasync` (libuv's thread pool) unless a test injects a fault. */
 export type FileSync = (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+/** The same flush, on the calling thread (`fs.fdatasyncSync`); throws on failure. */
+export type FileSyncNow = (fd: number) => void;
 
 /**
  * Group durability for a SQLite database in WAL mode whose commits run with `synchronous = NORMAL`:
@@ -29,27 +31,38 @@ export type FileSync = (fd: number, done: (err: NodeJS.ErrnoException | null) =>
  * dropped the dirty pages and marked them clean, so a later fsync can succeed without them):
  * every waiter of that sync and every later `afterCommit()` rejects, for the life of the process.
  * The audit log (audit/audit-log.ts) follows the same rules with its own copy of this loop.
+ *
+ * `afterCommit({ inline: true })` syncs on the calling thread instead, when no sync is in flight
+ * and no other commit waits: a lone commit (one MLLP connection, whose sender waits for this ACK
+ * before it sends anything else) has nothing to overlap with the disk, and the hand-off to the
+ * thread pool and back (a worker wake-up, then the event loop's wake-up by the completion) cost
+ * more than it saved (issue 16, measured on the one-connection ingest: see the commit message).
+ * Same sync, same rules; only the thread differs.
  */
 export class WalFileSync {
   readonly #fd: number;
   readonly #sync: FileSync;
+  /** Undefined when a test injected `sync` without this: then every sync goes through `#sync`. */
+  readonly #syncNow: FileSyncNow | undefined;
   /** Committed, waiting for the next sync to start. */
   #waiting: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   #syncing = false;
   #broken: Error | undefined;
   #closed = false;
 
-  private constructor(fd: number, sync: FileSync) {
+  private constructor(fd: number, sync: FileSync, syncNow: FileSyncNow | undefined) {
     this.#fd = fd;
     this.#sync = sync;
+    this.#syncNow = syncNow;
   }
 
   /**
    * Opens `<database>-wal` for syncing (read-only: fsync needs no write access on Linux) and
    * syncs its directory once. Undefined when the WAL file does not exist (not in WAL mode, or
-   * `:memory:`): the caller then keeps `synchronous = FULL`.
+   * `:memory:`): the caller then keeps `synchronous = FULL`. A test that injects `sync` (to hold
+   * or fail it) gets no inline syncs unless it injects `syncNow` too.
    */
-  static open(databasePath: string, sync: FileSync = fdatasync): WalFileSync | undefined {
+  static open(databasePath: string, sync?: FileSync, syncNow?: FileSyncNow): WalFileSync | undefined {
     const walPath = `${databasePath}-wal`;
     if (databasePath === ':memory:' || databasePath === '' || !existsSync(walPath)) return undefined;
     const dirFd = openSync(dirname(walPath), 'r');
@@ -58,7 +71,7 @@ export class WalFileSync {
     } finally {
       closeSync(dirFd);
     }
-    return new WalFileSync(openSync(walPath, 'r'), sync);
+    return sync ? new WalFileSync(openSync(walPath, 'r'), sync, syncNow) : new WalFileSync(openSync(walPath, 'r'), fdatasync, syncNow ?? fdatasyncSync);
   }
 
   /** The error of the failed sync, once one failed (then nothing is ever released again). */
@@ -68,11 +81,23 @@ export class WalFileSync {
 
   /**
    * Resolves once a sync that started after this call has returned: call it right after a commit
-   * returns. Commits made while a sync is in flight share the next one (group commit).
+   * returns. Commits made while a sync is in flight share the next one (group commit). With
+   * `inline`, and when no sync is in flight and nobody else waits, the sync runs now on this
+   * thread and the promise is settled when this returns.
    */
-  afterCommit(): Promise<void> {
+  afterCommit(opts?: { inline?: boolean }): Promise<void> {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#closed) return Promise.reject(new Error('the WAL sync is closed'));
+    if (opts?.inline && this.#syncNow && !this.#syncing && this.#waiting.length === 0) {
+      try {
+        this.#syncNow(this.#fd);
+        return Promise.resolve();
+      } catch (error) {
+        const err = error as NodeJS.ErrnoException;
+        this.#broken = Object.assign(new Error(`WAL sync failed: ${err.code ?? err.message}`), { code: err.code ?? 'EIO' });
+        return Promise.reject(this.#broken);
+      }
+    }
     return new Promise((resolve, reject) => {
       this.#waiting.push({ resolve, reject });
       if (!this.#syncing) this.#start();

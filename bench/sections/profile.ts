@@ -23,7 +23,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export async function runProfile(ctx: SectionContext, bed: OverheadBed): Promise<SectionReport> {
   const dir = join(ctx.tmpDir, 'cpu-profile');
   mkdirSync(dir, { recursive: true });
-  const gateway = await startChildServer<{ url: string }>('our gateway (--cpu-prof)', './servers/gateway-process.ts', { config: benchGatewayConfig(ctx.tmpDir, [bed.trustEntry]) }, {
+  const gateway = await startChildServer<{ url: string }>('our gateway (--cpu-prof)', './servers/gateway-process.ts', { config: benchGatewayConfig(ctx.tmpDir, [bed.trustEntry], { trustCalls: { dedupeInFlight: false } }) }, {
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   });
   const body = graphqlBody(STUDIES_PAGE_QUERY, { first: OVERHEAD_PAGE });
@@ -60,11 +60,11 @@ export async function runProfile(ctx: SectionContext, bed: OverheadBed): Promise
     summary.files.map((f, i) => [String(i + 1), f.location, f.selfMs.toFixed(0), f.percent.toFixed(1)]),
   );
   const header = [
-    `Our gateway (auth off, as in the issue 16 "before" profile \`profile-before.md\`; one trust, the overhead test's query and load: ${OVERHEAD_CONNECTIONS} connections, ${ctx.durations.profileSeconds} s after a short warm-up) under \`node --cpu-prof\`, in its own process. Only samples taken during the measured load count (start-up and warm-up left out).`,
+    `Our gateway (auth off, and in-flight sharing off so that every request makes its own trust call, as in the issue 16 "before" profile \`profile-before.md\`; one trust, the overhead test's query and load: ${OVERHEAD_CONNECTIONS} connections, ${ctx.durations.profileSeconds} s after a short warm-up) under \`node --cpu-prof\`, in its own process. Only samples taken during the measured load count (start-up and warm-up left out).`,
     'Lines of project files are mapped back to the TypeScript source through tsx\'s source maps (the profile has generated positions).',
     'The raw profile is bench/results/gateway.cpuprofile (not committed): open it in Chrome DevTools (Performance) or speedscope for call trees.',
     `Served ${load.requests} requests (${load.rps.toFixed(1)} req/s, ${load.failures} failed) while profiled (profiling slows it down).`,
-    `Profile window: ${(summary.totalMs / 1000).toFixed(1)} s, ${(busy / 1000).toFixed(1)} s busy (${((100 * busy) / summary.totalMs).toFixed(0)}%), the rest idle (waiting on the trust).`,
+    `Profile window: ${(summary.totalMs / 1000).toFixed(1)} s, ${(busy / 1000).toFixed(1)} s busy (${((100 * busy) / summary.totalMs).toFixed(0)}%), the rest idle (waiting on the trust): **${(busy / Math.max(1, load.requests)).toFixed(2)} ms busy per request**.`,
   ];
   const top = summary.functions[0];
   const profileMd = [

@@ -76,4 +76,36 @@ describe('WalFileSync', () => {
     calls.shift()!(); // the sync in flight still returns, and covers the first
     await expect(first).resolves.toBeUndefined();
   });
+
+  it('inline: a lone commit is synced on the calling thread; with a sync in flight it waits for the next one like any other', async () => {
+    const path = walDatabase();
+    const calls: Array<() => void> = [];
+    let inlineSyncs = 0;
+    const wal = WalFileSync.open(path, (fd, done) => calls.push(() => fdatasync(fd, done)), () => void inlineSyncs++)!;
+    await expect(wal.afterCommit({ inline: true })).resolves.toBeUndefined();
+    expect(inlineSyncs).toBe(1);
+    expect(calls).toHaveLength(0);
+    const first = wal.afterCommit(); // thread pool: in flight
+    let secondDone = false;
+    const second = wal.afterCommit({ inline: true }).then(() => (secondDone = true));
+    expect(inlineSyncs).toBe(1); // not inline: a sync is in flight, so it cannot cover this commit
+    calls.shift()!();
+    await first;
+    expect(secondDone).toBe(false);
+    expect(calls).toHaveLength(1);
+    calls.shift()!();
+    await second;
+    wal.close();
+  });
+
+  it('inline: a failed sync rejects it and breaks every later call, inline or not', async () => {
+    const path = walDatabase();
+    const wal = WalFileSync.open(path, (fd, done) => fdatasync(fd, done), () => {
+      throw Object.assign(new Error('EIO'), { code: 'EIO' });
+    })!;
+    await expect(wal.afterCommit({ inline: true })).rejects.toThrow('WAL sync failed: EIO');
+    await expect(wal.afterCommit()).rejects.toThrow('WAL sync failed: EIO');
+    await expect(wal.afterCommit({ inline: true })).rejects.toThrow('WAL sync failed: EIO');
+    wal.close();
+  });
 });

@@ -26,13 +26,17 @@ export function watchWorklist(store: TrustStore, publish: (change: WorklistChang
     // After the group is on disk (`durable()`), not merely committed: an event must not announce
     // a study that a power cut before the sync would take away again. A failed sync announces
     // nothing (the ingest then sends no ACK, and the senders resend).
+    // Asked in a microtask, after the ingest's own `durable()` for this group (which may sync
+    // inline: a lone message), so both wait for the same sync.
     if (collected.length) {
-      store.durable().then(
-        () => {
-          for (const change of collected) publish(change);
-        },
-        () => undefined,
-      );
+      queueMicrotask(() => {
+        store.durable().then(
+          () => {
+            for (const change of collected) publish(change);
+          },
+          () => undefined,
+        );
+      });
     }
     return result;
   };

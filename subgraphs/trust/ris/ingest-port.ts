@@ -292,9 +292,10 @@ export interface RisIngestStore {
    * Resolves once every commit that returned before this call is on disk (the SQLite store syncs
    * the WAL off the event loop, so the next group can be applied meanwhile). Rejects with
    * StoreFailure when the sync failed; after that it always rejects (nothing is trusted after a
-   * failed fsync), so no later ACK can go out.
+   * failed fsync), so no later ACK can go out. `inline`: the caller has nothing else to do
+   * meanwhile (a lone message): the store may sync on the calling thread when no sync is in flight.
    */
-  durable(): Promise<void>;
+  durable(opts?: { inline?: boolean }): Promise<void>;
   /** Kept messages, newest first; by default only those still failing. */
   listFailed(opts?: { includeReplayed?: boolean }): FailedMessage[];
   /** Still-failing kept messages with their raw bytes, oldest first (all, or these ids). */

@@ -189,7 +189,9 @@ export function createRisIngest(opts: RisIngestOptions): RisIngest {
     }
     // Committed, not yet on disk: the ACKs wait for the sync, and the event loop goes on with the
     // next group meanwhile (pipelining); groups committed during one sync share the next.
-    store.durable().then(
+    // A lone frame with no other frame waiting: nothing to overlap with the disk, so the store may
+    // sync it on this thread (cheaper than the thread-pool round trip; wal-file-sync.ts).
+    store.durable({ inline: group.length === 1 && waiting.length === 0 }).then(
       () => release(group, acks),
       (error: unknown) => {
         if (!unsynced) logger.error({ messages: group.length, err: errorSummary(error) }, 'HL7 commits could not be synced to disk: no further ACK will be sent; restart the trust (the senders resend, duplicates are answered with the original ACK)');

@@ -332,6 +332,27 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT OR REPLACE INTO pacs_sync_state (name, value) VALUES ('index_needs_fill', 'true');
     `,
   },
+  {
+    version: 8,
+    name: 'ingest writes fewer index pages: unread indexes dropped, PACS-patient index partial',
+    // Issue 16: indexes written by every ingested message but read by no query. The journal is
+    // never looked up by control id (duplicates are found in acks by its primary key; operators
+    // read the journal by id). The study index's patient filter resolves the NHS number to RIS and
+    // PACS patient ids first and walks study_index_ris_patient / study_index_pacs_patient; its
+    // nhs_number and study_instance_uid columns are only returned, never filtered or sorted on
+    // (rows are found by id_key, accession, pacs_uid). The PACS-patient branch of the filter
+    // always says `has_order = 0` (a study with an order is found by its RIS patient), so that
+    // index only needs those rows (a partial index SQLite uses when the query has that term):
+    // an order's sort-key change no longer rewrites an entry there. Measured (WAL frames of 500
+    // RXA messages after 2,500, 1 connection): 19.9 -> 16.1 pages written per message.
+    sql: `
+      DROP INDEX IF EXISTS journal_control_id;
+      DROP INDEX IF EXISTS study_index_nhs;
+      DROP INDEX IF EXISTS study_index_uid;
+      DROP INDEX IF EXISTS study_index_pacs_patient;
+      CREATE INDEX study_index_pacs_patient ON study_index (pacs_patient_id, sort_key, id_key) WHERE has_order = 0;
+    `,
+  },
 ];
 
 /** The version a fully migrated database has. */

@@ -79,6 +79,10 @@ class SqliteTrustStore implements TrustStore {
   readonly #inTransaction: Database.Transaction<(work: () => unknown) => unknown>;
   /** Syncs the WAL after the ingest's group commits; undefined: every commit syncs (FULL). */
   readonly #walSync: WalFileSync | undefined;
+  /** A group committed since the last `durable()` call asked for its sync. */
+  #unsyncedGroup = false;
+  /** The sync the last `durable()` call waits for: it covers every group committed before it. */
+  #lastDurable: Promise<void> = Promise.resolve();
 
   constructor(path: string, db: Database.Database, opts: { fillIndex: boolean; nationalNumber?: 'NHS' | 'CHI' | 'HC'; walSync?: WalFileSync | undefined }) {
     this.path = path;
@@ -201,16 +205,22 @@ class SqliteTrustStore implements TrustStore {
     return guarded(() => {
       this.#statements.prepare('PRAGMA synchronous = NORMAL').run();
       try {
-        return this.#inTransaction.immediate(work) as T;
+        const result = this.#inTransaction.immediate(work) as T;
+        this.#unsyncedGroup = true;
+        return result;
       } finally {
         this.#statements.prepare('PRAGMA synchronous = FULL').run();
       }
     });
   }
 
-  durable(): Promise<void> {
+  durable(opts?: { inline?: boolean }): Promise<void> {
     if (!this.#walSync) return Promise.resolve();
-    return this.#walSync.afterCommit().catch((error: unknown) => {
+    // No group committed since the last call: its sync (started after every earlier commit
+    // returned) is the one to wait for; asking again would cost a second fdatasync.
+    if (!this.#unsyncedGroup) return this.#lastDurable;
+    this.#unsyncedGroup = false;
+    this.#lastDurable = this.#walSync.afterCommit(opts).catch((error: unknown) => {
       // After a failed sync the WAL on disk may have lost frames that a later sync would not
       // restore, and SQLite's recovery stops at the first bad frame: no later commit of this
       // connection can be trusted either, whoever makes it (claims, report write-back, the PACS
@@ -219,6 +229,7 @@ class SqliteTrustStore implements TrustStore {
       if (this.#db.open) this.#db.pragma('query_only = ON');
       throw new StoreFailure(error);
     });
+    return this.#lastDurable;
   }
 
   listFailed(opts: { includeReplayed?: boolean } = {}): FailedMessage[] {

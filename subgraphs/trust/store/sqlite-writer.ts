@@ -43,6 +43,13 @@ export class SqliteWriter implements TrustWriter {
   /** Study-index rows to re-join before the transaction commits (see `flushStudyIndex`). */
   readonly #dirtyAccessions = new Set<string>();
   readonly #dirtyPatients = new Set<number>();
+  /**
+   * The order row `order()` last read, for the `saveOrder()` of the same accession that follows
+   * it when applying a message (it read the same row again: ~8 µs per message). Only valid inside
+   * the transaction that read it (forgotten when one starts or ends) and until the next write to
+   * orders (saveOrder, mergePatient).
+   */
+  #lastOrderRead: { accessionNumber: string; columns: OrderColumns | undefined } | undefined;
   readonly #orderUpdate: ChangedColumnsUpdate;
   /** The order columns the study index reads (`INDEXED_ORDER_FIELDS`), as a change mask. */
   readonly #indexedMask: number;
@@ -140,6 +147,7 @@ export class SqliteWriter implements TrustWriter {
   }
 
   mergePatient(retiredId: number, survivorId: number): void {
+    this.#lastOrderRead = undefined;
     const survivor = this.survivorOf(survivorId);
     const retired = this.survivorOf(retiredId);
     if (retired === survivor) return;
@@ -161,6 +169,7 @@ export class SqliteWriter implements TrustWriter {
 
   order(accessionNumber: string): OrderRecord | undefined {
     const c = this.#stmt.order.get(accessionNumber);
+    this.#lastOrderRead = { accessionNumber, columns: c };
     return c ? toOrderRecord(c) : undefined;
   }
 
@@ -175,7 +184,11 @@ export class SqliteWriter implements TrustWriter {
   saveOrder(o: OrderRecord): StudyStatusValue | undefined {
     const t = now();
     const values: Record<string, unknown> = { ...o, cancelled: o.cancelled ? 1 : 0, orderMissing: o.orderMissing ? 1 : 0, onHold: o.onHold ? 1 : 0, t };
-    const stored = this.#stmt.order.get(o.accessionNumber) as (OrderColumns & Record<string, unknown>) | undefined;
+    const read = this.#lastOrderRead;
+    this.#lastOrderRead = undefined;
+    const stored = (read?.accessionNumber === o.accessionNumber ? read.columns : this.#stmt.order.get(o.accessionNumber)) as
+      | (OrderColumns & Record<string, unknown>)
+      | undefined;
     let reindex = true;
     if (!stored) {
       this.#stmt.insertOrder.run(values);
@@ -197,8 +210,14 @@ export class SqliteWriter implements TrustWriter {
    */
   #recordHistory(o: OrderRecord, t: string): void {
     const performed = o.performedAt !== null || o.workflowStatus === 'COMPLETED' ? 1 : 0;
+    // MAX(id) over the accession's entries of the (accession_number, recorded_at) index (each
+    // entry ends in the rowid), then one rowid lookup: no temporary B-tree for an ORDER BY id,
+    // which cost twice as much per message (3.5 vs 1.8 µs in a micro-run, same rows).
     const last = this.#statements
-      .prepare('SELECT status, performed, wait_started_at FROM study_status_history WHERE accession_number = ? ORDER BY id DESC LIMIT 1')
+      .prepare(
+        `SELECT status, performed, wait_started_at FROM study_status_history
+          WHERE id = (SELECT MAX(id) FROM study_status_history WHERE accession_number = ?)`,
+      )
       .get(o.accessionNumber) as { status: string; performed: number; wait_started_at: string | null } | undefined;
     if (last && last.status === o.status && last.performed === performed && last.wait_started_at === o.waitStartedAt) return;
     this.#statements
@@ -230,6 +249,7 @@ export class SqliteWriter implements TrustWriter {
 
   /** Forgets pending index work (a transaction starts, or rolled back). */
   resetStudyIndexWork(): void {
+    this.#lastOrderRead = undefined;
     this.#dirtyAccessions.clear();
     this.#dirtyPatients.clear();
   }

@@ -11,6 +11,8 @@ export class Hl7Repetition {
   readonly #ctx: Hl7Context;
   /** MSH-1 and MSH-2 are the delimiters themselves: never split, never unescaped. */
   readonly #literal: boolean;
+  /** The raw components (split on the component separator only), cached. */
+  #rawComps: string[] | undefined;
   #components: string[][] | undefined;
 
   constructor(raw: string, ctx: Hl7Context, literal = false) {
@@ -26,18 +28,33 @@ export class Hl7Repetition {
 
   /** Raw components, each split into raw subcomponents. */
   rawComponents(): string[][] {
+    return this.#parts().map((subs) => subs.slice());
+  }
+
+  /** The split, cached; callers here only read it (rawComponents() hands out copies). */
+  #parts(): string[][] {
     if (!this.#components) {
-      const d = this.#ctx.delimiters;
-      this.#components = this.#literal
-        ? [[this.#raw]]
-        : splitOn(this.#raw, d.component).map((c) => splitOn(c, d.subcomponent));
+      const sub = this.#ctx.delimiters.subcomponent;
+      this.#components = this.#literal ? [[this.#raw]] : this.#comps().map((c) => splitOn(c, sub));
     }
-    return this.#components.map((subs) => subs.slice());
+    return this.#components;
+  }
+
+  /** Raw components, not split into subcomponents (most reads never need that split). */
+  #comps(): string[] {
+    if (!this.#rawComps) this.#rawComps = this.#literal ? [this.#raw] : splitOn(this.#raw, this.#ctx.delimiters.component);
+    return this.#rawComps;
+  }
+
+  /** Decoding changes nothing in `text`: no escape character, no HL7 null in it. */
+  #plain(text: string): boolean {
+    const esc = this.#ctx.delimiters.escape;
+    return (esc === '' || !text.includes(esc)) && !text.includes(HL7_NULL);
   }
 
   /** Every component, each as its decoded subcomponents. */
   components(): string[][] {
-    return this.rawComponents().map((subs) => subs.map((s) => this.#decode(s)));
+    return this.#parts().map((subs) => subs.map((s) => this.#decode(s)));
   }
 
   /**
@@ -45,14 +62,17 @@ export class Hl7Repetition {
    * (`NHS&2.16.840.1.113883.2.1.4.1&ISO`). '' when absent or the HL7 null `""`.
    */
   component(n: number): string {
-    const subs = this.rawComponents()[n - 1];
-    if (!subs) return '';
+    const comp = this.#comps()[n - 1];
+    if (comp === undefined) return '';
+    // Split into subcomponents, decoded and rejoined, a plain component is itself.
+    if (this.#literal || this.#plain(comp)) return comp;
+    const subs = this.#parts()[n - 1]!;
     return subs.map((s) => this.#decode(s)).join(this.#ctx.delimiters.subcomponent);
   }
 
   /** Subcomponent `s` of component `c`, decoded; '' when absent. */
   subcomponent(c: number, s: number): string {
-    const raw = this.rawComponents()[c - 1]?.[s - 1];
+    const raw = this.#parts()[c - 1]?.[s - 1];
     return raw === undefined ? '' : this.#decode(raw);
   }
 
@@ -60,6 +80,9 @@ export class Hl7Repetition {
   value(): string {
     if (this.#literal) return this.#raw;
     const d = this.#ctx.delimiters;
+    // No escape character and no HL7 null in it: decoding changes no leaf, and splitting then
+    // rejoining with the same delimiters gives the text back (most fields of most messages).
+    if (this.#plain(this.#raw)) return this.#raw;
     return this.components()
       .map((subs) => subs.join(d.subcomponent))
       .join(d.component);
@@ -68,9 +91,10 @@ export class Hl7Repetition {
   /** True when component `c` (subcomponent `s`) is the HL7 null `""`; whole repetition by default. */
   isNull(c?: number, s?: number): boolean {
     if (c === undefined) return this.#raw === HL7_NULL;
-    const comp = this.rawComponents()[c - 1];
+    if (s === undefined) return this.#comps()[c - 1] === HL7_NULL;
+    const comp = this.#parts()[c - 1];
     if (!comp) return false;
-    return s === undefined ? comp.join(this.#ctx.delimiters.subcomponent) === HL7_NULL : comp[s - 1] === HL7_NULL;
+    return comp[s - 1] === HL7_NULL;
   }
 
   #decode(leaf: string): string {

@@ -88,6 +88,30 @@ describe('durability', () => {
     expect(store.counts()).toMatchObject({ journal: 1 });
   });
 
+  it('one sync per committed group: a second durable() with no commit in between waits for the same sync; the next group gets its own', async () => {
+    openStore().close();
+    const held: Array<() => void> = [];
+    const store = openStore({ syncWal: (_fd, done) => held.push(() => done(null)) });
+    const received = { receivedAt: '2026-01-01T00:00:00.000Z', remoteAddress: null, connectionId: null, raw: Buffer.from('MSH|^~\\&|') };
+    store.commitGroup(() => store.journalReceived(received));
+    let firstDone = false;
+    let secondDone = false;
+    const first = store.durable().then(() => (firstDone = true));
+    const second = store.durable().then(() => (secondDone = true));
+    expect(held).toHaveLength(1);
+    await Promise.resolve();
+    expect([firstDone, secondDone]).toEqual([false, false]); // neither released before the sync returns
+    held.shift()!();
+    await Promise.all([first, second]);
+    store.commitGroup(() => store.journalReceived(received));
+    const third = store.durable();
+    expect(held).toHaveLength(1); // a new group: a new sync, started after its commit
+    held.shift()!();
+    await third;
+    expect(store.counts()).toMatchObject({ journal: 2 });
+    store.close();
+  });
+
   it('keeps journal, acks, patients, orders and reports across close and reopen', () => {
     const store = openStore();
     const journalId = store.journalReceived({ receivedAt: '2025-01-15T10:30:00Z', remoteAddress: '127.0.0.1', connectionId: 1, raw: Buffer.from('MSH|^~\\&|x') });
