@@ -13,6 +13,8 @@ export interface Http1PoolOptions {
   maxSockets?: number;
   /** Idle keep-alive sockets kept; more are closed when they come back. @default 64 */
   maxFreeSockets?: number;
+  /** https: the CAs trusted for the server's certificate. @default Node's (as https.Agent) */
+  ca?: string | Buffer;
 }
 
 /** Longest response head (status line and headers) accepted, bytes; llhttp's default is 16 KiB. */
@@ -45,6 +47,7 @@ export class Http1Pool {
   private readonly host: string;
   private readonly port: number;
   private readonly hostHeader: string;
+  private readonly ca: string | Buffer | undefined;
 
   constructor(target: URL, options: Http1PoolOptions = {}) {
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`url must be http or https, got ${target.protocol}`);
@@ -55,6 +58,7 @@ export class Http1Pool {
     this.hostHeader = target.host;
     this.maxSockets = options.maxSockets ?? 256;
     this.maxFreeSockets = options.maxFreeSockets ?? 64;
+    this.ca = options.ca;
   }
 
   /**
@@ -122,7 +126,7 @@ export class Http1Pool {
     }
     this.open++;
     const socket = this.secure
-      ? tls.connect({ host: this.host, port: this.port, ...(net.isIP(this.host) ? {} : { servername: this.host }), ALPNProtocols: ['http/1.1'] })
+      ? tls.connect({ host: this.host, port: this.port, ...(net.isIP(this.host) ? {} : { servername: this.host }), ...(this.ca ? { ca: this.ca } : {}), ALPNProtocols: ['http/1.1'] })
       : net.connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 1_000);

@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnswerReader, Http1Pool } from '../../gateway/http1-pool.ts';
 
@@ -154,6 +159,33 @@ describe('Http1Pool', () => {
     const { server, pool } = await start(() => ({ pieces: [ok('z')] }));
     await expect(pool.post('/graphql', { 'x-a': 'b\r\nx-evil: 1' }, '{}', later())).rejects.toThrow(/line break/);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('Http1Pool over https', () => {
+  it('speaks TLS to the server named in the URL, and refuses a certificate it does not trust', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'http1-pool-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { cwd: dir, stdio: 'ignore' });
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"tls":true}}'));
+    });
+    // 'localhost' on both sides: the client connects to the address the name resolves to first.
+    await new Promise<void>((r) => server.listen(0, 'localhost', r));
+    const url = new URL(`https://localhost:${(server.address() as net.AddressInfo).port}/graphql`);
+    const trusted = new Http1Pool(url, { ca: cert });
+    const untrusted = new Http1Pool(url);
+    try {
+      expect(await trusted.post('/graphql', {}, '{}', later())).toEqual({ status: 200, ok: true, text: '{"data":{"tls":true}}' });
+      await expect(untrusted.post('/graphql', {}, '{}', later())).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    } finally {
+      trusted.close();
+      untrusted.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
