@@ -79,7 +79,6 @@ export class TrustRegistry {
 
   stop(): void {
     clearInterval(this.timer);
-    for (const entry of this.all()) entry.client.close();
   }
 
   checkAll(): Promise<void> {
