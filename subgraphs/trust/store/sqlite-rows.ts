@@ -89,24 +89,8 @@ export function toPatientRecord(c: PatientColumns): PatientRecord {
 
 /** The whole order as the ingest sees it: the read model's row plus the workflow columns. */
 export function toOrderRecord(c: OrderColumns): OrderRecord {
-  // One literal, not `{ ...toOrderRow(c), … }`: read for every HL7 order message (issue 16).
   return {
-    accessionNumber: c.accession_number,
-    studyInstanceUid: c.study_instance_uid,
-    patientId: c.patient_id,
-    description: c.description,
-    bodyPart: c.body_part,
-    modality: c.modality,
-    priority: c.priority as PriorityValue | null,
-    status: c.status as StudyStatusValue,
-    requestedAt: c.requested_at,
-    scheduledAt: c.scheduled_at,
-    performedAt: c.performed_at,
-    orderMissing: c.order_missing !== 0,
-    procedureCode: c.procedure_code,
-    procedureCodingSystem: c.procedure_coding_system,
-    patientClass: c.patient_class as PatientClassValue | null,
-    waitStartedAt: c.wait_started_at,
+    ...toOrderRow(c),
     placerOrderNumber: c.placer_order_number,
     fillerOrderNumber: c.filler_order_number,
     workflowStatus: c.workflow_status as WorkflowStatus,
