@@ -10,6 +10,7 @@ import { serve } from '../../platform/server-lifecycle.ts';
 import { DicomWebClient } from './pacs/dicomweb-client.ts';
 import { coalesceSearches } from './pacs/in-flight-searches.ts';
 import { openTrustStore } from './store/open-trust-store.ts';
+import type { FileSync } from '../../platform/wal-file-sync.ts';
 import { createRisIngest } from './ris/ris-ingest.ts';
 import { startMllpListener } from './ris/mllp/mllp-listener.ts';
 import { applyRolePolicy, callerRoles, readRolePolicy } from '../../schema/role-policy.ts';
@@ -54,13 +55,13 @@ export interface RunningTrust {
  * Starts one trust: opens its store, starts the MLLP listener (RIS → store) and serves the
  * Federation 2 subgraph on `/graphql` with `GET /healthz`.
  */
-export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {}): Promise<RunningTrust> {
+export async function startTrust(config: TrustConfig, opts: { log?: Logger; /** Tests only: wraps the disk's fdatasync of the store's WAL (to make it fail as a disk can). */ syncWal?: FileSync } = {}): Promise<RunningTrust> {
   const log = opts.log ?? pino({ level: config.logLevel, base: { trust: config.code } });
   const signed = config.gatewaySecret !== undefined;
   assertLoopbackWhenUnauthenticated(config.http.host, signed, log);
   assertMllpBindAllowed(config.mllp);
   mkdirSync(dirname(config.store.sqlite), { recursive: true });
-  const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber });
+  const store = openTrustStore(config.store.sqlite, { nationalNumber: config.hl7.nationalNumber, ...(opts.syncWal ? { syncWal: opts.syncWal } : {}) });
   const audit = AuditLog.open(config.audit.sqlite ?? `${config.store.sqlite}.audit.db`);
   const pacsOptions: ConstructorParameters<typeof DicomWebClient>[0] = {
     baseUrl: config.pacs.dicomweb,
@@ -127,13 +128,21 @@ export async function startTrust(config: TrustConfig, opts: { log?: Logger } = {
       // patients: just that the store and listeners are up.
       // Prometheus text of the study index's gauges and sync counters (no patient data).
       usePacsIndexMetrics(metrics),
+      // A store that could not sync its WAL (issue 16: after a failed fsync nothing is trusted)
+      // acknowledges no HL7 message and refuses every write until a restart: failing, not ok, so
+      // an operator's probe sees it.
       useReadinessCheck({
         endpoint: '/healthz',
-        check: ({ fetchAPI }) =>
-          new fetchAPI.Response(JSON.stringify({ status: ready ? 'ok' : 'starting', trust: config.code }), {
-            status: ready ? 200 : 503,
+        check: ({ fetchAPI }) => {
+          const failure = store.durabilityFailure();
+          const body = failure
+            ? { status: 'failing', trust: config.code, reason: `the store could not sync to disk (${(failure as { code?: string }).code ?? failure.message}): no HL7 message is acknowledged and writes are refused until the trust is restarted` }
+            : { status: ready ? 'ok' : 'starting', trust: config.code };
+          return new fetchAPI.Response(JSON.stringify(body), {
+            status: ready && !failure ? 200 : 503,
             headers: { 'content-type': 'application/json; charset=utf-8' },
-          }),
+          });
+        },
       }),
       ...(config.gatewaySecret
         ? [useGatewaySignature({ secret: config.gatewaySecret, trust: config.code, onRefused: (reason) => log.info({ reason }, 'request refused: not signed by the gateway') })]

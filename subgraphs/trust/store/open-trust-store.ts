@@ -214,6 +214,10 @@ class SqliteTrustStore implements TrustStore {
     });
   }
 
+  durabilityFailure(): Error | undefined {
+    return this.#walSync?.broken;
+  }
+
   durable(opts?: { inline?: boolean }): Promise<void> {
     if (!this.#walSync) return Promise.resolve();
     // No group committed since the last call: its sync (started after every earlier commit

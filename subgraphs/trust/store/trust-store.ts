@@ -28,5 +28,11 @@ export interface TrustStore extends TrustReadModel, PacsIndexPort, RisIngestStor
   rebuildStudyIndex(onProgress?: (done: number, total: number) => void): void;
   /** The reporting side (worklist, claims, outbox), with the trust's due-time rule. */
   reporting(dueAt: DueAtRule): ReportingStore;
+  /**
+   * Why the store can no longer make a commit durable (a failed WAL sync), once that happened:
+   * from then on no HL7 message is acknowledged and every write is refused until a restart.
+   * Undefined while the store is healthy.
+   */
+  durabilityFailure(): Error | undefined;
   close(): void;
 }
