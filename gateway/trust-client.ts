@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { GraphQLFormattedError } from 'graphql';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import { boundedIdentity, signRequest, type CallerIdentity } from '../platform/request-signature.ts';
+import { encodeIdentity, signRequest, type CallerIdentity } from '../platform/request-signature.ts';
 import { InFlightCalls } from './in-flight-calls.ts';
 import { TrustFailure, type TrustFailureKind } from './trust-failure.ts';
 
@@ -116,8 +116,8 @@ export class TrustClient {
   async request(query: string, variables: Record<string, unknown>, opts: TrustRequestOptions = {}): Promise<TrustResponse> {
     const payload = JSON.stringify({ query, variables });
     if (this.inFlight && opts.shareInFlight && isQueryDocument(query)) {
-      const caller = opts.identity ? JSON.stringify(boundedIdentity(opts.identity)) : '';
-      const { promise, leader } = this.inFlight.run(`${caller}\n${payload}`, () => this.call(payload, opts));
+      // The caller as the signature's identity header carries it: same header, same caller.
+      const { promise, leader } = this.inFlight.run(`${encodeIdentity(opts.identity)}\n${payload}`, () => this.call(payload, opts));
       const { raw, response } = await promise;
       return leader ? response : readAnswer(this.options.code, raw);
     }
@@ -163,9 +163,9 @@ export class TrustClient {
    * No deadline but `signal`: a subscription lives as long as its client.
    */
   async openEventStream(query: string, variables: Record<string, unknown>, opts: { identity?: CallerIdentity; signal: AbortSignal }): Promise<Response> {
-    const { code, url, secret } = this.options;
+    const { code, url } = this.options;
     const payload = JSON.stringify({ query, variables });
-    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: this.path }, ...(opts.identity ? { identity: opts.identity } : {}) }) : {};
+    const signature = this.signature(payload, opts.identity);
     try {
       return await fetch(url, {
         method: 'POST',
@@ -178,14 +178,18 @@ export class TrustClient {
     }
   }
 
+  /** The signature headers of `payload` for this trust's path (none when calls are unsigned). */
+  private signature(payload: string, identity: CallerIdentity | undefined): Record<string, string> {
+    const { code, secret } = this.options;
+    return secret ? signRequest({ body: payload, secret, audience: { trust: code, path: this.path }, ...(identity ? { identity } : {}) }) : {};
+  }
+
   /** Signs and sends one call; its answer as text. Signed at send time (a retry re-signs: the trust refuses an exact replay). */
   private async exchange(payload: string, deadline: number, identity: CallerIdentity | undefined): Promise<RawAnswer> {
-    const { code, secret } = this.options;
-    const signature = secret ? signRequest({ body: payload, secret, audience: { trust: code, path: this.path }, ...(identity ? { identity } : {}) }) : {};
     try {
-      return await this.send(payload, signature, deadline);
+      return await this.send(payload, this.signature(payload, identity), deadline);
     } catch (err) {
-      throw classifyFetchError(code, err);
+      throw classifyFetchError(this.options.code, err);
     }
   }
 

@@ -105,11 +105,16 @@ export function boundedIdentity(identity: CallerIdentity): CallerIdentity {
   return name === '' ? rest : { ...rest, operationName: name };
 }
 
+/** The identity header's value: the bounded identity as base64url JSON ('' for none). */
+export function encodeIdentity(identity: CallerIdentity | undefined): string {
+  return identity ? Buffer.from(JSON.stringify(boundedIdentity(identity)), 'utf8').toString('base64url') : '';
+}
+
 /** The headers for a request with `body`, for `audience`. */
 export function signRequest({ body, secret, audience, now = Date.now(), identity }: SignRequestInput): Record<string, string> {
   if (secret === '') throw new Error('signRequest: the secret is empty');
   const timestamp = String(Math.trunc(now));
-  const encoded = identity ? Buffer.from(JSON.stringify(boundedIdentity(identity)), 'utf8').toString('base64url') : '';
+  const encoded = encodeIdentity(identity);
   const nonce = randomBytes(12).toString('base64url');
   return {
     [TIMESTAMP_HEADER]: timestamp,
