@@ -1,7 +1,8 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkChain, entryHash, GENESIS_HASH, type ChainCheck, type ChainedFields } from './audit-chain.ts';
+import { WalFileSync } from '../platform/wal-file-sync.ts';
 
 /**
  * One access to patient data: who, with which roles, from which trust, when, which patient or
@@ -101,7 +102,7 @@ export class AuditLog {
   private readonly insert: Database.Statement | undefined;
   private readonly last: Database.Statement | undefined;
 
-  private constructor(private readonly db: Database.Database, readonly path: string, private readonly walFd?: number) {
+  private constructor(private readonly db: Database.Database, readonly path: string, private readonly walSync?: WalFileSync) {
     this.insert = db.readonly
       ? undefined
       : db.prepare(
@@ -121,9 +122,9 @@ export class AuditLog {
     addChainColumns(db);
     // A read opens the WAL (creating it when new); its directory entry is synced once, here.
     db.prepare('SELECT count(*) FROM audit WHERE id = 0').get();
-    const walFd = openWal(`${path}-wal`);
-    if (walFd !== undefined) db.pragma('synchronous = NORMAL');
-    return new AuditLog(db, path, walFd);
+    const walSync = WalFileSync.open(path);
+    if (walSync) db.pragma('synchronous = NORMAL');
+    return new AuditLog(db, path, walSync);
   }
 
   /**
@@ -133,13 +134,13 @@ export class AuditLog {
    */
   record(entries: readonly AuditEntry[]): void {
     this.write(entries);
-    if (this.walFd !== undefined) fdatasyncSync(this.walFd);
+    this.walSync?.syncNow();
   }
 
   /** Commits the entries (synced only when the WAL could not be opened: see the class comment). */
   private write(entries: readonly AuditEntry[]): void {
     if (!this.insert || !this.last) throw new Error('the audit log was opened read-only');
-    if (this.broken) throw this.broken;
+    if (this.walSync?.broken) throw this.walSync.broken;
     const insert = this.insert;
     const last = this.last;
     this.db.transaction(() => {
@@ -191,16 +192,6 @@ export class AuditLog {
   /** Callers whose entries wait for the next turn of the event loop (then one transaction). */
   private pending: Array<{ entries: readonly AuditEntry[]; resolve: () => void; reject: (err: unknown) => void }> = [];
   private flushScheduled = false;
-  /** Callers whose entries are committed and wait for the next fdatasync of the WAL. */
-  private unsynced: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
-  private syncing = false;
-  /**
-   * Set when a sync failed: after a failed fsync the kernel may have dropped the dirty pages and a
-   * later fsync can succeed without them ("fsyncgate", PostgreSQL 2018), so nothing is trusted
-   * after it: every later append fails and the data stays withheld.
-   */
-  private broken: Error | undefined;
-
   /**
    * Appends entries with group commit, without blocking the event loop on the disk: the entries of
    * every request that arrives before the next turn of the event loop are committed in ONE
@@ -227,24 +218,16 @@ export class AuditLog {
       for (const b of batch) b.reject(err);
       return;
     }
-    if (this.walFd === undefined) {
+    if (!this.walSync) {
       for (const b of batch) b.resolve(); // synced inside the commit (synchronous = FULL)
       return;
     }
-    this.unsynced.push(...batch);
-    if (!this.syncing) this.syncWal(this.walFd);
-  }
-
-  private syncWal(fd: number): void {
-    const waiting = this.unsynced;
-    this.unsynced = [];
-    this.syncing = true;
-    fdatasync(fd, (err) => {
-      this.syncing = false;
-      if (err) this.broken ??= new Error(`audit log sync failed: ${err.code ?? err.message}`);
-      for (const w of waiting) (this.broken ? w.reject(this.broken) : w.resolve());
-      if (this.unsynced.length > 0) this.syncWal(fd);
-    });
+    // Settled once a sync that started after this commit returned (group commit; after a failed
+    // sync nothing is trusted: "fsyncgate", platform/wal-file-sync.ts).
+    this.walSync.afterCommit().then(
+      () => batch.forEach((b) => b.resolve()),
+      (err: unknown) => batch.forEach((b) => b.reject(err)),
+    );
   }
 
   /** Entries matching every given condition, oldest first. */
@@ -272,21 +255,6 @@ export class AuditLog {
   /** Closes the database (and the WAL descriptor). Call after pending appends settled. */
   close(): void {
     this.db.close();
-    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walSync?.close();
   }
-}
-
-/**
- * Opens the WAL file for syncing (read-only: fsync needs no write access on Linux) and syncs its
- * folder once, so the file's own directory entry survives a power cut. Undefined when absent.
- */
-function openWal(walPath: string): number | undefined {
-  if (!existsSync(walPath)) return undefined;
-  const dirFd = openSync(dirname(walPath), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
-  return openSync(walPath, 'r');
 }

@@ -30,7 +30,7 @@ export type FileSyncNow = (fd: number) => void;
  * After a failed sync nothing is trusted ("fsyncgate", PostgreSQL 2018: the kernel may have
  * dropped the dirty pages and marked them clean, so a later fsync can succeed without them):
  * every waiter of that sync and every later `afterCommit()` rejects, for the life of the process.
- * The audit log (audit/audit-log.ts) follows the same rules with its own copy of this loop.
+ * The audit log (audit/audit-log.ts) syncs its WAL through this class too.
  *
  * `afterCommit({ inline: true })` syncs on the calling thread instead, when no sync is in flight
  * and no other commit waits: a lone commit (one MLLP connection, whose sender waits for this ACK
@@ -90,11 +90,9 @@ export class WalFileSync {
     if (this.#closed) return Promise.reject(new Error('the WAL sync is closed'));
     if (opts?.inline && this.#syncNow && !this.#syncing && this.#waiting.length === 0) {
       try {
-        this.#syncNow(this.#fd);
+        this.syncNow();
         return Promise.resolve();
-      } catch (error) {
-        const err = error as NodeJS.ErrnoException;
-        this.#broken = Object.assign(new Error(`WAL sync failed: ${err.code ?? err.message}`), { code: err.code ?? 'EIO' });
+      } catch {
         return Promise.reject(this.#broken);
       }
     }
@@ -102,6 +100,22 @@ export class WalFileSync {
       this.#waiting.push({ resolve, reject });
       if (!this.#syncing) this.#start();
     });
+  }
+
+  /**
+   * Syncs now, on this thread, for a synchronous caller (the audit log's `record`): returns once
+   * every commit made before the call is on disk. A failure breaks this sync as any other does.
+   */
+  syncNow(): void {
+    if (this.#broken) throw this.#broken;
+    if (this.#closed) throw new Error('the WAL sync is closed');
+    try {
+      (this.#syncNow ?? fdatasyncSync)(this.#fd);
+    } catch (error) {
+      const err = error as NodeJS.ErrnoException;
+      this.#broken = Object.assign(new Error(`WAL sync failed: ${err.code ?? err.message}`), { code: err.code ?? 'EIO' });
+      throw this.#broken;
+    }
   }
 
   #start(): void {

@@ -65,6 +65,19 @@ describe('WalFileSync', () => {
     wal.close();
   });
 
+  it('syncNow (a synchronous caller, the audit log\'s record): a failure throws and breaks every later sync, inline or not', async () => {
+    const path = walDatabase();
+    let fail = true;
+    const wal = WalFileSync.open(path, (fd, done) => fdatasync(fd, done), () => {
+      if (fail) throw Object.assign(new Error('EIO'), { code: 'EIO' });
+    })!;
+    expect(() => wal.syncNow()).toThrow('WAL sync failed: EIO');
+    fail = false;
+    expect(() => wal.syncNow()).toThrow('WAL sync failed: EIO');
+    await expect(wal.afterCommit()).rejects.toThrow('WAL sync failed: EIO');
+    wal.close();
+  });
+
   it('close() rejects the commits not yet synced (never released unsynced)', async () => {
     const path = walDatabase();
     const calls: Array<() => void> = [];
