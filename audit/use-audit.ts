@@ -81,8 +81,8 @@ export function useAudit(options: AuditOptions): Plugin {
    * a query and a subscription alike; undefined (and `refuse`d) when the client's document uses
    * the hidden key itself.
    */
+  const alias = auditAlias(options.where);
   const audited = (args: Parameters<typeof record>[0], refuse: (result: ExecutionResult) => void) => {
-    const alias = auditAlias(options.where);
     // A client's own field under the hidden key would be recorded as the study id and then
     // removed: the key is reserved.
     if (usesAlias(args.document, alias)) {

@@ -1,5 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 
+const HEAP_GROWING_PERCENT = 35;
+
 /**
  * V8 sizes the old generation after each full GC at the live size times a growing factor it picks
  * itself, up to 4 when the heap may grow to its default maximum (a share of the machine's memory,
@@ -19,4 +21,3 @@ export function boundHeapGrowth(percent = HEAP_GROWING_PERCENT): void {
   setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
-export const HEAP_GROWING_PERCENT = 35;

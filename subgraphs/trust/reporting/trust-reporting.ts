@@ -192,7 +192,7 @@ export class TrustReporting {
         journalId: null,
       });
       w.saveOrder({ ...record, status: deriveStudyStatus({ ...record, reports: [...earlier, { status, version }] }) });
-      const numbers = w.orderNumbers(order.accessionNumber);
+      const numbers = { placer: record.placerOrderNumber, filler: record.fillerOrderNumber };
       const patient = w.patientOf(record.patientId);
       const outbox = w.enqueue(
         `${out.host}:${out.port}`,

@@ -93,7 +93,6 @@ export interface ReportingWriter extends TrustWriter {
   /** The live claim on the study at `nowMs`, if any. */
   liveClaim(accessionNumber: string, nowMs: number): ClaimRow | undefined;
   deleteClaim(accessionNumber: string): void;
-  orderNumbers(accessionNumber: string): OrderNumbers;
   /** The surviving patient, with MRNs, as the RIS knows them. */
   patientOf(patientId: number): RisPatientRow | undefined;
   /** Queues a message; `controlId(id)` derives MSH-10 from the outbox id, `payload(controlId)` builds it. */

@@ -98,12 +98,6 @@ export class SqliteReporting implements ReportingStore {
         return row ? toClaim(row) : undefined;
       },
       deleteClaim: (accessionNumber: string) => void statements.prepare('DELETE FROM claims WHERE accession_number = ?').run(accessionNumber),
-      orderNumbers: (accessionNumber: string) => {
-        const row = statements.prepare('SELECT placer_order_number, filler_order_number FROM orders WHERE accession_number = ?').get(accessionNumber) as
-          | { placer_order_number: string | null; filler_order_number: string | null }
-          | undefined;
-        return { placer: row?.placer_order_number ?? null, filler: row?.filler_order_number ?? null };
-      },
       patientOf: (patientId: number) => read.patientsById([patientId]).get(patientId),
       enqueue: (destination: string, messageType: string, controlId: (id: number) => string, payload: (controlId: string) => string) => {
         const now = new Date().toISOString();
