@@ -57,7 +57,7 @@ export function tinyYoga(plugins: Plugin[], extra: Parameters<typeof createYoga>
   });
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers; text: string }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -66,5 +66,5 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   } catch {
     // keep text
   }
-  return { status: res.status, body: parsed, headers: res.headers };
+  return { status: res.status, body: parsed, headers: res.headers, text };
 }
