@@ -271,7 +271,7 @@ class SqliteTrustStore implements TrustStore {
   }
 
   reporting(dueAt: DueAtRule): ReportingStore {
-    return new SqliteReporting(this.#db, this.#statements, this.#read, this.#writer, this.#index, dueAt);
+    return new SqliteReporting(this.#db, this.#statements, this.#read, (work) => this.transaction(work), dueAt);
   }
 
   close(): void {

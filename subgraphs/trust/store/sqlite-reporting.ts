@@ -13,8 +13,7 @@ import type {
   WorklistRow,
 } from './reporting-model.ts';
 import type { SqliteReadModel } from './sqlite-read-model.ts';
-import type { SqliteWriter } from './sqlite-writer.ts';
-import type { SqliteStudyIndex } from './sqlite-study-index.ts';
+import type { TrustWriter } from '../ris/ingest-port.ts';
 import { toClaim, toOutbox, type ClaimColumns, type OutboxColumns } from './sqlite-reporting-rows.ts';
 import { SqliteClaims } from './sqlite-claims.ts';
 import { SqliteOutbox } from './sqlite-outbox.ts';
@@ -25,20 +24,17 @@ import { registerWorklistFunctions, worklistPage } from './sqlite-worklist.ts';
  * the outbox (sqlite-outbox.ts), and the one transaction a report version is written in.
  */
 export class SqliteReporting implements ReportingStore {
-  readonly #db: Database;
   readonly #statements: StatementCache;
   readonly #read: SqliteReadModel;
-  readonly #writer: SqliteWriter;
   readonly #claims: SqliteClaims;
   readonly #outbox: SqliteOutbox;
-  readonly #index: SqliteStudyIndex;
+  /** The store's own transaction (open-trust-store.ts): guarded, IMMEDIATE, study index re-joined. */
+  readonly #storeTransaction: <T>(work: (writer: TrustWriter) => T) => T;
 
-  constructor(db: Database, statements: StatementCache, read: SqliteReadModel, writer: SqliteWriter, index: SqliteStudyIndex, dueAt: DueAtRule) {
-    this.#index = index;
-    this.#db = db;
+  constructor(db: Database, statements: StatementCache, read: SqliteReadModel, storeTransaction: <T>(work: (writer: TrustWriter) => T) => T, dueAt: DueAtRule) {
+    this.#storeTransaction = storeTransaction;
     this.#statements = statements;
     this.#read = read;
-    this.#writer = writer;
     this.#claims = new SqliteClaims(db, statements);
     this.#outbox = new SqliteOutbox(statements);
     registerWorklistFunctions(db, dueAt);
@@ -88,10 +84,8 @@ export class SqliteReporting implements ReportingStore {
   }
 
   transaction<T>(work: (writer: ReportingWriter) => T): T {
-    const db = this.#db;
     const statements = this.#statements;
     const read = this.#read;
-    const writer = this.#writer;
     const extras = {
       liveClaim: (accessionNumber: string, nowMs: number) => {
         const row = statements.prepare('SELECT * FROM claims WHERE accession_number = ? AND expires_at_ms > ?').get(accessionNumber, nowMs) as ClaimColumns | undefined;
@@ -120,23 +114,18 @@ export class SqliteReporting implements ReportingStore {
           )
           .run(accessionNumber, version, r.sub, r.given, r.family, r.gmc, r.trust, outboxId),
     };
-    // The RIS writer's methods (bound: they use its private fields) plus the reporting ones.
-    const reportingWriter = new Proxy(writer, {
-      get(target, prop) {
-        if (typeof prop === 'string' && prop in extras) return extras[prop as keyof typeof extras];
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as unknown as ReportingWriter;
-    // As the store's own transaction: the study-index rows the writes touched are re-joined inside it.
-    const index = this.#index;
-    return db
-      .transaction(() => {
-        writer.resetStudyIndexWork();
-        const result = work(reportingWriter);
-        writer.flushStudyIndex(index);
-        return result;
-      })
-      .immediate();
+    // Inside the store's own transaction (the same guard, lock and study-index re-join as every
+    // write): the RIS writer's methods (bound: they use its private fields) plus the reporting ones.
+    return this.#storeTransaction((writer) =>
+      work(
+        new Proxy(writer, {
+          get(target, prop) {
+            if (typeof prop === 'string' && prop in extras) return extras[prop as keyof typeof extras];
+            const value = Reflect.get(target, prop, target) as unknown;
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        }) as unknown as ReportingWriter,
+      ),
+    );
   }
 }
