@@ -9,6 +9,7 @@ import { ROOT_KEY } from './root-answer.ts';
 import { readSseEvents } from './sse-events.ts';
 import { targetTrusts } from './study-filter.ts';
 import { attachTrustErrors } from './trust-answer.ts';
+import { withoutPrototypes } from './trust-client.ts';
 import type { TrustEntry } from './trust-registry.ts';
 
 /** Reconnect waits after a trust's stream fails: 0.5 s doubling to 10 s. */
@@ -54,7 +55,8 @@ export function subscribeWorklist(_source: unknown, args: { filter?: (Record<str
           for await (const event of readSseEvents(res.body as unknown as AsyncIterable<Uint8Array>)) {
             if (event.event === 'complete') break;
             if (event.event !== 'next') continue;
-            const payload = JSON.parse(event.data) as { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
+            // Parsed as every trust answer is (trust-client.ts): no prototypes a hostile trust could set.
+            const payload = withoutPrototypes(JSON.parse(event.data)) as { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
             const value = payload.data?.[ROOT_KEY];
             if (value == null) {
               ctx.log.warn({ trust: trust.code, codes: payload.errors?.map((e) => e.extensions?.['code']) }, 'trust sent a worklist event without data');
