@@ -103,8 +103,7 @@ export class SqliteReporting implements ReportingStore {
             .run(now, destination, messageType, placeholder, now).lastInsertRowid,
         );
         const control = controlId(id);
-        statements.prepare('UPDATE outbox SET control_id = ?, payload = ? WHERE id = ?').run(control, payload(control), id);
-        return toOutbox(statements.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxColumns);
+        return toOutbox(statements.prepare('UPDATE outbox SET control_id = ?, payload = ? WHERE id = ? RETURNING *').get(control, payload(control), id) as OutboxColumns);
       },
       linkNetworkReport: (accessionNumber: string, version: number, r: ReporterIdentity, outboxId: number) =>
         void statements
